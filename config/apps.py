@@ -1,0 +1,5 @@
+from django.contrib.admin.apps import AdminConfig
+
+
+class MaturityAdminConfig(AdminConfig):
+    default_site = "config.admin.MaturityAdminSite"

@@ -1,0 +1,116 @@
+"""Personas and helpers shared by every test.
+
+The personas: a facilitator, a member of team A, a member of team B, an
+admin and an anonymous visitor (the plain `client`).
+"""
+
+import pytest
+from django.contrib.auth.models import Group
+from django.core.management import call_command
+
+from teams.models import Membership, Team
+from teams.roles import ADMINS, FACILITATORS
+
+PASSWORD = "a-long-test-password"
+
+
+@pytest.fixture(autouse=True)
+def _test_settings(settings):
+    # Tests talk plain HTTP to the test client and the live server.
+    settings.SECURE_SSL_REDIRECT = False
+    settings.SESSION_COOKIE_SECURE = False
+    settings.CSRF_COOKIE_SECURE = False
+    # The manifest needs collectstatic; tests serve the source files instead.
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def rubric(db):
+    """The shipped default rubric, loaded as `make run` loads it."""
+    from maturity.models import MaturityModel
+
+    call_command("load_default_rubric")
+    return MaturityModel.objects.get(is_default=True)
+
+
+def make_user(username: str, *, groups=(), **extra):
+    from django.contrib.auth import get_user_model
+
+    user = get_user_model().objects.create_user(
+        username,
+        email=f"{username}@example.nhs.uk",
+        password=PASSWORD,
+        first_name=extra.pop("first_name", username.title()),
+        **extra,
+    )
+    for name in groups:
+        user.groups.add(Group.objects.get_or_create(name=name)[0])
+    return user
+
+
+def make_team(name: str, *members) -> Team:
+    from django.utils.text import slugify
+
+    team = Team.objects.create(name=name, slug=slugify(name))
+    for member in members:
+        Membership.objects.create(team=team, user=member)
+    return team
+
+
+@pytest.fixture
+def facilitator(db):
+    return make_user("fran", groups=[FACILITATORS])
+
+
+@pytest.fixture
+def member_a(db):
+    return make_user("alex")
+
+
+@pytest.fixture
+def member_b(db):
+    return make_user("bea")
+
+
+@pytest.fixture
+def admin_user(db):
+    return make_user("ada", groups=[ADMINS], is_staff=True, is_superuser=True)
+
+
+@pytest.fixture
+def team_a(member_a):
+    return make_team("Team A", member_a)
+
+
+@pytest.fixture
+def team_b(member_b):
+    return make_team("Team B", member_b)
+
+
+def client_for(client, user):
+    client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def facilitator_client(client, facilitator):
+    return client_for(client, facilitator)
+
+
+@pytest.fixture
+def member_a_client(client, member_a, team_a):
+    return client_for(client, member_a)
+
+
+@pytest.fixture
+def member_b_client(client, member_b, team_b):
+    return client_for(client, member_b)
+
+
+@pytest.fixture
+def admin_client_(client, admin_user):
+    return client_for(client, admin_user)
