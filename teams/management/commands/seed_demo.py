@@ -72,8 +72,7 @@ class Command(BaseCommand):
 
     def sign_ins(self, headline: str) -> str:
         lines = [headline, "Demo sign-ins (development only):"]
+        labels = {FACILITATORS: "Facilitator", ADMINS: "Admin", None: "Team member"}
         for username, password, _first, _last, role in DEMO_USERS:
-            lines.append(
-                f"  {role or 'Team member':<13} username {username:<12} password {password}"
-            )
+            lines.append(f"  {labels[role]:<12} username {username:<12} password {password}")
         return "\n".join(lines)
