@@ -34,12 +34,9 @@ class FilterForm(forms.Form):
         "what they learned or their advice.",
         error_messages={"max_length": f"Search for {SEARCH_MAX_LENGTH} characters or fewer."},
     )
-    area = forms.ModelChoiceField(
+    area = forms.ChoiceField(
         label="Area",
-        queryset=Area.objects.none(),
-        to_field_name="key",
         required=False,
-        empty_label="All areas",
         error_messages={"invalid_choice": "Choose one of the five areas."},
     )
     result = forms.ChoiceField(
@@ -51,7 +48,17 @@ class FilterForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["area"].queryset = Area.objects.filter(model__is_default=True).order_by("order")
+        # One query for the choices and the cleaning (readable keys in the URL).
+        self.areas = {
+            area.key: area for area in Area.objects.filter(model__is_default=True).order_by("order")
+        }
+        self.fields["area"].choices = [
+            ("", "All areas"),
+            *((key, area.name) for key, area in self.areas.items()),
+        ]
+
+    def clean_area(self) -> Area | None:
+        return self.areas.get(self.cleaned_data["area"])
 
     def clean_q(self) -> str:
         text = self.cleaned_data["q"].strip()
