@@ -116,6 +116,10 @@ class EntryForm(forms.ModelForm):
         self.fields["area"].error_messages["invalid_choice"] = "Choose one of the five areas."
         self.fields["result"].choices = Experiment.Result.choices
         self.fields["result"].error_messages["invalid_choice"] = "Choose a result from the list."
+        self.fields["show_team_name"].choices = [
+            (True, f"Show our team's name ({experiment.team.name})"),
+            TEAM_NAME_CHOICES[1],
+        ]
         self.fields["show_team_name"].error_messages["required"] = (
             "Choose whether to show your team's name."
         )
