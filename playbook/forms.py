@@ -114,7 +114,9 @@ class EntryForm(forms.ModelForm):
         ).order_by("order")
         self.fields["area"].empty_label = None
         self.fields["area"].error_messages["invalid_choice"] = "Choose one of the five areas."
-        self.fields["result"].choices = Experiment.Result.choices
+        # No result recorded yet: make the team choose rather than preselect one.
+        blank = [] if experiment.result else [("", "Choose a result")]
+        self.fields["result"].choices = [*blank, *Experiment.Result.choices]
         self.fields["result"].error_messages["invalid_choice"] = "Choose a result from the list."
         self.fields["show_team_name"].choices = [
             (True, f"Show our team's name ({experiment.team.name})"),

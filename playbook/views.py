@@ -4,7 +4,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
@@ -128,7 +128,12 @@ def publish(request: HttpRequest, experiment_pk: int) -> HttpResponse:
             entry.experiment = experiment
             entry.team = experiment.team
             entry.created_by = request.user
-            entry.save_with_slug()
+            try:
+                entry.save_with_slug()
+            except IntegrityError:
+                # A teammate saved this experiment's entry a moment ago: theirs stands.
+                messages.info(request, "Someone in your team has just written this entry.")
+                return redirect("playbook:preview", experiment.pk)
         else:
             entry.status = Entry.Status.DRAFT
             entry.save()

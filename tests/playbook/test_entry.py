@@ -176,3 +176,12 @@ def test_start_refuses_other_methods(member_b_client, entry):
 def test_start_from_a_withdrawn_entry_is_404_even_for_its_team(member_a_client, team_a):
     entry = make_entry(team_a, status=Entry.Status.WITHDRAWN)
     assert member_a_client.get(start_url(entry)).status_code == 404
+
+
+def test_admins_get_a_link_to_moderate(admin_client_, entry):
+    page = admin_client_.get(entry_url(entry)).content.decode()
+    assert reverse("admin:playbook_entry_change", args=[entry.pk]) in page
+
+
+def test_others_get_no_moderation_link(member_b_client, entry):
+    assert "Moderate this entry" not in member_b_client.get(entry_url(entry)).content.decode()

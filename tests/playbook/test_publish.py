@@ -216,3 +216,23 @@ def test_finished_experiment_result_is_kept_when_the_team_changes_nothing(member
     experiment = make_experiment(team_a, result=Experiment.Result.NOT_SUPPORTED)
     page = member_a_client.get(publish_url(experiment)).content.decode()
     assert '<option value="not_supported" selected>' in page
+
+
+def test_an_experiment_without_a_result_makes_the_team_choose_one(member_a_client, team_a):
+    experiment = make_experiment(team_a, result="")
+    page = member_a_client.get(publish_url(experiment)).content.decode()
+    assert '<option value="" selected>Choose a result</option>' in page
+    data = form_data(area=experiment.area_id, result="")
+    assert (
+        "Choose the result." in member_a_client.post(publish_url(experiment), data).content.decode()
+    )
+
+
+def test_two_teammates_publishing_at_once_keep_the_first_entry(member_a_client, experiment):
+    from unittest import mock
+
+    from django.db import IntegrityError
+
+    with mock.patch.object(Entry, "save_with_slug", side_effect=IntegrityError):
+        response = member_a_client.post(publish_url(experiment), form_data(area=experiment.area_id))
+    assert response["Location"] == preview_url(experiment)
