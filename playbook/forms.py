@@ -32,7 +32,9 @@ class FilterForm(forms.Form):
         widget=forms.SearchInput,
         help_text="Words from the title, problem, hypothesis, what the team did, "
         "what they learned or their advice.",
-        error_messages={"max_length": f"Search for {SEARCH_MAX_LENGTH} characters or fewer."},
+        error_messages={
+            "max_length": f"Shorten your search to {SEARCH_MAX_LENGTH} characters or fewer."
+        },
     )
     area = forms.ChoiceField(
         label="Area",
@@ -63,7 +65,7 @@ class FilterForm(forms.Form):
     def clean_q(self) -> str:
         text = self.cleaned_data["q"].strip()
         if text and not WORD.search(text):
-            raise forms.ValidationError("Search for words or numbers, for example “stand-up”.")
+            raise forms.ValidationError("Use words or numbers, for example “stand-up”.")
         return text
 
     def applied(self) -> dict:

@@ -99,8 +99,8 @@ def test_the_form_keeps_what_was_typed(member_b_client, team_a):
     [
         ({"area": "banana"}, "Choose one of the five areas."),
         ({"result": "maybe"}, "Choose a result from the list."),
-        ({"q": "x" * 1000}, "Search for 200 characters or fewer."),
-        ({"q": "!!! ---"}, "Search for words or numbers"),
+        ({"q": "x" * 1000}, "Shorten your search to 200 characters or fewer."),
+        ({"q": "!!! ---"}, "Use words or numbers"),
         ({"q": "null\x00byte"}, "Null characters are not allowed."),
     ],
 )
