@@ -5,6 +5,7 @@ from django.contrib import admin, messages
 from django.contrib.admin.helpers import ActionForm
 from django.utils import timezone
 
+from playbook.forms import EntryForm
 from playbook.models import Adoption, Entry
 
 
@@ -38,28 +39,8 @@ class EntryAdmin(admin.ModelAdmin):
     readonly_fields = ["slug", "experiment", "team", "hidden_at", "hidden_by", "published_at"]
     fieldsets = [
         ("Moderation", {"fields": ["hidden", "hidden_reason", "hidden_at", "hidden_by"]}),
-        (
-            "Entry",
-            {
-                "fields": [
-                    "title",
-                    "slug",
-                    "team",
-                    "experiment",
-                    "area",
-                    "status",
-                    "published_at",
-                    "show_team_name",
-                    "problem",
-                    "hypothesis",
-                    "what_we_did",
-                    "duration",
-                    "result",
-                    "learning",
-                    "advice",
-                ]
-            },
-        ),
+        ("Publishing", {"fields": ["slug", "team", "experiment", "status", "published_at"]}),
+        ("What the team wrote", {"fields": EntryForm.Meta.fields}),
     ]
 
     def save_model(self, request, obj, form, change):
