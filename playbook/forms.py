@@ -1,0 +1,220 @@
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django import forms
+from django.utils import timezone
+
+from experiments.models import Experiment
+from maturity.models import Area
+from playbook.models import WORD, Entry
+from teams.models import Team
+
+SEARCH_MAX_LENGTH = 200
+TEAM_NAME_CHOICES = [
+    (True, "Show our team's name"),
+    (False, "Publish anonymously (shown as “An NHS product team”)"),
+]
+
+
+def _yes(value) -> bool:
+    return value in (True, "True", "true", "1", "on")
+
+
+class FilterForm(forms.Form):
+    """The playbook list's search and filters. Every field is optional; a bad
+    value is reported next to its field and that filter is left out."""
+
+    q = forms.CharField(
+        label="Search the playbook",
+        required=False,
+        max_length=SEARCH_MAX_LENGTH,
+        widget=forms.SearchInput,
+        help_text="Words from the title, problem, hypothesis, what the team did, "
+        "what they learned or their advice.",
+        error_messages={
+            "max_length": f"Shorten your search to {SEARCH_MAX_LENGTH} characters or fewer."
+        },
+    )
+    area = forms.ChoiceField(
+        label="Area",
+        required=False,
+        error_messages={"invalid_choice": "Choose one of the five areas."},
+    )
+    result = forms.ChoiceField(
+        label="Result",
+        choices=[("", "Any result"), *Experiment.Result.choices],
+        required=False,
+        error_messages={"invalid_choice": "Choose a result from the list."},
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # One query for the choices and the cleaning (readable keys in the URL).
+        self.areas = {
+            area.key: area for area in Area.objects.filter(model__is_default=True).order_by("order")
+        }
+        self.fields["area"].choices = [
+            ("", "All areas"),
+            *((key, area.name) for key, area in self.areas.items()),
+        ]
+
+    def clean_area(self) -> Area | None:
+        return self.areas.get(self.cleaned_data["area"])
+
+    def clean_q(self) -> str:
+        text = self.cleaned_data["q"].strip()
+        if text and not WORD.search(text):
+            raise forms.ValidationError("Use words or numbers, for example “stand-up”.")
+        return text
+
+    def applied(self) -> dict:
+        """The filters that are valid (a form with errors still filters by the rest)."""
+        self.is_valid()
+        return {name: value for name, value in self.cleaned_data.items() if value}
+
+
+class EntryForm(forms.ModelForm):
+    show_team_name = forms.TypedChoiceField(
+        label="Show your team's name?",
+        choices=TEAM_NAME_CHOICES,
+        coerce=_yes,
+        widget=forms.RadioSelect,
+        initial=True,
+        help_text="Other teams find it easier to ask you about it when they know who you are.",
+    )
+
+    class Meta:
+        model = Entry
+        fields = [
+            "title",
+            "area",
+            "problem",
+            "hypothesis",
+            "what_we_did",
+            "duration",
+            "result",
+            "learning",
+            "advice",
+            "show_team_name",
+        ]
+        error_messages = {
+            "title": {"required": "Enter a title."},
+            "problem": {"required": "Describe the problem the team faced."},
+            "hypothesis": {"required": "Enter the hypothesis the team tested."},
+            "what_we_did": {"required": "Describe what the team did."},
+            "duration": {"required": "Enter how long the team tried it, for example 6 weeks."},
+            "result": {"required": "Choose the result."},
+            "learning": {"required": "Describe what the team learned."},
+            "advice": {"required": "Give other teams some advice."},
+        }
+
+    def __init__(self, *args, experiment: Experiment, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["area"].queryset = Area.objects.filter(
+            model_id=experiment.area.model_id
+        ).order_by("order")
+        self.fields["area"].empty_label = None
+        self.fields["area"].error_messages["invalid_choice"] = "Choose one of the five areas."
+        # No result recorded yet: make the team choose rather than preselect one.
+        blank = [] if experiment.result else [("", "Choose a result")]
+        self.fields["result"].choices = [*blank, *Experiment.Result.choices]
+        self.fields["result"].error_messages["invalid_choice"] = "Choose a result from the list."
+        self.fields["show_team_name"].choices = [
+            (True, f"Show our team's name ({experiment.team.name})"),
+            TEAM_NAME_CHOICES[1],
+        ]
+        self.fields["show_team_name"].error_messages["required"] = (
+            "Choose whether to show your team's name."
+        )
+        self.fields["show_team_name"].error_messages["invalid_choice"] = (
+            "Choose whether to show your team's name."
+        )
+
+
+class StartForm(forms.Form):
+    """Start a planned experiment for one of your teams from a playbook entry."""
+
+    team = forms.ModelChoiceField(
+        label="Which team is trying it?",
+        queryset=Team.objects.none(),
+        empty_label=None,
+        error_messages={
+            "required": "Choose one of your teams.",
+            "invalid_choice": "Choose one of your teams.",
+        },
+    )
+    area = forms.ModelChoiceField(
+        label="Area",
+        queryset=Area.objects.none(),
+        empty_label=None,
+        error_messages={
+            "required": "Choose an area.",
+            "invalid_choice": "Choose one of the five areas.",
+        },
+    )
+    change = forms.CharField(
+        label="We believe that…",
+        widget=forms.Textarea,
+        help_text="The change your team will make.",
+        error_messages={"required": "Describe the change your team will make."},
+    )
+    outcome = forms.CharField(
+        label="…will result in…",
+        widget=forms.Textarea,
+        help_text="The outcome you expect.",
+        error_messages={"required": "Describe the outcome you expect."},
+    )
+    signal = forms.CharField(
+        label="We will know this when we see…",
+        widget=forms.Textarea,
+        help_text="What you will look for to tell whether it worked.",
+        error_messages={"required": "Describe what you will look for."},
+    )
+    first_actions = forms.CharField(
+        label="First actions (optional)", widget=forms.Textarea, required=False
+    )
+    review_date = forms.DateField(
+        label="Review date",
+        help_text="When the team will look at how it went. For example, 2027-01-31.",
+        widget=forms.DateInput(attrs={"type": "date"}),
+        error_messages={
+            "required": "Enter a review date.",
+            "invalid": "Enter a real date, for example 2027-01-31.",
+        },
+    )
+    show_team_name = forms.TypedChoiceField(
+        label="Show your team's name on this entry?",
+        choices=[
+            (True, "Yes, name our team in “tried by”"),
+            (False, "No, count us without our name"),
+        ],
+        coerce=_yes,
+        widget=forms.RadioSelect,
+        initial=True,
+        error_messages={"required": "Choose whether to show your team's name."},
+    )
+
+    def __init__(self, *args, user, entry: Entry, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["team"].queryset = Team.objects.for_member(user).order_by("name")
+        self.fields["area"].queryset = Area.objects.filter(model_id=entry.area.model_id).order_by(
+            "order"
+        )
+
+    @staticmethod
+    def initial_from(entry: Entry) -> dict:
+        return {
+            "area": entry.area_id,
+            **entry.hypothesis_parts(),
+            "review_date": timezone.localdate() + timedelta(weeks=6),
+            "show_team_name": True,
+        }
+
+    def clean_review_date(self):
+        review_date = self.cleaned_data["review_date"]
+        if review_date <= timezone.localdate():
+            raise forms.ValidationError("The review date must be in the future.")
+        if review_date > timezone.localdate() + timedelta(days=366):
+            raise forms.ValidationError("The review date must be within a year.")
+        return review_date

@@ -1,0 +1,232 @@
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db import IntegrityError, transaction
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import NoReverseMatch, reverse
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.vary import vary_on_headers
+
+from experiments.models import Experiment
+from playbook.forms import EntryForm, FilterForm, StartForm
+from playbook.models import Adoption, Entry
+from teams.models import Team
+from teams.roles import is_admin
+
+PAGE_SIZE = 20
+
+
+def _experiment_url(experiment: Experiment) -> str | None:
+    """The experiment's own page, once the lifecycle work provides it."""
+    try:
+        return reverse("experiments:detail", args=[experiment.pk])
+    except NoReverseMatch:
+        return None
+
+
+def _get_experiment_for_member(request: HttpRequest, pk: int) -> Experiment:
+    """An experiment a member of its team may publish from; anyone else gets 403."""
+    experiment = get_object_or_404(Experiment.objects.select_related("team", "area"), pk=pk)
+    if not experiment.team.has_member(request.user):
+        raise PermissionDenied
+    return experiment
+
+
+def _get_entry_for_user(request: HttpRequest, slug: str) -> Entry:
+    """An entry as the person may see it: published ones for anyone signed in;
+    drafts, withdrawn and hidden ones only for the team and admins (404 otherwise)."""
+    entry = get_object_or_404(Entry.objects.select_related("team", "area"), slug=slug)
+    entry.viewer_is_team = entry.team.has_member(request.user)
+    if not entry.is_visible and not (entry.viewer_is_team or is_admin(request.user)):
+        raise Http404
+    return entry
+
+
+def _refuse_unfinished(request: HttpRequest, experiment: Experiment) -> HttpResponse:
+    return render(
+        request,
+        "playbook/not_finished.html",
+        {"experiment": experiment, "experiment_url": _experiment_url(experiment)},
+        status=409,
+    )
+
+
+@require_GET
+@login_required
+@vary_on_headers("HX-Request")
+def entry_list(request: HttpRequest) -> HttpResponse:
+    """Browse, filter and search the playbook. htmx asks for the results only."""
+    form = FilterForm(request.GET or None)
+    filters = form.applied() if form.is_bound else {}
+    entries = Entry.objects.for_list()
+    if "area" in filters:
+        entries = entries.filter(area=filters["area"])
+    if "result" in filters:
+        entries = entries.filter(result=filters["result"])
+    if "q" in filters:
+        entries = entries.search(filters["q"])
+    page = Paginator(entries, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {
+        "form": form,
+        "page": page,
+        "page_range": page.paginator.get_elided_page_range(page.number, on_each_side=1),
+        "page_prefix": f"?{query.urlencode()}&page=" if query else "?page=",
+        "filtered": bool(filters),
+    }
+    if request.htmx and not request.htmx.history_restore_request:
+        return render(request, "playbook/list.html#results", context)
+    context["team_entries"] = Entry.objects.for_team_member(request.user).exclude(
+        status=Entry.Status.PUBLISHED, hidden=False
+    )
+    return render(request, "playbook/list.html", context)
+
+
+@require_GET
+@login_required
+def entry_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    """One entry, at a stable address that can be shared."""
+    entry = _get_entry_for_user(request, slug)
+    adoptions = list(entry.adoptions.select_related("experiment__team"))
+    return render(
+        request,
+        "playbook/entry.html",
+        {
+            "entry": entry,
+            "adoptions": adoptions,
+            "tried_by": len({adoption.experiment.team_id for adoption in adoptions}),
+            "can_start": entry.is_visible and Team.objects.for_member(request.user).exists(),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def publish(request: HttpRequest, experiment_pk: int) -> HttpResponse:
+    """Write (or rewrite) the entry for a finished experiment, then preview it."""
+    experiment = _get_experiment_for_member(request, experiment_pk)
+    if experiment.status != Experiment.Status.FINISHED:
+        return _refuse_unfinished(request, experiment)
+    entry = Entry.objects.filter(experiment=experiment).first()
+    if entry and entry.status == Entry.Status.PUBLISHED:
+        messages.info(request, "This entry is already in the playbook. Withdraw it to change it.")
+        return redirect("playbook:entry", entry.slug)
+    form = EntryForm(
+        request.POST or None,
+        instance=entry,
+        experiment=experiment,
+        initial=None if entry else Entry.initial_from(experiment),
+    )
+    if request.method == "POST" and form.is_valid():
+        entry = form.save(commit=False)
+        if entry.pk is None:
+            entry.experiment = experiment
+            entry.team = experiment.team
+            entry.created_by = request.user
+            try:
+                entry.save_with_slug()
+            except IntegrityError:
+                # A teammate saved this experiment's entry a moment ago: theirs stands.
+                messages.info(request, "Someone in your team has just written this entry.")
+                return redirect("playbook:preview", experiment.pk)
+        else:
+            entry.status = Entry.Status.DRAFT
+            entry.save()
+        return redirect("playbook:preview", experiment.pk)
+    return render(
+        request,
+        "playbook/publish.html",
+        {"form": form, "experiment": experiment, "experiment_url": _experiment_url(experiment)},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def preview(request: HttpRequest, experiment_pk: int) -> HttpResponse:
+    """Exactly what other teams will see; publishing happens from here."""
+    experiment = _get_experiment_for_member(request, experiment_pk)
+    if experiment.status != Experiment.Status.FINISHED:
+        return _refuse_unfinished(request, experiment)
+    entry = Entry.objects.select_related("team", "area").filter(experiment=experiment).first()
+    if entry is None:
+        return redirect("playbook:publish", experiment.pk)
+    if entry.status == Entry.Status.PUBLISHED:
+        return redirect("playbook:entry", entry.slug)
+    if request.method == "POST":
+        entry.publish()
+        if entry.hidden:
+            messages.info(
+                request,
+                "Your entry is published, but an admin has hidden it. Read their reason below.",
+            )
+        else:
+            messages.success(request, "Your entry is in the playbook. Thank you for sharing.")
+        return redirect("playbook:entry", entry.slug)
+    return render(request, "playbook/preview.html", {"entry": entry, "experiment": experiment})
+
+
+@require_POST
+@login_required
+def withdraw(request: HttpRequest, slug: str) -> HttpResponse:
+    """The team takes its entry out of the playbook (it can publish it again)."""
+    entry = _get_entry_for_user(request, slug)
+    if not entry.viewer_is_team:
+        raise PermissionDenied
+    if entry.status != Entry.Status.WITHDRAWN:
+        entry.withdraw()
+    messages.success(
+        request, "Your entry is withdrawn. Only your team can see it now; you can publish it again."
+    )
+    return redirect("playbook:entry", entry.slug)
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def start(request: HttpRequest, slug: str) -> HttpResponse:
+    """Start a planned experiment for one of your teams, from an entry."""
+    entry = _get_entry_for_user(request, slug)
+    if not entry.is_visible:
+        raise Http404
+    has_team = Team.objects.for_member(request.user).exists()
+    form = StartForm(
+        request.POST or None,
+        user=request.user,
+        entry=entry,
+        initial=StartForm.initial_from(entry),
+    )
+    if request.method == "POST" and has_team and form.is_valid():
+        data = form.cleaned_data
+        with transaction.atomic():
+            experiment = Experiment.objects.create(
+                team=data["team"],
+                area=data["area"],
+                change=data["change"],
+                outcome=data["outcome"],
+                signal=data["signal"],
+                first_actions=data["first_actions"],
+                review_date=data["review_date"],
+                owner=request.user,
+                created_by=request.user,
+            )
+            Adoption.objects.create(
+                entry=entry,
+                experiment=experiment,
+                show_team_name=data["show_team_name"],
+                created_by=request.user,
+            )
+        messages.success(
+            request,
+            f"{data['team'].name} has a new planned experiment, based on “{entry.title}”.",
+        )
+        return redirect(_experiment_url(experiment) or reverse("playbook:entry", args=[slug]))
+    return render(
+        request,
+        "playbook/start.html",
+        {"entry": entry, "form": form, "has_team": has_team},
+        status=200 if has_team else 403,
+    )
