@@ -41,7 +41,10 @@ def home(request: HttpRequest) -> HttpResponse:
     overdue = []
     for team in teams:
         team.current = history.current_experiment(team.open_experiments)
-        overdue += [e for e in team.open_experiments if e.review_date < today]
+        for experiment in team.open_experiments:
+            experiment.team = team  # the overdue list names the team without a query each
+            if experiment.review_date < today:
+                overdue.append(experiment)
     return render(request, "teams/home.html", {"teams": teams, "overdue": overdue, "today": today})
 
 
