@@ -106,7 +106,7 @@ def add_note(request: HttpRequest, pk: int) -> HttpResponse:
     experiment = _get_experiment_for_user(request, pk)
     form = ProgressNoteForm(request.POST)
     if not form.is_valid():
-        return _render_detail(request, experiment, status=400, note_form=form)
+        return _render_detail(request, experiment, note_form=form)
     experiment.notes.create(author=request.user, text=form.cleaned_data["text"].strip())
     messages.success(request, "Progress note added.")
     return redirect(reverse("experiments:detail", args=[pk]) + "#notes")
@@ -138,7 +138,7 @@ def change_review_date(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, "Review date changed. The reason is kept in the notes.")
             return redirect("experiments:detail", pk=pk)
-    return _render_detail(request, experiment, status=400, review_form=form)
+    return _render_detail(request, experiment, review_form=form)
 
 
 @require_POST
@@ -160,7 +160,7 @@ def stop(request: HttpRequest, pk: int) -> HttpResponse:
     experiment = _get_experiment_for_user(request, pk)
     form = StopForm(request.POST)
     if not form.is_valid():
-        return _render_detail(request, experiment, status=400, stop_form=form)
+        return _render_detail(request, experiment, stop_form=form)
     try:
         experiment.stop(request.user, reason=form.cleaned_data["reason"].strip())
     except ExperimentError as error:
@@ -187,9 +187,9 @@ def finish(request: HttpRequest, pk: int) -> HttpResponse:
         initial={"version": experiment.version, "finished_on": timezone.localdate()},
     )
     conflict = None
+    # A form with errors is a normal page (200); only a conflict is a 409.
     status = 200
     if request.method == "POST":
-        status = 400
         if form.is_valid():
             data = form.cleaned_data
             try:
@@ -232,9 +232,9 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
     initial = {name: getattr(experiment, name) for name in Experiment.EDITABLE_FIELDS}
     form = EditForm(request.POST or None, initial={**initial, "version": experiment.version})
     conflict = None
+    # A form with errors is a normal page (200); only a conflict is a 409.
     status = 200
     if request.method == "POST":
-        status = 400
         if form.is_valid():
             try:
                 experiment.edit(

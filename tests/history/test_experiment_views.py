@@ -114,7 +114,7 @@ def test_finish_records_the_result(member_a_client, running):
 def test_finish_without_learning_says_so_and_keeps_the_rest(member_a_client, running):
     response = member_a_client.post(url("finish", running), finish_data(running, learning=" "))
     content = response.content.decode()
-    assert response.status_code == 400
+    assert response.status_code == 200
     assert "Write what the team learned" in content
     assert 'id="id_learning-error"' in content
     assert "We paired every day" in content and "Start small" in content
@@ -127,7 +127,7 @@ def test_finish_before_the_start_says_so(member_a_client, running):
     response = member_a_client.post(
         url("finish", running), finish_data(running, finished_on=before)
     )
-    assert response.status_code == 400
+    assert response.status_code == 200
     assert "on or after the start date" in response.content.decode()
 
 
@@ -136,7 +136,7 @@ def test_finish_with_nonsense_says_so(member_a_client, running):
         url("finish", running), finish_data(running, result="maybe", finished_on="31/02/2026")
     )
     content = response.content.decode()
-    assert response.status_code == 400
+    assert response.status_code == 200
     assert "Select a valid choice" in content or "Choose whether" in content
     assert "Enter a real date" in content
 
@@ -207,7 +207,7 @@ def test_review_date_in_the_past_says_so_and_keeps_the_reason(member_a_client, r
         {"version": running.version, "review_date": past.isoformat(), "reason": "Holidays"},
     )
     content = response.content.decode()
-    assert response.status_code == 400
+    assert response.status_code == 200
     assert "The review date must be today or later" in content
     assert 'value="Holidays"' in content
 
@@ -218,7 +218,7 @@ def test_review_date_without_a_reason_says_so(member_a_client, running):
         url("review_date", running),
         {"version": running.version, "review_date": new.isoformat(), "reason": ""},
     )
-    assert response.status_code == 400
+    assert response.status_code == 200
     assert "Say why the review date is changing" in response.content.decode()
 
 
@@ -244,13 +244,13 @@ def test_progress_notes(member_a_client, running):
     page = member_a_client.get(url("detail", running)).content.decode()
     assert "Week one went well" in page
     response = member_a_client.post(url("add_note", running), {"text": "   "})
-    assert response.status_code == 400
+    assert response.status_code == 200
     assert "Write the note before adding it" in response.content.decode()
 
 
 def test_over_long_note_is_refused_with_a_message(member_a_client, running):
     response = member_a_client.post(url("add_note", running), {"text": "x" * 2001})
-    assert response.status_code == 400
+    assert response.status_code == 200
     assert "at most 2000 characters" in response.content.decode()
 
 
@@ -274,7 +274,7 @@ def test_edit_with_an_empty_hypothesis_part_says_so(member_a_client, running):
         url("edit", running),
         {"version": running.version, "change": "  ", "outcome": "o", "signal": "s"},
     )
-    assert response.status_code == 400
+    assert response.status_code == 200
     assert "cannot be empty" in response.content.decode() or "required" in response.content.decode()
 
 
