@@ -15,6 +15,7 @@ from teams.models import Team
 from workshops.models import AreaScore, Workshop
 
 TEAM_SLUG = "repeat-prescriptions"
+TITLE_PREFIX = "Health check, "
 
 # days ago, scores in area order, chosen area key, experiment
 WORKSHOPS = [
@@ -94,7 +95,7 @@ def seed(stdout) -> None:
     if not (team and model and facilitator):
         stdout.write("Experiments demo: no demo team, rubric or facilitator; skipped.")
         return
-    if Workshop.objects.filter(team=team, status=Workshop.Status.CLOSED).exists():
+    if Workshop.objects.filter(team=team, title__startswith=TITLE_PREFIX).exists():
         stdout.write("Experiments demo: the demo team already has a history.")
         return
     areas = {area.key: area for area in model.areas.order_by("order")}
@@ -107,6 +108,7 @@ def seed(stdout) -> None:
         workshop = Workshop.objects.create(
             team=team,
             facilitator=facilitator,
+            title=f"{TITLE_PREFIX}{held_on:%B %Y}",
             held_on=held_on,
             model=model,
             rubric=snapshot,

@@ -17,6 +17,10 @@ class DateInput(forms.DateInput):
         super().__init__(attrs=attrs, format="%Y-%m-%d")
 
 
+# The browser's date picker sends 2026-03-14; people typing write it the UK way.
+DATE_INPUT_FORMATS = ["%Y-%m-%d", "%d/%m/%Y", "%d/%m/%y", "%d %m %Y", "%d %B %Y", "%d %b %Y"]
+
+
 class VersionedForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
 
@@ -34,6 +38,8 @@ class ProgressNoteForm(forms.Form):
 class ReviewDateForm(VersionedForm):
     review_date = forms.DateField(
         label="New review date",
+        help_text="For example, 14/03/2027",
+        input_formats=DATE_INPUT_FORMATS,
         widget=DateInput,
         error_messages={
             "required": "Enter the new review date.",
@@ -99,6 +105,8 @@ class FinishForm(VersionedForm):
     )
     finished_on = forms.DateField(
         label="Finished on",
+        help_text="For example, 14/03/2027",
+        input_formats=DATE_INPUT_FORMATS,
         widget=DateInput,
         error_messages={
             "required": "Enter the date the experiment finished.",

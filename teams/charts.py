@@ -238,10 +238,10 @@ class RadarAxis:
 @dataclass
 class RadarChart:
     width: int = 500
-    height: int = 430
+    height: int = 440
     cx: float = 250
     cy: float = 210
-    radius: float = 130
+    radius: float = 125
     axes: list[RadarAxis] = field(default_factory=list)
     rings: list[tuple[int, str, float, float]] = field(default_factory=list)
     series: list[Series] = field(default_factory=list)

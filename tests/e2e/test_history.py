@@ -72,6 +72,10 @@ def test_member_follows_the_history_and_finishes_the_experiment(
     page.get_by_role("link", name="Collaboration experiment").click()
     assert page.get_by_role("heading", name="Experiment: Collaboration").is_visible()
     assert_accessible(page)
+    page.get_by_role("link", name="Edit the plan").click()
+    assert page.get_by_label("We believe that…").input_value() == "we pair on every story"
+    assert_accessible(page)
+    page.get_by_role("link", name="Back to the experiment").click()
 
     page.get_by_role("link", name="Record the result").click()
     page.get_by_label("Hypothesis supported").check()

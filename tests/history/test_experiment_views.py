@@ -283,3 +283,36 @@ def test_finished_experiment_cannot_be_edited(member_a_client, rubric, team_a):
     response = member_a_client.get(url("edit", done), follow=True)
     assert "can no longer change" in response.content.decode()
     assert Experiment.objects.get(pk=done.pk).version == 1
+
+
+def test_a_stale_finish_shows_both_versions_and_keeps_the_typed_result(client, running, member_a):
+    colleague = make_user("casey")
+    running.team.memberships.create(user=colleague)
+    opened = finish_data(running, learning="Casey's learning", what_happened="Casey's story")
+    # Alex edits the plan after Casey opened the finish form.
+    running.edit({"signal": "a new signal from Alex"}, member_a, expected_version=running.version)
+    response = client_for(client, colleague).post(url("finish", running), opened)
+    content = response.content.decode()
+    assert response.status_code == 409
+    assert "changed while you were editing" in content
+    assert "Alex saved a change" in content
+    assert "Casey&#x27;s learning" in content and "Casey&#x27;s story" in content
+    running.refresh_from_db()
+    assert running.status == "running" and running.signal == "a new signal from Alex"
+    # The re-shown form carries the new version: saving again finishes it.
+    response = client_for(client, colleague).post(
+        url("finish", running), {**opened, "version": running.version}
+    )
+    assert response.status_code == 302
+    running.refresh_from_db()
+    assert running.status == "finished" and running.learning == "Casey's learning"
+
+
+def test_a_review_date_typed_the_uk_way_is_understood(member_a_client, running):
+    new = timezone.localdate() + timedelta(days=40)
+    member_a_client.post(
+        url("review_date", running),
+        {"version": running.version, "review_date": f"{new:%d/%m/%Y}", "reason": "Typed"},
+    )
+    running.refresh_from_db()
+    assert running.review_date == new
