@@ -316,3 +316,19 @@ def test_a_review_date_typed_the_uk_way_is_understood(member_a_client, running):
     )
     running.refresh_from_db()
     assert running.review_date == new
+
+
+def test_experiment_page_queries_do_not_grow_with_notes_and_changes(
+    member_a_client, running, member_a, django_assert_max_num_queries
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as few:
+        member_a_client.get(url("detail", running))
+    for i in range(20):
+        running.notes.create(author=member_a, text=f"note {i}")
+        running.edit({"first_actions": f"step {i}"}, member_a)
+    with django_assert_max_num_queries(len(few)):
+        response = member_a_client.get(url("detail", running))
+    assert response.content.decode().count("app-note__meta") == 20
