@@ -80,7 +80,8 @@ def _conflict(form: forms.Form, current: Experiment) -> dict:
         yours = form.data.get(name, "")
         if isinstance(field, forms.ChoiceField):
             yours = dict(field.choices).get(yours, yours)
-        rows.append((field.label, saved, yours or "(none)"))
+        yours = yours or "(none)"
+        rows.append((field.label, saved, yours, str(saved).strip() != str(yours).strip()))
     last = current.history.select_related("history_user").first()
     who = ""
     if last and last.history_user:

@@ -296,6 +296,8 @@ def test_a_stale_finish_shows_both_versions_and_keeps_the_typed_result(client, r
     assert response.status_code == 409
     assert "changed while you were editing" in content
     assert "Alex saved a change" in content
+    # Nothing of the result was saved yet: all five answers differ from the saved ones.
+    assert content.count(">Different</strong>") == 5
     assert "Casey&#x27;s learning" in content and "Casey&#x27;s story" in content
     running.refresh_from_db()
     assert running.status == "running" and running.signal == "a new signal from Alex"
