@@ -1,14 +1,114 @@
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.db.models import Prefetch, Q
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
 from django.views.decorators.http import require_GET
 
+from experiments.models import Experiment
+from teams import charts, history
 from teams.models import Team
+
+
+def _get_team_for_user(request: HttpRequest, slug: str) -> Team:
+    """A team whose history this person may see; 404 for anyone else, so the
+    page does not confirm the team's scores exist."""
+    return get_object_or_404(Team.objects.visible_to(request.user), slug=slug)
 
 
 @require_GET
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
-    """A signed-in person's start page: their teams and where to go next."""
-    teams = Team.objects.for_member(request.user).order_by("name")
-    return render(request, "teams/home.html", {"teams": teams})
+    """A signed-in person's start page: their teams, each team's current
+    experiment and next review, and anything overdue. No scores: a person in
+    two teams must never see them side by side."""
+    user = request.user
+    teams = list(
+        Team.objects.filter(Q(memberships__user=user) | Q(workshops__facilitator=user))
+        .distinct()
+        .prefetch_related(
+            Prefetch(
+                "experiments",
+                queryset=Experiment.objects.open()
+                .select_related("area")
+                .order_by("review_date", "pk"),
+                to_attr="open_experiments",
+            )
+        )
+        .order_by("name")
+    )
+    today = timezone.localdate()
+    overdue = []
+    for team in teams:
+        team.current = history.current_experiment(team.open_experiments)
+        for experiment in team.open_experiments:
+            experiment.team = team  # the overdue list names the team without a query each
+            if experiment.review_date < today:
+                overdue.append(experiment)
+    return render(request, "teams/home.html", {"teams": teams, "overdue": overdue, "today": today})
+
+
+@require_GET
+@login_required
+def detail(request: HttpRequest, slug: str) -> HttpResponse:
+    """A team's history: its workshops, how its scores moved, its experiments."""
+    team = _get_team_for_user(request, slug)
+    workshops = list(history.workshops_for_team_page(team))
+    experiments = list(Experiment.objects.for_team_page(team))
+    scores = history.score_history(workshops)
+    today = timezone.localdate()
+    current = history.current_experiment(experiments)
+    context = {
+        "team": team,
+        "workshops": workshops,
+        "experiments": experiments,
+        "current": current,
+        "due": [e for e in experiments if e.review_state(today) and e != current],
+        "earlier": [e for e in experiments if not e.is_open],
+        "scores": scores,
+        "table_rows": list(zip(scores.dates, zip(*scores.scores, strict=True), strict=True))
+        if scores.workshop_count
+        else [],
+        "line": charts.line_chart(scores) if scores.workshop_count else None,
+        "line_narrow": charts.line_chart(scores, narrow=True) if scores.workshop_count else None,
+        "radar": charts.radar_chart(scores) if scores.workshop_count else None,
+        "radar_rows": _radar_rows(scores),
+        "today": today,
+    }
+    return render(request, "teams/detail.html", context)
+
+
+def _radar_rows(scores: charts.ScoreHistory) -> list[tuple[str, int | None, int | None, str]]:
+    """Area, previous score, latest score and the change, for the radar's table."""
+    if not scores.workshop_count:
+        return []
+    latest = scores.workshop_count - 1
+    rows = []
+    for name, row in zip(scores.areas, scores.scores, strict=True):
+        before, now = (row[latest - 1] if latest else None), row[latest]
+        if before is None or now is None:
+            change = ""
+        elif now == before:
+            change = "No change"
+        else:
+            change = f"{'Up' if now > before else 'Down'} {abs(now - before)}"
+        rows.append((name, before, now, change))
+    return rows
+
+
+@require_GET
+@login_required
+def export_json(request: HttpRequest, slug: str) -> JsonResponse:
+    team = _get_team_for_user(request, slug)
+    response = JsonResponse(history.export_data(team), json_dumps_params={"indent": 2})
+    response["Content-Disposition"] = f'attachment; filename="{team.slug}-history.json"'
+    return response
+
+
+@require_GET
+@login_required
+def export_csv(request: HttpRequest, slug: str) -> HttpResponse:
+    team = _get_team_for_user(request, slug)
+    response = HttpResponse(history.export_csv(team), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{team.slug}-history.csv"'
+    return response

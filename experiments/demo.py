@@ -1,0 +1,156 @@
+"""Demo history for the demo team: four closed workshops over the last year,
+with agreed scores that move, notes, chosen areas and experiments in every
+state (one running), so the team page has something to show on `make run`."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.contrib.auth import get_user_model
+from django.utils import timezone
+
+from experiments.models import Experiment, ProgressNote
+from maturity.models import MaturityModel
+from teams.models import Team
+from workshops.models import AreaScore, Workshop
+
+TEAM_SLUG = "repeat-prescriptions"
+TITLE_PREFIX = "Health check, "
+
+# days ago, scores in area order, chosen area key, experiment
+WORKSHOPS = [
+    (
+        330,
+        [2, 2, 3, 1, 2],
+        "delivery",
+        {
+            "status": "finished",
+            "result": "supported",
+            "change": "we release the repeat request form every fortnight instead of quarterly",
+            "outcome": "problems reaching users within weeks rather than months",
+            "signal": "at least four releases in two months with no rollback",
+            "what_happened": "We shipped six small releases. Two found real issues early.",
+            "learning": "Small releases were less scary than the big one. Assurance came to "
+            "our stand-up instead of a gateway meeting.",
+            "advice": "Invite your clinical safety officer to the first release, not the last.",
+        },
+    ),
+    (
+        240,
+        [2, 3, 3, 2, 2],
+        "collaboration",
+        {
+            "status": "finished",
+            "result": "inconclusive",
+            "change": "pharmacists join our fortnightly show and tell",
+            "outcome": "fewer surprises when features reach pharmacies",
+            "signal": "pharmacy questions raised before release rather than after",
+            "what_happened": "Pharmacists came twice, then rotas got in the way.",
+            "learning": "The idea is right but the timing was wrong: 4pm clashes with "
+            "dispensing peaks.",
+            "advice": "Ask people outside the team when they can come before you book.",
+        },
+    ),
+    (
+        150,
+        [3, 3, 2, 2, 3],
+        "culture",
+        {
+            "status": "stopped",
+            "change": "a different person runs each retrospective",
+            "outcome": "quieter voices heard more",
+            "signal": "everyone speaking in the retro at least once",
+            "note": "Stopped: the team was split across two releases; we will pick it up again.",
+        },
+    ),
+    (
+        45,
+        [3, 4, 3, 3, 3],
+        "approach",
+        {
+            "status": "running",
+            "change": "we stop the weekly status report and show the work instead",
+            "outcome": "more time for user research",
+            "signal": "two extra research sessions a month",
+            "note": "First month: the report is gone and nobody missed it.",
+        },
+    ),
+]
+
+NOTES = {
+    "collaboration": ("Daily stand-up with design and research", "Hand-offs to the pharmacy team"),
+    "focus": ("A clear goal for repeat requests", "Still counting features shipped"),
+    "culture": ("People ask questions openly", "The same three voices in planning"),
+    "delivery": ("Automated tests on every change", "Release approval takes two weeks"),
+    "approach": ("Retros lead to changes", "The process is the same for every kind of work"),
+}
+
+
+def seed(stdout) -> None:
+    team = Team.objects.filter(slug=TEAM_SLUG).first()
+    model = MaturityModel.default()
+    User = get_user_model()
+    facilitator = User.objects.filter(username="facilitator").first()
+    member = User.objects.filter(username="member").first()
+    if not (team and model and facilitator):
+        stdout.write("Experiments demo: no demo team, rubric or facilitator; skipped.")
+        return
+    if Workshop.objects.filter(team=team, title__startswith=TITLE_PREFIX).exists():
+        stdout.write("Experiments demo: the demo team already has a history.")
+        return
+    areas = {area.key: area for area in model.areas.order_by("order")}
+    ordered = list(areas.values())
+    today = timezone.localdate()
+    snapshot = model.snapshot()
+    someone_running = Experiment.objects.filter(team=team, status="running").exists()
+    for days_ago, scores, chosen, plan in WORKSHOPS:
+        held_on = today - timedelta(days=days_ago)
+        workshop = Workshop.objects.create(
+            team=team,
+            facilitator=facilitator,
+            title=f"{TITLE_PREFIX}{held_on:%B %Y}",
+            held_on=held_on,
+            model=model,
+            rubric=snapshot,
+            status=Workshop.Status.CLOSED,
+            step=len(ordered) + 3,
+            chosen_area=areas[chosen],
+            closed_at=timezone.now() - timedelta(days=days_ago),
+        )
+        AreaScore.objects.bulk_create(
+            AreaScore(
+                workshop=workshop,
+                area=area,
+                score=score,
+                helps=NOTES[area.key][0],
+                holds_back=NOTES[area.key][1],
+            )
+            for area, score in zip(ordered, scores, strict=True)
+        )
+        status = plan["status"]
+        if status == "running" and someone_running:
+            status = "planned"
+        experiment = Experiment(
+            team=team,
+            workshop=workshop,
+            area=areas[chosen],
+            change=plan["change"],
+            outcome=plan["outcome"],
+            signal=plan["signal"],
+            first_actions="Agree it at stand-up tomorrow.",
+            owner=member,
+            review_date=held_on + timedelta(days=55 if status == "running" else 42),
+            status=status,
+            started_on=held_on + timedelta(days=2) if status != "planned" else None,
+            finished_on=held_on + timedelta(days=40) if status in ("finished", "stopped") else None,
+            result=plan.get("result", "") if status == "finished" else "",
+            what_happened=plan.get("what_happened", ""),
+            learning=plan.get("learning", ""),
+            advice=plan.get("advice", ""),
+            created_by=facilitator,
+        )
+        experiment._history_user = facilitator
+        experiment.save()
+        if plan.get("note"):
+            ProgressNote.objects.create(experiment=experiment, author=member, text=plan["note"])
+    stdout.write(f"Experiments demo: {len(WORKSHOPS)} past workshops for {team.name}.")

@@ -1,0 +1,266 @@
+"""One team's history: its workshops, agreed scores and experiments, for the
+team page, its charts and its exports. Everything here takes one team;
+nothing gathers scores across teams."""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import date
+
+from django.db.models import Prefetch, QuerySet
+from django.utils import timezone
+
+from experiments.models import Experiment
+from teams.charts import ScoreHistory
+from teams.models import Team
+from workshops.models import AreaScore, Workshop
+
+EXPORT_FORMAT_VERSION = 1
+
+
+def workshops_for_team_page(team: Team) -> QuerySet[Workshop]:
+    """The team page's and the exports' workshops, newest first, with the
+    facilitator, chosen area, experiment and scores in two queries whatever
+    the number of workshops."""
+    return (
+        Workshop.objects.filter(team=team)
+        .select_related("facilitator", "chosen_area", "experiment", "model")
+        .prefetch_related(
+            Prefetch(
+                "scores",
+                queryset=AreaScore.objects.select_related("area").order_by("area__order", "pk"),
+            )
+        )
+        .order_by("-held_on", "-created_at")
+    )
+
+
+def score_history(workshops: list[Workshop]) -> ScoreHistory:
+    """The closed workshops' agreed scores, oldest first, for the charts."""
+    closed = [
+        w
+        for w in reversed(workshops)
+        if w.status == Workshop.Status.CLOSED and any(s.score for s in w.scores.all())
+    ]
+    areas: dict[int, tuple[tuple[int, int], str]] = {}
+    for workshop in closed:
+        for score in workshop.scores.all():
+            areas.setdefault(score.area_id, ((score.area.order, score.area_id), score.area.name))
+    ordered = sorted(areas.items(), key=lambda item: item[1][0])
+    by_workshop = [{s.area_id: s.score for s in w.scores.all()} for w in closed]
+    return ScoreHistory(
+        areas=[name for _, (_, name) in ordered],
+        dates=[w.held_on for w in closed],
+        scores=[[scores.get(area_id) for scores in by_workshop] for area_id, _ in ordered],
+    )
+
+
+def current_experiment(experiments: list[Experiment]) -> Experiment | None:
+    """The running experiment, else the newest planned one."""
+    for status in (Experiment.Status.RUNNING, Experiment.Status.PLANNED):
+        for experiment in experiments:
+            if experiment.status == status:
+                return experiment
+    return None
+
+
+# Exports ----------------------------------------------------------------
+
+
+def _level_text(workshop: Workshop, area_id: int, score: int | None) -> tuple[str, str]:
+    """The title and descriptor of the level agreed, from the rubric the team saw."""
+    if score is None:
+        return "", ""
+    for area in workshop.rubric.get("areas", []):
+        if area.get("id") == area_id:
+            for level in area.get("levels", []):
+                if level.get("number") == score:
+                    return level.get("title", ""), level.get("descriptor", "")
+    return "", ""
+
+
+def _person(user) -> str:
+    if user is None:
+        return ""
+    return user.get_full_name() or user.get_username()
+
+
+def _iso(value: date | None) -> str | None:
+    return value.isoformat() if value else None
+
+
+def _rubric_version(workshop: Workshop) -> dict:
+    model = workshop.rubric.get("model", {})
+    return {
+        "model_key": model.get("key") or workshop.model.key,
+        "model_name": model.get("name") or workshop.model.name,
+        "as_of": workshop.rubric_as_of.isoformat(),
+    }
+
+
+def _experiment_data(experiment: Experiment) -> dict:
+    return {
+        "id": experiment.pk,
+        "workshop_id": experiment.workshop_id,
+        "area": experiment.area.name,
+        "area_key": experiment.area.key,
+        "status": experiment.status,
+        "hypothesis": {
+            "change": experiment.change,
+            "outcome": experiment.outcome,
+            "signal": experiment.signal,
+        },
+        "first_actions": experiment.first_actions,
+        "owner": experiment.owner_label,
+        "review_date": _iso(experiment.review_date),
+        "started_on": _iso(experiment.started_on),
+        "finished_on": _iso(experiment.finished_on),
+        "result": experiment.result or None,
+        "what_happened": experiment.what_happened,
+        "learning": experiment.learning,
+        "advice": experiment.advice,
+        "notes": [
+            {
+                "at": note.created_at.isoformat(),
+                "author": _person(note.author),
+                "text": note.text,
+            }
+            for note in experiment.notes.all()
+        ],
+    }
+
+
+def export_data(team: Team) -> dict:
+    """A team's whole history as JSON-able data (the shape is in README)."""
+    workshops = list(workshops_for_team_page(team))
+    experiments = list(Experiment.objects.for_team_page(team).prefetch_related("notes__author"))
+    return {
+        "format_version": EXPORT_FORMAT_VERSION,
+        "exported_at": timezone.now().isoformat(),
+        "team": {"name": team.name, "slug": team.slug},
+        "workshops": [
+            {
+                "id": w.pk,
+                "title": str(w),
+                "held_on": w.held_on.isoformat(),
+                "status": w.status,
+                "facilitator": _person(w.facilitator),
+                "rubric": _rubric_version(w),
+                "chosen_area": w.chosen_area.name if w.chosen_area else None,
+                "experiment_id": getattr(getattr(w, "experiment", None), "pk", None),
+                "scores": [
+                    {
+                        "area": s.area.name,
+                        "area_key": s.area.key,
+                        "score": s.score,
+                        "level_title": _level_text(w, s.area_id, s.score)[0],
+                        "level_descriptor": _level_text(w, s.area_id, s.score)[1],
+                        "helps": s.helps,
+                        "holds_back": s.holds_back,
+                    }
+                    for s in w.scores.all()
+                ],
+            }
+            for w in workshops
+        ],
+        "experiments": [_experiment_data(e) for e in experiments],
+    }
+
+
+CSV_COLUMNS = [
+    "record",
+    "workshop_id",
+    "held_on",
+    "workshop_status",
+    "facilitator",
+    "rubric_model",
+    "rubric_as_of",
+    "area",
+    "score",
+    "level_title",
+    "helps",
+    "holds_back",
+    "chosen_area",
+    "experiment_id",
+    "experiment_status",
+    "change",
+    "outcome",
+    "signal",
+    "owner",
+    "review_date",
+    "started_on",
+    "finished_on",
+    "result",
+    "what_happened",
+    "learning",
+    "advice",
+]
+
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _cell(value) -> str:
+    """Text a spreadsheet would run as a formula gets a leading apostrophe."""
+    text = "" if value is None else str(value)
+    if text.startswith(FORMULA_STARTS):
+        return "'" + text
+    return text
+
+
+def export_csv(team: Team) -> str:
+    """One row per agreed score ("score") and one per experiment ("experiment"),
+    so a spreadsheet can filter either; the columns are CSV_COLUMNS."""
+    data = export_data(team)
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=CSV_COLUMNS)
+    writer.writeheader()
+    for w in data["workshops"]:
+        for s in w["scores"]:
+            _write(
+                writer,
+                {
+                    "record": "score",
+                    "workshop_id": w["id"],
+                    "held_on": w["held_on"],
+                    "workshop_status": w["status"],
+                    "facilitator": w["facilitator"],
+                    "rubric_model": w["rubric"]["model_key"],
+                    "rubric_as_of": w["rubric"]["as_of"],
+                    "area": s["area"],
+                    "score": "" if s["score"] is None else s["score"],
+                    "level_title": s["level_title"],
+                    "helps": s["helps"],
+                    "holds_back": s["holds_back"],
+                    "chosen_area": w["chosen_area"] or "",
+                    "experiment_id": w["experiment_id"] or "",
+                },
+            )
+    for e in data["experiments"]:
+        _write(
+            writer,
+            {
+                "record": "experiment",
+                "workshop_id": e["workshop_id"] or "",
+                "area": e["area"],
+                "experiment_id": e["id"],
+                "experiment_status": e["status"],
+                "change": e["hypothesis"]["change"],
+                "outcome": e["hypothesis"]["outcome"],
+                "signal": e["hypothesis"]["signal"],
+                "owner": e["owner"],
+                "review_date": e["review_date"] or "",
+                "started_on": e["started_on"] or "",
+                "finished_on": e["finished_on"] or "",
+                "result": e["result"] or "",
+                "what_happened": e["what_happened"],
+                "learning": e["learning"],
+                "advice": e["advice"],
+            },
+        )
+    return out.getvalue()
+
+
+def _write(writer: csv.DictWriter, row: dict) -> None:
+    writer.writerow({key: _cell(value) for key, value in row.items()})

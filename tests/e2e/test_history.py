@@ -1,0 +1,118 @@
+"""A team member follows the team's history and finishes its experiment, in a real browser."""
+
+from datetime import date
+
+import pytest
+from django.urls import NoReverseMatch, reverse
+
+from maturity.models import Level
+from teams.roles import FACILITATORS
+from tests.conftest import make_team, make_user
+from tests.e2e.conftest import assert_accessible, sign_in
+from tests.history.factories import make_closed_workshop
+
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+
+
+def _summary_page_exists() -> bool:
+    try:
+        reverse("workshops:summary", args=[1])
+    except NoReverseMatch:
+        return False
+    return True
+
+
+@pytest.fixture
+def history_of_two_workshops():
+    from django.core.management import call_command
+
+    call_command("load_default_rubric")
+    member = make_user("alex")
+    facilitator = make_user("fran", groups=[FACILITATORS])
+    team = make_team("Repeat Prescriptions", member)
+    older = make_closed_workshop(
+        team,
+        facilitator,
+        date(2026, 3, 10),
+        [2, 3, 1, 4, 2],
+        chosen=2,
+        experiment_status="finished",
+    )
+    newer = make_closed_workshop(
+        team,
+        facilitator,
+        date(2026, 6, 9),
+        [3, 3, 2, 4, 1],
+        chosen=0,
+        experiment_status="running",
+    )
+    return team, older, newer
+
+
+def test_member_follows_the_history_and_finishes_the_experiment(
+    page, live_server, history_of_two_workshops
+):
+    team, _older, newer = history_of_two_workshops
+    sign_in(page, live_server, "alex")
+    assert page.get_by_text("Next review").is_visible()
+    assert_accessible(page)
+
+    page.get_by_role("link", name="Repeat Prescriptions", exact=True).click()
+    assert page.get_by_role("heading", name="Repeat Prescriptions", level=1).is_visible()
+    line = page.get_by_role("img", name="Agreed score for each area, workshop by workshop")
+    radar = page.get_by_role(
+        "img", name="Agreed scores of the latest workshop against the one before"
+    )
+    assert line.first.is_visible() and radar.is_visible()
+    assert page.get_by_role("table", name="Agreed scores by workshop").is_visible()
+    assert page.get_by_role("table", name="Latest agreed scores").is_visible()
+    assert page.locator("figcaption", has_text="Collaboration went up from 2 to 3").is_visible()
+    assert_accessible(page)
+
+    page.get_by_role("link", name="Collaboration experiment").click()
+    assert page.get_by_role("heading", name="Experiment: Collaboration").is_visible()
+    assert_accessible(page)
+    page.get_by_role("link", name="Edit the plan").click()
+    assert page.get_by_label("We believe that…").input_value() == "we pair on every story"
+    assert_accessible(page)
+    page.get_by_role("link", name="Back to the experiment").click()
+
+    page.get_by_role("link", name="Record the result").click()
+    page.get_by_label("Hypothesis supported").check()
+    page.get_by_label("What happened?").fill("We paired on every story for a month.")
+    page.get_by_role("button", name="Finish the experiment").click()
+    # Learning is required: the page says so and keeps what was typed.
+    assert page.get_by_role("alert").get_by_text("Write what the team learned").is_visible()
+    assert page.get_by_label("What happened?").input_value().startswith("We paired")
+    assert_accessible(page)
+
+    page.get_by_label("What did the team learn?").fill("Pairing spreads knowledge fast.")
+    page.get_by_role("button", name="Finish the experiment").click()
+    assert page.get_by_text("Result recorded").is_visible()
+    assert page.get_by_text("Pairing spreads knowledge fast.").first.is_visible()
+    assert page.locator(".nhsuk-tag", has_text="Finished").is_visible()
+    assert_accessible(page)
+
+    page.get_by_role("link", name="Home").first.click()
+    card = page.locator(".app-team-card")
+    assert card.get_by_text("No experiment planned or running.").is_visible()
+    assert_accessible(page)
+    assert not page.console_errors, page.console_errors
+
+
+@pytest.mark.skipif(not _summary_page_exists(), reason="needs the workshop summary page")
+def test_past_workshop_shows_the_rubric_text_the_team_scored_against(
+    page, live_server, history_of_two_workshops
+):
+    team, older, _newer = history_of_two_workshops
+    level = Level.objects.get(area=older.chosen_area, number=1)
+    old_text = level.descriptor
+    level.descriptor = "Text an admin wrote after the workshop."
+    level.save()
+
+    sign_in(page, live_server, "alex")
+    page.goto(f"{live_server.url}{reverse('teams:detail', args=[team.slug])}")
+    page.get_by_role("link", name="10 March 2026 workshop summary").click()
+    assert page.get_by_text(old_text).first.is_visible()
+    assert page.get_by_text("Text an admin wrote after the workshop.").count() == 0
+    assert_accessible(page)

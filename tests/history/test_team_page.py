@@ -1,0 +1,141 @@
+"""The team page and the home dashboard."""
+
+from datetime import date, timedelta
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from tests.conftest import client_for, make_user
+from tests.history.factories import make_closed_workshop, make_experiment
+
+
+def team_url(team):
+    return reverse("teams:detail", args=[team.slug])
+
+
+def test_member_sees_workshops_newest_first_charts_and_tables(
+    member_a_client, team_a, two_workshops
+):
+    response = member_a_client.get(team_url(team_a))
+    content = response.content.decode()
+    assert response.status_code == 200
+    table = content[content.index('id="workshops"') :]
+    assert table.index("9 June 2026") < table.index("10 March 2026")
+    assert content.count('class="app-chart__svg app-chart__svg--wide"') == 1
+    assert "app-chart__svg--radar" in content
+    assert "Agreed scores by workshop" in content
+    assert "Collaboration went up from 2 to 3" in content
+    assert "Fran" in content  # the facilitator
+    assert "Running" in content  # the newer workshop's experiment
+
+
+def test_current_experiment_and_overdue_review_are_highlighted(
+    member_a_client, team_a, two_workshops
+):
+    running = two_workshops[1].experiment
+    running.review_date = timezone.localdate() - timedelta(days=3)
+    running.save()
+    content = member_a_client.get(team_url(team_a)).content.decode()
+    assert "Current experiment" in content
+    assert "Review overdue" in content
+
+
+def test_a_team_with_one_workshop_gets_points_and_no_comparison(
+    member_a_client, rubric, team_a, facilitator
+):
+    make_closed_workshop(team_a, facilitator, date(2026, 5, 1), [3, 2, 4, 1, 5])
+    content = member_a_client.get(team_url(team_a)).content.decode()
+    assert "One workshop so far" in content
+    assert "no earlier workshop" in content
+    assert "Previous:" not in content
+
+
+def test_a_team_with_no_workshops_gets_guidance_not_an_empty_chart(member_a_client, team_a):
+    content = member_a_client.get(team_url(team_a)).content.decode()
+    assert "nothing to chart" in content
+    assert '<svg class="app-chart' not in content
+
+
+def test_facilitator_of_the_teams_workshop_and_admin_see_the_page(
+    client, two_workshops, team_a, facilitator, admin_user
+):
+    for person in (facilitator, admin_user):
+        assert client_for(client, person).get(team_url(team_a)).status_code == 200
+
+
+@pytest.mark.parametrize("who", ["member_b", "other_facilitator"])
+def test_others_get_404(client, two_workshops, team_a, member_b, who):
+    person = member_b if who == "member_b" else make_user("ola", groups=["Facilitators"])
+    assert client_for(client, person).get(team_url(team_a)).status_code == 404
+
+
+def test_signed_out_visitor_is_sent_to_sign_in(client, team_a):
+    assert client.get(team_url(team_a)).status_code == 302
+
+
+def test_unknown_team_is_404(member_a_client):
+    assert member_a_client.get(reverse("teams:detail", args=["no-such-team"])).status_code == 404
+
+
+def test_team_page_refuses_post(member_a_client, team_a):
+    assert member_a_client.post(team_url(team_a)).status_code == 405
+
+
+def test_team_page_queries_stay_flat_from_2_to_50_workshops(
+    member_a_client, team_a, facilitator, rubric, django_assert_max_num_queries
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def add(n, start):
+        for i in range(n):
+            make_closed_workshop(
+                team_a,
+                facilitator,
+                date(2020, 1, 1) + timedelta(days=7 * (start + i)),
+                [1 + (start + i) % 5, 3, 2, 4, 1],
+                experiment_status="finished" if i % 2 else None,
+            )
+
+    add(2, 0)
+    with CaptureQueriesContext(connection) as two:
+        member_a_client.get(team_url(team_a))
+    add(48, 2)
+    with django_assert_max_num_queries(len(two)):
+        response = member_a_client.get(team_url(team_a))
+    assert response.content.decode().count("nhsuk-table__row") > 50
+
+
+def test_dashboard_shows_my_teams_current_experiment_and_overdue(
+    member_a_client, rubric, team_a, team_b
+):
+    running = make_experiment(team_a, status="running", review_date=timezone.localdate())
+    make_experiment(team_b, status="running", change="team b's secret plan")
+    overdue = make_experiment(
+        team_a, status="planned", review_date=timezone.localdate() - timedelta(days=5)
+    )
+    content = member_a_client.get("/").content.decode()
+    assert reverse("experiments:detail", args=[running.pk]) in content
+    assert "Review due today" in content
+    assert "Overdue for review" in content
+    assert reverse("experiments:detail", args=[overdue.pk]) in content
+    assert "team b" not in content.lower()
+
+
+def test_dashboard_queries_stay_flat(client, rubric, django_assert_max_num_queries):
+    from tests.conftest import make_team
+
+    person = make_user("many")
+    for i in range(12):
+        team = make_team(f"Team {i}", person)
+        make_experiment(team, status="running")
+        make_experiment(team, review_date=timezone.localdate() - timedelta(days=1))
+    signed_in = client_for(client, person)
+    with django_assert_max_num_queries(6):
+        response = signed_in.get("/")
+    assert response.content.decode().count("app-team-card") == 12
+
+
+def test_dashboard_refuses_post(member_a_client):
+    assert member_a_client.post("/").status_code == 405
