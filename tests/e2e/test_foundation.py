@@ -2,6 +2,7 @@
 
 import pytest
 from django.core.management import call_command
+from playwright.sync_api import expect
 
 from teams.roles import FACILITATORS
 from tests.conftest import make_user
@@ -19,18 +20,18 @@ def test_facilitator_signs_in_and_reads_the_model(page, live_server):
     assert_accessible(page)
 
     sign_in(page, live_server, "fran")
-    assert page.get_by_role("heading", name="Hello, Fran").is_visible()
+    expect(page.get_by_role("heading", name="Hello, Fran")).to_be_visible()
     assert_accessible(page)
 
     page.get_by_role("link", name="The model").first.click()
     areas = page.locator(".app-area")
-    assert areas.count() == 5
+    expect(areas).to_have_count(5)
     for i in range(5):
-        assert areas.nth(i).locator(".app-level").count() == 5
+        expect(areas.nth(i).locator(".app-level")).to_have_count(5)
     assert_accessible(page)
     # No script or style was blocked by the Content Security Policy, nothing failed to load.
     assert not page.console_errors, page.console_errors
 
     page.goto(f"{live_server.url}/no-such-page/")
-    assert page.get_by_role("heading", name="Page not found").is_visible()
+    expect(page.get_by_role("heading", name="Page not found")).to_be_visible()
     assert_accessible(page)

@@ -4,6 +4,7 @@ from datetime import date
 
 import pytest
 from django.urls import NoReverseMatch, reverse
+from playwright.sync_api import expect
 
 from maturity.models import Level
 from teams.roles import FACILITATORS
@@ -54,23 +55,24 @@ def test_member_follows_the_history_and_finishes_the_experiment(
 ):
     team, _older, newer = history_of_two_workshops
     sign_in(page, live_server, "alex")
-    assert page.get_by_text("Next review").is_visible()
+    expect(page.get_by_text("Next review")).to_be_visible()
     assert_accessible(page)
 
     page.get_by_role("link", name="Repeat Prescriptions", exact=True).click()
-    assert page.get_by_role("heading", name="Repeat Prescriptions", level=1).is_visible()
+    expect(page.get_by_role("heading", name="Repeat Prescriptions", level=1)).to_be_visible()
     line = page.get_by_role("img", name="Agreed score for each area, workshop by workshop")
     radar = page.get_by_role(
         "img", name="Agreed scores of the latest workshop against the one before"
     )
-    assert line.first.is_visible() and radar.is_visible()
-    assert page.get_by_role("table", name="Agreed scores by workshop").is_visible()
-    assert page.get_by_role("table", name="Latest agreed scores").is_visible()
-    assert page.locator("figcaption", has_text="Collaboration went up from 2 to 3").is_visible()
+    expect(line.first).to_be_visible()
+    expect(radar).to_be_visible()
+    expect(page.get_by_role("table", name="Agreed scores by workshop")).to_be_visible()
+    expect(page.get_by_role("table", name="Latest agreed scores")).to_be_visible()
+    expect(page.locator("figcaption", has_text="Collaboration went up from 2 to 3")).to_be_visible()
     assert_accessible(page)
 
     page.get_by_role("link", name="Collaboration experiment").click()
-    assert page.get_by_role("heading", name="Experiment: Collaboration").is_visible()
+    expect(page.get_by_role("heading", name="Experiment: Collaboration")).to_be_visible()
     assert_accessible(page)
     page.get_by_role("link", name="Edit the plan").click()
     assert page.get_by_label("We believe that…").input_value() == "we pair on every story"
@@ -82,20 +84,20 @@ def test_member_follows_the_history_and_finishes_the_experiment(
     page.get_by_label("What happened?").fill("We paired on every story for a month.")
     page.get_by_role("button", name="Finish the experiment").click()
     # Learning is required: the page says so and keeps what was typed.
-    assert page.get_by_role("alert").get_by_text("Write what the team learned").is_visible()
+    expect(page.get_by_role("alert").get_by_text("Write what the team learned")).to_be_visible()
     assert page.get_by_label("What happened?").input_value().startswith("We paired")
     assert_accessible(page)
 
     page.get_by_label("What did the team learn?").fill("Pairing spreads knowledge fast.")
     page.get_by_role("button", name="Finish the experiment").click()
-    assert page.get_by_text("Result recorded").is_visible()
-    assert page.get_by_text("Pairing spreads knowledge fast.").first.is_visible()
-    assert page.locator(".nhsuk-tag", has_text="Finished").is_visible()
+    expect(page.get_by_text("Result recorded")).to_be_visible()
+    expect(page.get_by_text("Pairing spreads knowledge fast.").first).to_be_visible()
+    expect(page.locator(".nhsuk-tag", has_text="Finished")).to_be_visible()
     assert_accessible(page)
 
     page.get_by_role("link", name="Home").first.click()
     card = page.locator(".app-team-card")
-    assert card.get_by_text("No experiment planned or running.").is_visible()
+    expect(card.get_by_text("No experiment planned or running.")).to_be_visible()
     assert_accessible(page)
     assert not page.console_errors, page.console_errors
 
@@ -113,6 +115,6 @@ def test_past_workshop_shows_the_rubric_text_the_team_scored_against(
     sign_in(page, live_server, "alex")
     page.goto(f"{live_server.url}{reverse('teams:detail', args=[team.slug])}")
     page.get_by_role("link", name="10 March 2026 workshop summary").click()
-    assert page.get_by_text(old_text).first.is_visible()
+    expect(page.get_by_text(old_text).first).to_be_visible()
     assert page.get_by_text("Text an admin wrote after the workshop.").count() == 0
     assert_accessible(page)
