@@ -13,7 +13,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -31,14 +31,19 @@ def _get_experiment_for_user(request: HttpRequest, pk: int) -> Experiment:
     return experiment
 
 
-def _publish_url(experiment: Experiment) -> str:
-    # The playbook is built on another branch; link to it only once it exists.
-    if experiment.status != Experiment.Status.FINISHED:
-        return ""
-    try:
-        return reverse("playbook:publish", args=[experiment.pk])
-    except NoReverseMatch:
-        return ""
+def _playbook_links(experiment: Experiment) -> dict:
+    """The experiment's own playbook entry (or how to publish one) and the
+    entry it was started from, if any."""
+    from playbook.models import Adoption, Entry
+
+    entry = Entry.objects.filter(experiment=experiment).first()
+    adoption = Adoption.objects.filter(experiment=experiment).select_related("entry").first()
+    can_publish = experiment.status == Experiment.Status.FINISHED and entry is None
+    return {
+        "playbook_entry": entry,
+        "started_from": adoption.entry if adoption else None,
+        "publish_url": reverse("playbook:publish", args=[experiment.pk]) if can_publish else "",
+    }
 
 
 def _render_detail(request: HttpRequest, experiment: Experiment, status: int = 200, **forms_):
@@ -56,7 +61,7 @@ def _render_detail(request: HttpRequest, experiment: Experiment, status: int = 2
         "change_log": experiment.change_log(),
         "review_state": experiment.review_state(),
         "other_running": other_running,
-        "publish_url": _publish_url(experiment),
+        **_playbook_links(experiment),
         "note_form": forms_.get("note_form") or ProgressNoteForm(),
         "review_form": forms_.get("review_form")
         or ReviewDateForm(initial={"version": experiment.version}, experiment=experiment),

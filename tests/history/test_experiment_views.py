@@ -334,3 +334,29 @@ def test_experiment_page_queries_do_not_grow_with_notes_and_changes(
     with django_assert_max_num_queries(len(few)):
         response = member_a_client.get(url("detail", running))
     assert response.content.decode().count("app-note__meta") == 20
+
+
+def test_finished_experiment_links_to_its_playbook_entry_once_published(
+    member_a_client, team_a, rubric
+):
+    from tests.playbook.factories import make_entry, make_experiment
+
+    experiment = make_experiment(team_a)
+    url = reverse("experiments:detail", args=[experiment.pk])
+    assert "Publish to the playbook" in member_a_client.get(url).content.decode()
+
+    entry = make_entry(team_a, experiment=experiment)
+    content = member_a_client.get(url).content.decode()
+    assert "Publish to the playbook" not in content
+    assert reverse("playbook:entry", args=[entry.slug]) in content
+
+
+def test_experiment_started_from_an_entry_links_back_to_it(member_a_client, team_a, team_b, rubric):
+    from tests.playbook.factories import make_adoption, make_entry
+
+    entry = make_entry(team_b)
+    adoption = make_adoption(entry, team_a)
+    url = reverse("experiments:detail", args=[adoption.experiment.pk])
+    content = member_a_client.get(url).content.decode()
+    assert "Started from" in content
+    assert reverse("playbook:entry", args=[entry.slug]) in content
