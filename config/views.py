@@ -2,6 +2,9 @@
 
 import logging
 
+from django.conf import settings
+from django.contrib.auth.forms import AuthenticationForm
+from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent
 from django.db import DatabaseError, connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
@@ -45,3 +48,31 @@ def server_error(request: HttpRequest) -> HttpResponse:
     # No context processors: the database may be what failed.
     template = loader.get_template("500.html")
     return HttpResponse(template.render({}), status=500)
+
+
+def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    if isinstance(exception, RequestDataTooBig | TooManyFieldsSent):
+        return render(request, "413.html", status=413)
+    return render(request, "400.html", status=400)
+
+
+def locked_out(request: HttpRequest, response: HttpResponse | None, credentials: dict | None):
+    """django-axes' answer after too many failed sign-ins: the sign-in page
+    again, with the username kept and a message saying when to try again."""
+    minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
+    # Unbound, so the password is never echoed back; the username is kept.
+    form = AuthenticationForm(request, initial={"username": (credentials or {}).get("username")})
+    form.add_error(
+        None,
+        f"Too many failed attempts to sign in. Wait {minutes} minutes and try again, "
+        "or reset your password.",
+    )
+    context = {"form": form, "next": request.POST.get("next", "")}
+    return render(request, "registration/login.html", context, status=429)
+
+
+@require_GET
+def bench_baseline(request: HttpRequest) -> HttpResponse:
+    """A constant answer through the whole middleware stack and server: the
+    yardstick `make bench` prints every other figure against."""
+    return HttpResponse(b"ok\n", content_type="text/plain")
