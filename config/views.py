@@ -4,8 +4,9 @@ import logging
 
 from django.conf import settings
 from django.contrib.auth.forms import AuthenticationForm
-from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent
+from django.core.exceptions import NON_FIELD_ERRORS, RequestDataTooBig, TooManyFieldsSent
 from django.db import DatabaseError, connection
+from django.forms.utils import ErrorDict
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.template import loader
@@ -61,11 +62,15 @@ def locked_out(request: HttpRequest, response: HttpResponse | None, credentials:
     again, with the username kept and a message saying when to try again."""
     minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
     # Unbound, so the password is never echoed back; the username is kept.
+    # The message goes where the page's error summary looks for form errors.
     form = AuthenticationForm(request, initial={"username": (credentials or {}).get("username")})
-    form.add_error(
-        None,
-        f"Too many failed attempts to sign in. Wait {minutes} minutes and try again, "
-        "or reset your password.",
+    form._errors = ErrorDict()
+    form._errors[NON_FIELD_ERRORS] = form.error_class(
+        [
+            f"Too many failed attempts to sign in. Wait {minutes} minutes and try again, "
+            "or reset your password."
+        ],
+        error_class="nonfield",
     )
     context = {"form": form, "next": request.POST.get("next", "")}
     return render(request, "registration/login.html", context, status=429)
