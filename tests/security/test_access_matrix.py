@@ -108,6 +108,6 @@ def test_admin_urls_follow_the_admin_rule(persona, world, personas):
 
 
 def _fresh(persona, world):
-    from tests.security.conftest import persona_client
+    from tests.security.world import persona_client
 
     return persona_client(persona, world)

@@ -11,9 +11,9 @@ from django.urls import reverse
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tests.security.conftest import persona_client
 from tests.security.forms import FORMS
 from tests.security.matrix import ARGS
+from tests.security.world import persona_client
 
 MARKUP = [
     "<script>alert('hostile')</script>",
