@@ -45,10 +45,23 @@ def page_not_found(request: HttpRequest, exception: Exception | None = None) -> 
     return render(request, "404.html", status=404)
 
 
+SERVER_ERROR_FALLBACK = (
+    '<!DOCTYPE html><html lang="en-GB"><head><meta charset="utf-8">'
+    "<title>Sorry, there is a problem with the service – NHS</title></head>"
+    "<body><main><h1>Sorry, there is a problem with the service</h1>"
+    "<p>Try again in a few minutes.</p></main></body></html>"
+)
+
+
 def server_error(request: HttpRequest) -> HttpResponse:
     # No context processors: the database may be what failed.
-    template = loader.get_template("500.html")
-    return HttpResponse(template.render({}), status=500)
+    try:
+        return HttpResponse(loader.get_template("500.html").render({}), status=500)
+    except Exception:
+        # Whatever broke may break the error page too (a missing static
+        # manifest, say): still answer kindly rather than with the server's page.
+        logger.exception("The 500 page could not be rendered")
+        return HttpResponse(SERVER_ERROR_FALLBACK, status=500)
 
 
 def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:

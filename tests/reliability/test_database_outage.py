@@ -1,0 +1,78 @@
+"""With the database gone, /healthz says 503 and pages show a friendly error;
+when it comes back the service carries on without a restart.
+
+Runs against a throwaway PostgreSQL of its own (scripts/pg.sh on a free
+port) that it stops and starts, and gunicorn with production settings.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+
+import pytest
+
+from tests.reliability.servers import Gunicorn, Postgres, free_port, get, manage, production_env
+
+pytestmark = [
+    pytest.mark.postgres,
+    pytest.mark.skipif(
+        not os.environ.get("DATABASE_URL", "").startswith("postgres"),
+        reason="runs in the PostgreSQL run of make test (.ci/run)",
+    ),
+]
+
+SESSION = """
+from django.contrib.auth import get_user_model
+from django.contrib.sessions.backends.db import SessionStore
+user = get_user_model().objects.create_user("outage", password="x-long-password")
+s = SessionStore()
+s["_auth_user_id"] = str(user.pk)
+s["_auth_user_backend"] = "django.contrib.auth.backends.ModelBackend"
+s["_auth_user_hash"] = user.get_session_auth_hash()
+s.create()
+print(s.session_key)
+"""
+
+
+@pytest.fixture
+def service(tmp_path):
+    pg = Postgres(free_port()).start()
+    server = None
+    try:
+        env = production_env(pg.url, CONN_MAX_AGE="60", STATIC_ROOT=str(tmp_path / "static"))
+        manage(env, "collectstatic", "--noinput")
+        manage(env, "migrate", "--noinput")
+        manage(env, "load_default_rubric")
+        session_key = manage(env, "shell", "-c", SESSION).strip().splitlines()[-1]
+        server = Gunicorn(env, free_port())
+        yield pg, server, f"sessionid={session_key}"
+    finally:
+        if server:
+            server.stop()
+        pg.remove()
+
+
+def test_service_survives_the_database_going_away_and_coming_back(service):
+    pg, server, cookie = service
+    assert get(server.url + "/healthz").status == 200
+    assert get(server.url + "/model/", cookie).status == 200
+
+    pg.down()
+
+    health = get(server.url + "/healthz")
+    assert health.status == 503
+    assert json.loads(health.body) == {"status": "unavailable", "database": "unreachable"}
+    for _ in range(2):  # a persistent connection and a fresh one both fail kindly
+        page = get(server.url + "/model/", cookie)
+        assert page.status == 500
+        assert "Sorry, there is a problem with the service" in page.body
+        assert "Traceback" not in page.body and "OperationalError" not in page.body
+        assert page.content_type.startswith("text/html")
+
+    pg.up()
+
+    assert get(server.url + "/healthz").status == 200
+    page = get(server.url + "/model/", cookie)
+    assert page.status == 200
+    assert "Collaboration" in page.body
