@@ -58,5 +58,10 @@ test: install-test lint $(VNU_JAR)
 	$(BIN)/python scripts/ensure_browser.py
 	VNU_JAR=$(VNU_JAR) DEBUG=false SECRET_KEY=test-only-secret-key $(BIN)/python -m pytest $(PYTEST_ARGS)
 
+# Known vulnerabilities fail; an unreachable advisory source only warns
+# (AUDIT_STRICT=1 to fail then too). See scripts/audit_deps.py.
+audit: install-test
+	$(BIN)/python scripts/audit_deps.py
+
 clean:
 	rm -rf $(VENV) staticfiles db.sqlite3 .cache
