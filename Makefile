@@ -63,5 +63,14 @@ test: install-test lint $(VNU_JAR)
 audit: install-test
 	$(BIN)/python scripts/audit_deps.py
 
+# A short, bounded load test on loopback; see README "Benchmark".
+# make bench [MODE=two] [DURATION=60] [USERS=40]
+$(VENV)/.installed-bench: pyproject.toml $(VENV)/.installed
+	$(BIN)/pip install --quiet -e '.[bench]'
+	touch $@
+
+bench: $(VENV)/.installed-bench
+	MODE=$(or $(MODE),one) bash bench/run.sh
+
 clean:
 	rm -rf $(VENV) staticfiles db.sqlite3 .cache
