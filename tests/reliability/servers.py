@@ -83,6 +83,26 @@ def manage(env: dict[str, str], *args: str) -> str:
     ).stdout
 
 
+SIGNED_IN_SESSION = """
+from django.contrib.auth import get_user_model
+from django.contrib.sessions.backends.db import SessionStore
+user = get_user_model().objects.create_user("reliability", password="a-long-password")
+s = SessionStore()
+s["_auth_user_id"] = str(user.pk)
+s["_auth_user_backend"] = "django.contrib.auth.backends.ModelBackend"
+s["_auth_user_hash"] = user.get_session_auth_hash()
+s.create()
+print(s.session_key)
+"""
+
+
+def prepare_database(env: dict[str, str]) -> str:
+    """Migrate, load the rubric and sign someone in; returns the session key."""
+    manage(env, "migrate", "--noinput")
+    manage(env, "load_default_rubric")
+    return manage(env, "shell", "-c", SIGNED_IN_SESSION).strip().splitlines()[-1]
+
+
 class Gunicorn:
     def __init__(self, env: dict[str, str], port: int, workers: int = 1, threads: int = 2):
         self.port = port
@@ -129,19 +149,44 @@ class Gunicorn:
             self.process.kill()
 
 
+class Topology:
+    """bench/topology.sh: one gunicorn, or two behind nginx (round robin)."""
+
+    def __init__(self, env: dict[str, str], mode: str, run_dir: Path):
+        self.env, self.run_dir = env, run_dir
+        self.url = subprocess.run(
+            ["bash", "bench/topology.sh", "start", mode, str(run_dir)],
+            cwd=ROOT,
+            env=dict(env, PY=sys.executable),
+            check=True,
+            capture_output=True,
+            text=True,
+        ).stdout.strip()
+
+    @property
+    def upstreams(self) -> list[str]:
+        ports = (self.run_dir / "upstreams").read_text().split()
+        return [f"http://127.0.0.1:{port}" for port in ports]
+
+    def stop(self) -> None:
+        subprocess.run(["bash", "bench/topology.sh", "stop", str(self.run_dir)], cwd=ROOT)
+
+
 @dataclass
 class Answer:
     status: int
     body: str
-    content_type: str
+    headers: dict
+
+    @property
+    def content_type(self) -> str:
+        return self.headers.get("Content-Type", "")
 
 
 def get(url: str, cookie: str = "") -> Answer:
     request = urllib.request.Request(url, headers={"Cookie": cookie} if cookie else {})
     try:
         with urllib.request.urlopen(request, timeout=10) as response:
-            return Answer(
-                response.status, response.read().decode(), response.headers["Content-Type"]
-            )
+            return Answer(response.status, response.read().decode(), dict(response.headers))
     except urllib.error.HTTPError as error:
-        return Answer(error.code, error.read().decode(), error.headers["Content-Type"])
+        return Answer(error.code, error.read().decode(), dict(error.headers))

@@ -8,43 +8,26 @@ port) that it stops and starts, and gunicorn with production settings.
 from __future__ import annotations
 
 import json
-import os
 
 import pytest
 
-from tests.reliability.servers import Gunicorn, Postgres, free_port, get, manage, production_env
-
-pytestmark = [
-    pytest.mark.postgres,
-    pytest.mark.skipif(
-        not os.environ.get("DATABASE_URL", "").startswith("postgres"),
-        reason="runs in the PostgreSQL run of make test (.ci/run)",
-    ),
-]
-
-SESSION = """
-from django.contrib.auth import get_user_model
-from django.contrib.sessions.backends.db import SessionStore
-user = get_user_model().objects.create_user("outage", password="x-long-password")
-s = SessionStore()
-s["_auth_user_id"] = str(user.pk)
-s["_auth_user_backend"] = "django.contrib.auth.backends.ModelBackend"
-s["_auth_user_hash"] = user.get_session_auth_hash()
-s.create()
-print(s.session_key)
-"""
+from tests.reliability.servers import (
+    Gunicorn,
+    Postgres,
+    free_port,
+    get,
+    prepare_database,
+    production_env,
+)
 
 
 @pytest.fixture
-def service(tmp_path):
+def service(static_root):
     pg = Postgres(free_port()).start()
     server = None
     try:
-        env = production_env(pg.url, CONN_MAX_AGE="60", STATIC_ROOT=str(tmp_path / "static"))
-        manage(env, "collectstatic", "--noinput")
-        manage(env, "migrate", "--noinput")
-        manage(env, "load_default_rubric")
-        session_key = manage(env, "shell", "-c", SESSION).strip().splitlines()[-1]
+        env = production_env(pg.url, CONN_MAX_AGE="60", STATIC_ROOT=str(static_root))
+        session_key = prepare_database(env)
         server = Gunicorn(env, free_port())
         yield pg, server, f"sessionid={session_key}"
     finally:
