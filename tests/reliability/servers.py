@@ -58,7 +58,8 @@ class Postgres:
 def production_env(database_url: str, **extra: str) -> dict[str, str]:
     """Production settings, but plain HTTP on loopback (TLS ends at the load
     balancer in production, and there is none here)."""
-    env = {k: v for k, v in os.environ.items() if k not in {"DEBUG", "SECRET_KEY"}}
+    unset = {"DEBUG", "SECRET_KEY", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    env = {k: v for k, v in os.environ.items() if k not in unset}
     env.update(
         DEBUG="false",
         SECRET_KEY=secrets.token_urlsafe(50),

@@ -9,7 +9,10 @@ from django.conf import settings
 
 
 def test_deploy_check_with_production_settings_reports_nothing():
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("SECURE_", "SESSION_"))}
+    # As a deployment would have it: none of our overrides, nor the browser
+    # tests' DJANGO_ALLOW_ASYNC_UNSAFE (tests/e2e/conftest.py sets it).
+    unset = ("SECURE_", "SESSION_", "DJANGO_ALLOW_ASYNC_UNSAFE")
+    env = {k: v for k, v in os.environ.items() if not k.startswith(unset)}
     env.update(
         DEBUG="false",
         SECRET_KEY=secrets.token_urlsafe(64),
