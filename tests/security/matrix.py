@@ -36,6 +36,7 @@ about                      GET    -           200    200    200    200    200   
 healthz                    GET    -           200    200    200    200    200    200
 healthz                    POST   -           405    405    405    405    405    405
 bench_baseline             GET    -           200    200    200    200    200    200
+bench_baseline             POST   -           405    405    405    405    405    405
 login                      GET    -           200    200    302    302    302    302
 logout                     GET    -           405    405    405    405    405    405
 logout                     POST   -           login  login  login  login  login  login
