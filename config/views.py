@@ -65,9 +65,11 @@ def server_error(request: HttpRequest) -> HttpResponse:
 
 
 def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    # Rendered without the request: a bad request can fail before the
+    # middleware that sets request.user has run (a forged Host header, say).
     if isinstance(exception, RequestDataTooBig | TooManyFieldsSent):
-        return render(request, "413.html", status=413)
-    return render(request, "400.html", status=400)
+        return HttpResponse(loader.render_to_string("413.html"), status=413)
+    return HttpResponse(loader.render_to_string("400.html"), status=400)
 
 
 def locked_out(request: HttpRequest, response: HttpResponse | None, credentials: dict | None):
