@@ -38,11 +38,14 @@ healthz                    POST   -           405    405    405    405    405   
 bench_baseline             GET    -           200    200    200    200    200    200
 bench_baseline             POST   -           405    405    405    405    405    405
 login                      GET    -           200    200    302    302    302    302
+login                      POST   -           200    200    302    302    302    302
 logout                     GET    -           405    405    405    405    405    405
 logout                     POST   -           login  login  login  login  login  login
 password_change            GET    -           login  login  200    200    200    200
+password_change            POST   -           login  login  200    200    200    200
 password_change_done       GET    -           login  login  200    200    200    200
 password_reset             GET    -           200    200    200    200    200    200
+password_reset             POST   -           200    200    200    200    200    200
 password_reset_done        GET    -           200    200    200    200    200    200
 password_reset_confirm     GET    reset_link  200    200    200    200    200    200
 password_reset_complete    GET    -           200    200    200    200    200    200
