@@ -29,6 +29,9 @@ class FormCase:
     base: Callable = lambda world: {}  # valid values for the other fields
     # Pages that show what the form stores: (url name, ARGS key, persona).
     shown_on: tuple[tuple[str, str, str], ...] = field(default=())
+    # An htmx endpoint: posted with HX-Request, as htmx sends it (list it
+    # twice, with and without, when it also takes plain form posts).
+    htmx: bool = False
 
 
 def _set_password_url(world, client) -> str:

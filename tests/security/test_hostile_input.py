@@ -89,7 +89,8 @@ def test_hostile_input_is_refused_or_stored_harmlessly(case, world):
                 data.pop(name, None)
             else:
                 data[name] = value
-        response = client.post(case.url(world, client), data)
+        headers = {"HX-Request": "true"} if case.htmx else {}
+        response = client.post(case.url(world, client), data, headers=headers)
         content = response.content.decode(errors="replace")
 
         assert response.status_code < 500, content[:2000]
