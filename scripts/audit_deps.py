@@ -52,7 +52,8 @@ def audit() -> tuple[dict | None, str]:
                         return report, ""
                     why = f"{service}: no package could be looked up"
                 else:
-                    why = f"{service}: {result.stderr.strip()[-300:]}"
+                    last = (result.stderr.strip().splitlines() or ["no output"])[-1]
+                    why = f"{service}: {last[:300]}"
                 time.sleep(2 * (attempt + 1))
     return None, why
 
