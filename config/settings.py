@@ -154,10 +154,10 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "config.views.locked_out"
 AXES_VERBOSE = False
-if env_bool("BEHIND_PROXY", False):
-    # The load balancer appends the client's address; trust exactly one hop.
-    AXES_IPWARE_PROXY_COUNT = 1
-    AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
+AXES_CLIENT_IP_CALLABLE = "config.security.client_ip"
+# Behind the load balancer every request comes from it; it appends the
+# client's address to X-Forwarded-For, and that one hop is all we trust.
+TRUSTED_PROXY_HOPS = 1 if env_bool("BEHIND_PROXY", False) else 0
 
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
@@ -191,7 +191,7 @@ SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
-# htmx sends the token from <body hx-headers>, so no script needs the cookie.
+# htmx sends the token from <body data-hx-headers>, so no script needs the cookie.
 CSRF_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"

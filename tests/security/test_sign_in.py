@@ -85,3 +85,24 @@ def test_admin_sign_in_is_throttled_too(client, admin_user):
         client.post(url, {"username": "ada", "password": "wrong"})
     response = client.post(url, {"username": "ada", "password": PASSWORD})
     assert response.status_code == 429
+
+
+def test_behind_the_load_balancer_a_forged_address_does_not_dodge_the_lock(
+    client, member_a, settings
+):
+    settings.TRUSTED_PROXY_HOPS = 1
+    for n in range(settings.AXES_FAILURE_LIMIT):
+        # The client forges a new left-most address each time; nginx appends the real one.
+        forwarded = f"10.9.8.{n}, 203.0.113.7"
+        response = client.post(
+            reverse("login"),
+            {"username": "alex", "password": "wrong"},
+            HTTP_X_FORWARDED_FOR=forwarded,
+        )
+    assert response.status_code == 429
+    elsewhere = client.post(
+        reverse("login"),
+        {"username": "alex", "password": PASSWORD},
+        HTTP_X_FORWARDED_FOR="10.9.8.99, 198.51.100.2",
+    )
+    assert elsewhere.status_code == 302  # someone at another address is not locked out
