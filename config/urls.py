@@ -3,6 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from config import views
+from config.forms import SignInForm
 from teams import views as team_views
 
 urlpatterns = [
@@ -12,7 +13,9 @@ urlpatterns = [
     path("bench/baseline", views.bench_baseline, name="bench_baseline"),
     path(
         "accounts/login/",
-        auth_views.LoginView.as_view(redirect_authenticated_user=True),
+        auth_views.LoginView.as_view(
+            redirect_authenticated_user=True, authentication_form=SignInForm
+        ),
         name="login",
     ),
     path("accounts/", include("django.contrib.auth.urls")),

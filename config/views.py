@@ -3,7 +3,6 @@
 import logging
 
 from django.conf import settings
-from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import NON_FIELD_ERRORS, RequestDataTooBig, TooManyFieldsSent
 from django.db import DatabaseError, connection
 from django.forms.utils import ErrorDict
@@ -12,6 +11,8 @@ from django.shortcuts import render
 from django.template import loader
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
+
+from config.forms import SignInForm
 
 logger = logging.getLogger(__name__)
 
@@ -78,7 +79,7 @@ def locked_out(request: HttpRequest, response: HttpResponse | None, credentials:
     minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
     # Unbound, so the password is never echoed back; the username is kept.
     # The message goes where the page's error summary looks for form errors.
-    form = AuthenticationForm(request, initial={"username": (credentials or {}).get("username")})
+    form = SignInForm(request, initial={"username": (credentials or {}).get("username")})
     form._errors = ErrorDict()
     form._errors[NON_FIELD_ERRORS] = form.error_class(
         [
