@@ -3,6 +3,7 @@ from functools import update_wrapper
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied
 
+from config.forms import AdminSignInForm
 from teams.roles import is_admin
 
 
@@ -10,6 +11,7 @@ class MaturityAdminSite(admin.AdminSite):
     site_header = "Team maturity workshops: admin"
     site_title = "Team maturity admin"
     index_title = "Rubric, teams, people and moderation"
+    login_form = AdminSignInForm
 
     def has_permission(self, request) -> bool:
         return request.user.is_active and (request.user.is_staff or is_admin(request.user))

@@ -3,15 +3,19 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from config import views
+from config.forms import SignInForm
 from teams import views as team_views
 
 urlpatterns = [
     path("", team_views.home, name="home"),
     path("about/", views.about, name="about"),
     path("healthz", views.healthz, name="healthz"),
+    path("bench/baseline", views.bench_baseline, name="bench_baseline"),
     path(
         "accounts/login/",
-        auth_views.LoginView.as_view(redirect_authenticated_user=True),
+        auth_views.LoginView.as_view(
+            redirect_authenticated_user=True, authentication_form=SignInForm
+        ),
         name="login",
     ),
     path("accounts/", include("django.contrib.auth.urls")),
@@ -23,6 +27,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
 ]
 
+handler400 = "config.views.bad_request"
 handler403 = "config.views.permission_denied"
 handler404 = "config.views.page_not_found"
 handler500 = "config.views.server_error"

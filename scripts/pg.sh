@@ -28,13 +28,24 @@ pg_start() {
   PG_DIR=$(mktemp -d)
   if [ "$(id -u)" = "0" ]; then chown postgres "$PG_DIR"; fi
   as_postgres "$bin/initdb" -D "$PG_DIR/data" -A trust -U postgres >/dev/null
-  as_postgres "$bin/pg_ctl" -D "$PG_DIR/data" \
-    -o "-p $PG_PORT -k $PG_DIR -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=200" \
-    -l "$PG_DIR/log" -w start >/dev/null
+  pg_up
   psql -h 127.0.0.1 -p "$PG_PORT" -U postgres -qc "create database maturity" >/dev/null
   export PG_URL="postgres://postgres@127.0.0.1:$PG_PORT/maturity"
-  export PG_DIR
+  export PG_DIR PG_PORT
   echo "PostgreSQL running on 127.0.0.1:$PG_PORT ($PG_DIR)"
+}
+
+# Stop and start the server of $PG_DIR without losing its data (the
+# database-outage test and the scale-out test use these).
+pg_up() {
+  [ -f "$PG_DIR/port" ] || echo "$PG_PORT" >"$PG_DIR/port"
+  as_postgres "$(pg_bin)/pg_ctl" -D "$PG_DIR/data" \
+    -o "-p $(cat "$PG_DIR/port") -k $PG_DIR -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=200" \
+    -l "$PG_DIR/log" -w start >/dev/null
+}
+
+pg_down() {
+  as_postgres "$(pg_bin)/pg_ctl" -D "$PG_DIR/data" -m fast -w stop >/dev/null
 }
 
 pg_stop() {

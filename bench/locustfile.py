@@ -1,0 +1,101 @@
+"""The load `make bench` drives (locust, headless, against 127.0.0.1 only).
+
+Each request is named after its endpoint group, so bench/report.py can
+print one row per group and compare it with the baseline.
+
+MERGE: the workshop (issue 3) and playbook (issue 5) users below are stubs;
+fill them in and give them weights once their URLs exist. The issue's
+target load is 50 live workshops (10 participants polling and voting, a
+facilitator moving through steps and typing notes) plus 20 people browsing
+the playbook and team pages.
+"""
+
+from __future__ import annotations
+
+import os
+import random
+import re
+
+from locust import HttpUser, between, constant, task
+
+PASSWORD = "bench-password-not-secret"  # bench/seed.py
+TEAMS = int(os.environ.get("BENCH_TEAMS", "200"))
+CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
+
+
+class Baseline(HttpUser):
+    """A constant view through the same middleware and server: the yardstick."""
+
+    weight = 1
+    wait_time = between(0.5, 1.5)
+
+    @task
+    def baseline(self):
+        self.client.get("/bench/baseline", name="baseline")
+
+
+class HealthCheck(HttpUser):
+    """What a load balancer does: /healthz every couple of seconds."""
+
+    weight = 1
+    wait_time = constant(2)
+
+    @task
+    def healthz(self):
+        self.client.get("/healthz", name="healthz")
+
+
+class SignedInPerson(HttpUser):
+    """Someone signed in: the home page and the model page."""
+
+    abstract = True
+
+    def on_start(self):
+        team = random.randrange(TEAMS)
+        username = f"member{team}-{random.randrange(3)}"
+        page = self.client.get("/accounts/login/", name="sign in")
+        token = CSRF.search(page.text).group(1)
+        self.client.post(
+            "/accounts/login/",
+            {"username": username, "password": PASSWORD, "csrfmiddlewaretoken": token},
+            name="sign in",
+        )
+        self.team_slug = f"bench-team-{team:03d}"
+
+
+class Browser(SignedInPerson):
+    weight = 4
+    wait_time = between(0.5, 2)
+
+    @task(3)
+    def home(self):
+        self.client.get("/", name="home")
+
+    @task(2)
+    def model_page(self):
+        self.client.get("/model/", name="model page")
+
+    # MERGE (issue 4): @task def team_page(self): GET /teams/<self.team_slug>/, name="team page"
+
+
+class WorkshopParticipant(SignedInPerson):
+    """MERGE (issue 3): join with a code, then poll the current step every
+    2 s carrying the version shown (expect 204 when unchanged) and vote
+    on each area. Name the requests "poll" and "vote"."""
+
+    abstract = True  # remove once filled in; participants join without signing in
+
+
+class WorkshopFacilitator(SignedInPerson):
+    """MERGE (issue 3): run a workshop: move through the steps by number,
+    reveal, record scores, autosave notes every few seconds. Requests named
+    "facilitator step", "notes autosave", "presenter poll"."""
+
+    abstract = True
+
+
+class PlaybookBrowser(SignedInPerson):
+    """MERGE (issue 5): list, filter by area and result, search words, open
+    entries. Requests named "playbook list", "playbook search", "playbook entry"."""
+
+    abstract = True

@@ -1,0 +1,48 @@
+"""The pages to validate (vnu) and check for accessibility (axe-core): every
+GET row of the access matrix, fetched as the first persona that gets the
+page, every admin page the fixture's objects fill, and the error pages."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.urls import reverse
+
+from tests.security.matrix import ARGS, MATRIX, PERSONAS
+from tests.security.test_access_matrix import admin_urls
+
+
+@dataclass(frozen=True)
+class Page:
+    label: str
+    persona: str
+    path: str
+    method: str = "GET"
+    data: dict | None = None
+    status: int = 200
+
+
+def pages(world, *, admin: bool = True) -> list[Page]:
+    found = []
+    for (name, method), row in MATRIX.items():
+        if method != "GET":
+            continue
+        persona = next((p for p in PERSONAS if row.expected[p] == 200), None)
+        if persona is not None:
+            found.append(Page(name, persona, reverse(name, args=ARGS[row.args](world))))
+    if admin:
+        found += [Page(name, "admin", path) for name, path in admin_urls(world)]
+    found += [
+        Page("404 page", "member_a", "/no-such-page/", status=404),
+        Page("403 page", "member_a", reverse("admin:index"), status=403),
+    ]
+    return found
+
+
+def error_pages() -> list[Page]:
+    """Pages only a POST shows: a form with errors, the lockout, too long."""
+    login = reverse("login")
+    return [
+        Page("sign-in with errors", "anon", login, "POST", {"username": "x"}),
+        Page("too long", "anon", login, "POST", {"username": "x" * 70_000}, status=413),
+    ]

@@ -1,0 +1,89 @@
+"""One object of each kind and a client per persona, for the security and page tests."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from types import SimpleNamespace
+
+import pytest
+from django.test import Client
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
+
+from tests.security.matrix import PERSONAS
+
+
+def join_as_participant(client: Client, workshop) -> None:
+    """Make `client` a participant of `workshop`, the way a phone does.
+
+    MERGE: when workshops:join lands, check the field name below against
+    its form; until then the participant is an anonymous visitor.
+    """
+    try:
+        url = reverse("workshops:join")
+    except NoReverseMatch:
+        return
+    response = client.post(url, {"code": workshop.join_code}, follow=True)
+    assert response.status_code == 200, f"joining {workshop.join_code} failed"
+
+
+@pytest.fixture(name="world")
+def world_fixture(rubric, facilitator, member_a, member_b, admin_user, team_a, team_b):
+    """One object of each kind, belonging to team A (team B is the outsider)."""
+    from experiments.models import Experiment
+    from workshops.models import AreaScore, Participant, Vote, Workshop
+
+    area = rubric.areas.order_by("order").first()
+    workshop_a = Workshop.objects.create(
+        team=team_a, facilitator=facilitator, model=rubric, rubric=rubric.snapshot()
+    )
+    AreaScore.objects.create(workshop=workshop_a, area=area, score=3, helps="Pairing")
+    participant_a = Participant.objects.create(workshop=workshop_a, display_name="Phone")
+    Vote.objects.create(workshop=workshop_a, participant=participant_a, area=area, level=3)
+    experiment_a = Experiment.objects.create(
+        team=team_a,
+        workshop=workshop_a,
+        area=area,
+        change="weekly show and tells",
+        outcome="fewer surprises",
+        signal="stakeholders come",
+        review_date=timezone.localdate() + timedelta(weeks=4),
+        owner=member_a,
+    )
+    # MERGE: a published playbook entry (playbook/models.py) goes here as `entry`.
+    return SimpleNamespace(
+        rubric=rubric,
+        area=area,
+        team_a=team_a,
+        team_b=team_b,
+        workshop_a=workshop_a,
+        participant_a=participant_a,
+        experiment_a=experiment_a,
+        facilitator=facilitator,
+        member_a=member_a,
+        member_b=member_b,
+        admin_user=admin_user,
+        reset_uid=urlsafe_base64_encode(force_bytes(member_a.pk)),
+    )
+
+
+def persona_client(name: str, world) -> Client:
+    client = Client()
+    users = {
+        "member_a": world.member_a,
+        "member_b": world.member_b,
+        "facilitator": world.facilitator,
+        "admin": world.admin_user,
+    }
+    if name in users:
+        client.force_login(users[name])
+    elif name == "participant":
+        join_as_participant(client, world.workshop_a)
+    return client
+
+
+@pytest.fixture(name="personas")
+def personas_fixture(world) -> dict[str, Client]:
+    return {name: persona_client(name, world) for name in PERSONAS}
