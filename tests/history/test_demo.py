@@ -1,5 +1,6 @@
 """`make run` shows the demo team with a history and a running experiment."""
 
+from django.contrib.auth.models import User
 from django.core.management import call_command
 from django.urls import reverse
 
@@ -20,7 +21,7 @@ def test_demo_team_has_a_history_with_a_running_experiment(db, settings, rubric,
     assert {"running", "finished", "stopped"} <= statuses
     assert Experiment.objects.filter(team=team, status="running").count() == 1
 
-    client.login(username="member", password="demo-member")
+    client.force_login(User.objects.get(username="member"))
     content = client.get(reverse("teams:detail", args=[team.slug])).content.decode()
     assert "app-chart__svg--radar" in content
     assert "Running" in content
