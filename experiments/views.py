@@ -1,8 +1,10 @@
 """An experiment's page and the changes a team makes to it after the workshop.
 
 Everyone who may see the experiment (the team's members, facilitators of the
-team's workshops, admins) may move it along; anyone else gets a 404, so the
-page does not even confirm the experiment exists.
+team's workshops, admins) may read its page; anyone else gets a 404, so the
+page does not even confirm the experiment exists. Only the team's members
+move it along (plan, start, stop, result, review date, notes): it is their
+experiment. Facilitators and admins who may read it get a 403 for a change.
 """
 
 from __future__ import annotations
@@ -10,7 +12,7 @@ from __future__ import annotations
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -31,14 +33,23 @@ def _get_experiment_for_user(request: HttpRequest, pk: int) -> Experiment:
     return experiment
 
 
-def _playbook_links(experiment: Experiment) -> dict:
+def _get_experiment_for_member(request: HttpRequest, pk: int) -> Experiment:
+    """An experiment the person may change: only its team's members (403 for
+    the facilitators and admins who may read it, 404 for everyone else)."""
+    experiment = _get_experiment_for_user(request, pk)
+    if not experiment.team.has_member(request.user):
+        raise PermissionDenied
+    return experiment
+
+
+def _playbook_links(experiment: Experiment, can_change: bool) -> dict:
     """The experiment's own playbook entry (or how to publish one) and the
     entry it was started from, if any."""
     from playbook.models import Adoption, Entry
 
     entry = Entry.objects.filter(experiment=experiment).first()
     adoption = Adoption.objects.filter(experiment=experiment).select_related("entry").first()
-    can_publish = experiment.status == Experiment.Status.FINISHED and entry is None
+    can_publish = can_change and experiment.status == Experiment.Status.FINISHED and entry is None
     return {
         "playbook_entry": entry,
         "started_from": adoption.entry if adoption else None,
@@ -54,14 +65,16 @@ def _render_detail(request: HttpRequest, experiment: Experiment, status: int = 2
             .select_related("area")
             .first()
         )
+    can_change = experiment.team.has_member(request.user)
     context = {
         "experiment": experiment,
         "team": experiment.team,
+        "can_change": can_change,
         "notes": experiment.notes.select_related("author"),
         "change_log": experiment.change_log(),
         "review_state": experiment.review_state(),
         "other_running": other_running,
-        **_playbook_links(experiment),
+        **_playbook_links(experiment, can_change),
         "note_form": forms_.get("note_form") or ProgressNoteForm(),
         "review_form": forms_.get("review_form")
         or ReviewDateForm(initial={"version": experiment.version}, experiment=experiment),
@@ -109,7 +122,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @login_required
 def add_note(request: HttpRequest, pk: int) -> HttpResponse:
-    experiment = _get_experiment_for_user(request, pk)
+    experiment = _get_experiment_for_member(request, pk)
     form = ProgressNoteForm(request.POST)
     if not form.is_valid():
         return _render_detail(request, experiment, note_form=form)
@@ -121,7 +134,7 @@ def add_note(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @login_required
 def change_review_date(request: HttpRequest, pk: int) -> HttpResponse:
-    experiment = _get_experiment_for_user(request, pk)
+    experiment = _get_experiment_for_member(request, pk)
     form = ReviewDateForm(request.POST, experiment=experiment)
     if form.is_valid():
         try:
@@ -150,7 +163,7 @@ def change_review_date(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @login_required
 def start(request: HttpRequest, pk: int) -> HttpResponse:
-    experiment = _get_experiment_for_user(request, pk)
+    experiment = _get_experiment_for_member(request, pk)
     try:
         experiment.start(request.user)
     except ExperimentError as error:
@@ -163,7 +176,7 @@ def start(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @login_required
 def stop(request: HttpRequest, pk: int) -> HttpResponse:
-    experiment = _get_experiment_for_user(request, pk)
+    experiment = _get_experiment_for_member(request, pk)
     form = StopForm(request.POST)
     if not form.is_valid():
         return _render_detail(request, experiment, stop_form=form)
@@ -179,7 +192,7 @@ def stop(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @login_required
 def finish(request: HttpRequest, pk: int) -> HttpResponse:
-    experiment = _get_experiment_for_user(request, pk)
+    experiment = _get_experiment_for_member(request, pk)
     if experiment.status != Experiment.Status.RUNNING:
         messages.error(
             request,
@@ -231,7 +244,7 @@ def finish(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @login_required
 def edit(request: HttpRequest, pk: int) -> HttpResponse:
-    experiment = _get_experiment_for_user(request, pk)
+    experiment = _get_experiment_for_member(request, pk)
     if not experiment.is_open:
         messages.error(request, "A finished or stopped experiment's plan can no longer change.")
         return redirect("experiments:detail", pk=pk)

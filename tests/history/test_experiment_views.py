@@ -38,6 +38,26 @@ def test_facilitator_of_the_teams_workshop_and_admin_see_it(
         assert client_for(client, person).get(url("detail", workshop.experiment)).status_code == 200
 
 
+def test_only_the_team_changes_its_experiment(client, rubric, team_a, facilitator, admin_user):
+    """Facilitators of the team's workshops and admins read the experiment,
+    but moving it along is the team's: they get 403 and no forms."""
+    workshop = make_closed_workshop(team_a, facilitator, timezone.localdate(), [3] * 5)
+    experiment = workshop.experiment
+    before = (experiment.status, experiment.version)
+    for person in (facilitator, admin_user):
+        reader = client_for(client, person)
+        page = reader.get(url("detail", experiment)).content.decode()
+        assert url("add_note", experiment) not in page
+        assert url("edit", experiment) not in page
+        assert reader.get(url("edit", experiment)).status_code == 403
+        assert reader.get(url("finish", experiment)).status_code == 403
+        for name in ("start", "stop", "finish", "review_date", "add_note", "edit"):
+            assert reader.post(url(name, experiment), {"text": "x"}).status_code == 403
+    experiment.refresh_from_db()
+    assert (experiment.status, experiment.version) == before
+    assert not experiment.notes.exists()
+
+
 def test_member_of_another_team_gets_404_everywhere(member_b_client, running):
     assert member_b_client.get(url("detail", running)).status_code == 404
     assert member_b_client.get(url("finish", running)).status_code == 404
