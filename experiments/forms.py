@@ -66,6 +66,12 @@ class ReviewDateForm(VersionedForm):
 
 
 class StopForm(forms.Form):
+    """Its `reason` shares a page with the review date form's: its own ids."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("auto_id", "id_stop_%s")
+        super().__init__(*args, **kwargs)
+
     reason = forms.CharField(
         label="Why are you stopping it? (optional)",
         help_text="Kept as a progress note, so the team remembers.",
