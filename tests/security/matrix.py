@@ -16,16 +16,16 @@ from dataclasses import dataclass
 
 PERSONAS = ("anon", "participant", "member_a", "member_b", "facilitator", "admin")
 
-# Objects for URL arguments, from the `world` fixture (tests/security/conftest.py).
-# MERGE: add the kinds the new URLs need, e.g.
-#   "workshop_a": lambda w: [w.workshop_a.pk],
-#   "experiment_a": lambda w: [w.experiment_a.pk],
-#   "team_a": lambda w: [w.team_a.slug],
-#   "entry": lambda w: [w.entry.slug],
+# Objects for URL arguments, from the `world` fixture (tests/security/world.py).
 ARGS = {
     "-": lambda w: [],
     "reset_link": lambda w: [w.reset_uid, "not-a-valid-token"],
     "level": lambda w: [w.area.levels.first().pk],
+    "team_a": lambda w: [w.team_a.slug],
+    "experiment_a": lambda w: [w.experiment_a.pk],  # planned, from a workshop of team A
+    "running_a": lambda w: [w.running_a.pk],  # team A's running experiment
+    "finished_a": lambda w: [w.finished_a.pk],  # finished, with a draft entry
+    "entry": lambda w: [w.entry.slug],  # team A's published entry
 }
 
 _TABLE = """
@@ -60,8 +60,50 @@ admin:axes_accessfailurelog_add GET -         login  login  403    403    403   
 # Levels come five to an area: admins edit them on the area, never add or delete one.
 admin:maturity_level_add   GET    -           login  login  403    403    403    403
 admin:maturity_level_delete GET   level       login  login  403    403    403    403
+# A team's history: its members, the facilitators of its workshops, admins;
+# anyone else 404 (the page does not confirm the team's scores exist).
+teams:detail               GET    team_a      login  login  200    404    200    200
+teams:detail               POST   team_a      405    405    405    405    405    405
+teams:export_csv           GET    team_a      login  login  200    404    200    200
+teams:export_csv           POST   team_a      405    405    405    405    405    405
+teams:export_json          GET    team_a      login  login  200    404    200    200
+teams:export_json          POST   team_a      405    405    405    405    405    405
+# An experiment: read by whoever may see its team (404 for anyone else),
+# changed only by the team (403 for the facilitator and admin who read it).
+# Empty posts give the form back with errors (200), except start (team A
+# already runs an experiment: refused with a message) and stop (its reason
+# is optional: it stops the planned experiment, so it comes last).
+experiments:detail         GET    experiment_a login login  200    404    200    200
+experiments:detail         POST   experiment_a 405   405    405    405    405    405
+experiments:edit           GET    experiment_a login login  200    404    403    403
+experiments:edit           POST   experiment_a login login  200    404    403    403
+experiments:add_note       GET    experiment_a 405   405    405    405    405    405
+experiments:add_note       POST   experiment_a login login  200    404    403    403
+experiments:review_date    GET    experiment_a 405   405    405    405    405    405
+experiments:review_date    POST   experiment_a login login  200    404    403    403
+experiments:start          GET    experiment_a 405   405    405    405    405    405
+experiments:start          POST   experiment_a login login  302    404    403    403
+experiments:finish         GET    running_a   login  login  200    404    403    403
+experiments:finish         POST   running_a   login  login  200    404    403    403
+experiments:stop           GET    experiment_a 405   405    405    405    405    405
+experiments:stop           POST   experiment_a login login  302    404    403    403
+# The playbook: open to anyone signed in; publishing and withdrawing are the
+# team's alone (403 for everyone else, admins moderate in the Django admin).
+# Starting your own needs a team (403 for a facilitator or admin without one).
+playbook:list              GET    -           login  login  200    200    200    200
+playbook:list              POST   -           405    405    405    405    405    405
+playbook:entry             GET    entry       login  login  200    200    200    200
+playbook:entry             POST   entry       405    405    405    405    405    405
+playbook:start             GET    entry       login  login  200    200    403    403
+playbook:start             POST   entry       login  login  200    200    403    403
+playbook:publish           GET    finished_a  login  login  200    403    403    403
+playbook:publish           POST   finished_a  login  login  200    403    403    403
+playbook:preview           GET    finished_a  login  login  200    403    403    403
+# Publishing the draft sends the team to its entry.
+playbook:preview           POST   finished_a  login  login  302    403    403    403
+playbook:withdraw          GET    entry       405    405    405    405    405    405
+playbook:withdraw          POST   entry       login  login  302    403    403    403
 """
-# MERGE: rows for workshops:*, experiments:*, teams:detail, playbook:* go above.
 
 # Every other admin URL: signed-out people are asked to sign in, signed-in
 # people without the admin role get 403, admins get the page.

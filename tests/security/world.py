@@ -33,6 +33,8 @@ def join_as_participant(client: Client, workshop) -> None:
 def world_fixture(rubric, facilitator, member_a, member_b, admin_user, team_a, team_b):
     """One object of each kind, belonging to team A (team B is the outsider)."""
     from experiments.models import Experiment
+    from playbook.models import Entry
+    from tests.playbook.factories import make_entry, make_experiment
     from workshops.models import AreaScore, Participant, Vote, Workshop
 
     area = rubric.areas.order_by("order").first()
@@ -52,7 +54,21 @@ def world_fixture(rubric, facilitator, member_a, member_b, admin_user, team_a, t
         review_date=timezone.localdate() + timedelta(weeks=4),
         owner=member_a,
     )
-    # MERGE: a published playbook entry (playbook/models.py) goes here as `entry`.
+    running_a = make_experiment(
+        team_a,
+        area_key=area.key,
+        finished=False,
+        status=Experiment.Status.RUNNING,
+        started_on=timezone.localdate() - timedelta(weeks=2),
+    )
+    # Team A's finished experiment with a draft entry (publish, preview) and
+    # a published entry from another of its finished experiments (entry,
+    # start your own, withdraw).
+    finished_a = make_experiment(team_a, area_key=area.key)
+    draft_a = make_entry(
+        team_a, title="Pairing on every story", experiment=finished_a, status=Entry.Status.DRAFT
+    )
+    entry = make_entry(team_a, area_key=area.key)
     return SimpleNamespace(
         rubric=rubric,
         area=area,
@@ -61,6 +77,10 @@ def world_fixture(rubric, facilitator, member_a, member_b, admin_user, team_a, t
         workshop_a=workshop_a,
         participant_a=participant_a,
         experiment_a=experiment_a,
+        running_a=running_a,
+        finished_a=finished_a,
+        draft_a=draft_a,
+        entry=entry,
         facilitator=facilitator,
         member_a=member_a,
         member_b=member_b,
