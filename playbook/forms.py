@@ -11,6 +11,8 @@ from playbook.models import WORD, Entry
 from teams.models import Team
 
 SEARCH_MAX_LENGTH = 200
+# The experiment's own edit form allows this much; a longer start could never be edited.
+HYPOTHESIS_MAX_LENGTH = 2000
 TEAM_NAME_CHOICES = [
     (True, "Show our team's name"),
     (False, "Publish anonymously (shown as “An NHS product team”)"),
@@ -157,22 +159,28 @@ class StartForm(forms.Form):
         label="We believe that…",
         widget=forms.Textarea,
         help_text="The change your team will make.",
+        max_length=HYPOTHESIS_MAX_LENGTH,
         error_messages={"required": "Describe the change your team will make."},
     )
     outcome = forms.CharField(
         label="…will result in…",
         widget=forms.Textarea,
         help_text="The outcome you expect.",
+        max_length=HYPOTHESIS_MAX_LENGTH,
         error_messages={"required": "Describe the outcome you expect."},
     )
     signal = forms.CharField(
         label="We will know this when we see…",
         widget=forms.Textarea,
         help_text="What you will look for to tell whether it worked.",
+        max_length=HYPOTHESIS_MAX_LENGTH,
         error_messages={"required": "Describe what you will look for."},
     )
     first_actions = forms.CharField(
-        label="First actions (optional)", widget=forms.Textarea, required=False
+        label="First actions (optional)",
+        widget=forms.Textarea,
+        required=False,
+        max_length=HYPOTHESIS_MAX_LENGTH,
     )
     review_date = forms.DateField(
         label="Review date",

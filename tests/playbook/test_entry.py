@@ -136,6 +136,8 @@ def test_start_creates_a_planned_experiment_linked_to_the_entry(member_b_client,
         ({"review_date": "31/02/2027"}, "Enter a real date"),
         ({"change": "  "}, "Describe the change your team will make."),
         ({"area": "999"}, "Choose one of the five areas."),
+        # No longer than the experiment's own edit form allows, or it could never be edited.
+        ({"signal": "s" * 2001}, "Ensure this value has at most 2000 characters"),
     ],
 )
 def test_start_explains_bad_input_and_keeps_the_rest(
