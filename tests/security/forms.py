@@ -4,8 +4,8 @@ A FormCase says where a form posts, who posts it, which fields get hostile
 values, valid values for the rest, and which pages show what it stores (so
 the test can check nothing stored renders as markup).
 
-MERGE: add the workshop, experiment and playbook forms and htmx endpoints,
-e.g. FormCase("agreed score", lambda w, c: reverse("workshops:score",
+MERGE: add the workshop forms and htmx endpoints, e.g.
+FormCase("agreed score", lambda w, c: reverse("workshops:score",
 args=[w.workshop_a.pk]), "facilitator", ("score", "helps", "holds_back"),
 shown_on=(("workshops:summary", "workshop_a", "member_a"),)).
 """
@@ -32,6 +32,11 @@ class FormCase:
     # An htmx endpoint: posted with HX-Request, as htmx sends it (list it
     # twice, with and without, when it also takes plain form posts).
     htmx: bool = False
+    # GET for a search form: its values go in the query string.
+    method: str = "POST"
+    # What a 100 KB value in a field gets: (status, a message on the page).
+    # A POST that big is refused whole by the request limit.
+    too_long: Callable = lambda name: (413, "What you sent is too long")
 
 
 def _set_password_url(world, client) -> str:
@@ -76,5 +81,209 @@ FORMS = [
         ("name", "summary", "order", "levels-0-title", "levels-1-descriptor", "prompts-0-text"),
         base=_area_form,
         shown_on=(("maturity:model", "-", "member_a"),),
+    ),
+]
+
+
+# The playbook and experiments: team A's member acts on team A's objects
+# (tests/security/world.py).
+ARGS.setdefault("draft_a", lambda w: [w.draft_a.slug])
+ARGS.setdefault("unpublished_a", lambda w: [w.unpublished_a.pk])
+ARGS.setdefault("newest_experiment_a", lambda w: [w.team_a.experiments.order_by("-pk").first().pk])
+
+
+def IGNORED(name):  # noqa: N802 (reads as a constant where it is used)
+    return (302, "")
+
+
+SEARCH_TOO_LONG = {
+    "q": "Shorten your search to 200 characters or fewer.",
+    "area": "Choose one of the five areas.",
+    "result": "Choose a result from the list.",
+    "page": "",  # an out-of-range page shows the last page
+}
+HYPOTHESIS = {
+    "change": "we pair on every story",
+    "outcome": "fewer hand-offs",
+    "signal": "cycle time drops",
+    "first_actions": "book the pairing room",
+}
+
+
+def _version(world, name: str) -> int:
+    experiment = getattr(world, name)
+    experiment.refresh_from_db()
+    return experiment.version
+
+
+def _running(world):
+    """Team A's running experiment; a new one once a post has finished it,
+    so every example hits the form rather than "already finished"."""
+    from experiments.models import Experiment
+
+    world.running_a.refresh_from_db()
+    if world.running_a.status != Experiment.Status.RUNNING:
+        world.running_a = Experiment.objects.create(
+            team=world.team_a,
+            area=world.area,
+            **HYPOTHESIS,
+            review_date=_future(),
+            status=Experiment.Status.RUNNING,
+            started_on=world.running_a.started_on,
+        )
+    return world.running_a
+
+
+def _future(weeks: int = 6) -> str:
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    return (timezone.localdate() + timedelta(weeks=weeks)).isoformat()
+
+
+def _entry_form(world) -> dict:
+    return dict(ENTRY_FIELDS, area=world.area.pk)
+
+
+ENTRY_FIELDS = {
+    "title": "Pairing on every story",
+    "area": "",
+    "problem": "Hand-offs slowed us down.",
+    "hypothesis": "Pairing cuts hand-offs.",
+    "what_we_did": "We paired for six weeks.",
+    "duration": "6 weeks",
+    "result": "supported",
+    "learning": "Pairing spread knowledge.",
+    "advice": "Rotate pairs daily.",
+    "show_team_name": "True",
+}
+
+
+def _start_form(world) -> dict:
+    return {
+        "team": world.team_a.pk,
+        "area": world.area.pk,
+        **HYPOTHESIS,
+        "review_date": _future(),
+        "show_team_name": "True",
+    }
+
+
+def _search_case(name: str, htmx: bool) -> FormCase:
+    return FormCase(
+        name,
+        _url("playbook:list"),
+        "member_b",
+        ("q", "area", "result", "page"),
+        htmx=htmx,
+        method="GET",
+        too_long=lambda field: (200, SEARCH_TOO_LONG[field]),
+    )
+
+
+def _experiment_case(name: str, url: str, fields, base=lambda w: {}, on="experiment_a", **kw):
+    return FormCase(
+        name,
+        _url(url, on),
+        "member_a",
+        fields,
+        base=base,
+        shown_on=(("experiments:detail", on, "member_a"),),
+        **kw,
+    )
+
+
+FORMS += [
+    FormCase(
+        "playbook publish",
+        _url("playbook:publish", "unpublished_a"),
+        "member_a",
+        tuple(ENTRY_FIELDS),
+        base=_entry_form,
+        shown_on=(("playbook:preview", "unpublished_a", "member_a"),),
+    ),
+    # Publishing, withdrawing and starting take no fields: whatever comes with
+    # them is ignored, even 100 KB (the test client skips the CSRF check,
+    # which is what reads, and refuses with 413, a big body in production).
+    FormCase(
+        "playbook preview (publish)",
+        _url("playbook:preview", "finished_a"),
+        "member_a",
+        ("confirm",),
+        shown_on=(("playbook:entry", "draft_a", "member_b"),),
+        too_long=IGNORED,
+    ),
+    FormCase(
+        "playbook withdraw",
+        _url("playbook:withdraw", "entry"),
+        "member_a",
+        ("confirm",),
+        too_long=IGNORED,
+    ),
+    FormCase(
+        "playbook start your own",
+        _url("playbook:start", "entry"),
+        "member_a",
+        (
+            "team",
+            "area",
+            "change",
+            "outcome",
+            "signal",
+            "first_actions",
+            "review_date",
+            "show_team_name",
+        ),
+        base=_start_form,
+        shown_on=(
+            ("experiments:detail", "newest_experiment_a", "member_a"),
+            ("playbook:entry", "entry", "member_b"),
+        ),
+    ),
+    _search_case("playbook search", htmx=False),
+    _search_case("playbook search (htmx)", htmx=True),
+    _experiment_case(
+        "experiment edit",
+        "experiments:edit",
+        ("change", "outcome", "signal", "first_actions", "version"),
+        base=lambda w: {**HYPOTHESIS, "version": _version(w, "experiment_a")},
+    ),
+    _experiment_case(
+        "experiment review date",
+        "experiments:review_date",
+        ("review_date", "reason", "version"),
+        base=lambda w: {
+            "review_date": _future(8),
+            "reason": "The team was on leave.",
+            "version": _version(w, "experiment_a"),
+        },
+    ),
+    _experiment_case(
+        "experiment progress note",
+        "experiments:add_note",
+        ("text",),
+        base=lambda w: {"text": "Going well."},
+    ),
+    _experiment_case("experiment start", "experiments:start", ("confirm",), too_long=IGNORED),
+    _experiment_case(
+        "experiment finish",
+        "experiments:finish",
+        ("result", "what_happened", "learning", "advice", "finished_on", "version"),
+        base=lambda w: {
+            "result": "supported",
+            "what_happened": "We paired.",
+            "learning": "Pairing helps.",
+            "advice": "Try it.",
+            "finished_on": _future(0),
+            "version": _running(w).version,
+        },
+        on="running_a",
+    ),
+    _experiment_case(
+        "experiment stop",
+        "experiments:stop",
+        ("reason",),
+        base=lambda w: {"reason": "Priorities changed."},
     ),
 ]

@@ -69,6 +69,7 @@ def world_fixture(rubric, facilitator, member_a, member_b, admin_user, team_a, t
         team_a, title="Pairing on every story", experiment=finished_a, status=Entry.Status.DRAFT
     )
     entry = make_entry(team_a, area_key=area.key)
+    unpublished_a = make_experiment(team_a, area_key=area.key)  # finished, no entry yet
     return SimpleNamespace(
         rubric=rubric,
         area=area,
@@ -80,6 +81,7 @@ def world_fixture(rubric, facilitator, member_a, member_b, admin_user, team_a, t
         running_a=running_a,
         finished_a=finished_a,
         draft_a=draft_a,
+        unpublished_a=unpublished_a,
         entry=entry,
         facilitator=facilitator,
         member_a=member_a,
