@@ -3,8 +3,8 @@
 Each request is named after its endpoint group, so bench/report.py can
 print one row per group and compare it with the baseline.
 
-MERGE: the workshop (issue 3) and playbook (issue 5) users below are stubs;
-fill them in and give them weights once their URLs exist. The issue's
+MERGE: the workshop (issue 3) users below are stubs; fill them in and give
+them weights once their URLs exist. The issue's
 target load is 50 live workshops (10 participants polling and voting, a
 facilitator moving through steps and typing notes) plus 20 people browsing
 the playbook and team pages.
@@ -75,7 +75,9 @@ class Browser(SignedInPerson):
     def model_page(self):
         self.client.get("/model/", name="model page")
 
-    # MERGE (issue 4): @task def team_page(self): GET /teams/<self.team_slug>/, name="team page"
+    @task(1)
+    def team_page(self):
+        self.client.get(f"/teams/{self.team_slug}/", name="team page")
 
 
 class WorkshopParticipant(SignedInPerson):
@@ -94,8 +96,66 @@ class WorkshopFacilitator(SignedInPerson):
     abstract = True
 
 
-class PlaybookBrowser(SignedInPerson):
-    """MERGE (issue 5): list, filter by area and result, search words, open
-    entries. Requests named "playbook list", "playbook search", "playbook entry"."""
+ENTRIES = int(os.environ.get("BENCH_ENTRIES", "10000"))
+AREAS = ["collaboration", "focus", "culture", "delivery", "approach"]
+RESULTS = ["supported", "not_supported", "inconclusive"]
+# Words bench/seed.py writes into the entries, and one nobody wrote.
+SEARCH_WORDS = [
+    "pairing",
+    "releases",
+    "feature flags",
+    "on-call",
+    "user research",
+    "rollback",
+    "clinicians",
+    "retrospectives",
+    "work in progress",
+    "accessibility",
+    "zebra",
+]
 
-    abstract = True
+
+def _published_slug() -> str:
+    """A published, visible entry: bench/seed.py withdraws i % 40 == 3 and hides i % 40 == 7."""
+    while True:
+        i = random.randrange(ENTRIES)
+        if i % 40 not in (3, 7):
+            return f"entry-{i:05d}"
+
+
+class PlaybookBrowser(SignedInPerson):
+    """Someone finding what other teams learned: the list (newest first,
+    a later page sometimes), filters, searches (as htmx sends them, so only
+    the results come back, and now and then as a full page), entries, and
+    their own team's page."""
+
+    weight = 4
+    wait_time = between(1, 3)
+
+    @task(3)
+    def playbook_list(self):
+        params = {"page": random.choice([1, 1, 1, 2, 5, 40])}
+        self.client.get("/playbook/", params=params, name="playbook list")
+
+    @task(3)
+    def playbook_filter(self):
+        params = {"area": random.choice(AREAS), "result": random.choice(["", *RESULTS])}
+        self.client.get(
+            "/playbook/", params=params, headers={"HX-Request": "true"}, name="playbook filter"
+        )
+
+    @task(4)
+    def playbook_search(self):
+        params = {"q": random.choice(SEARCH_WORDS)}
+        if random.random() < 0.5:
+            params["area"] = random.choice(AREAS)
+        headers = {"HX-Request": "true"} if random.random() < 0.8 else {}
+        self.client.get("/playbook/", params=params, headers=headers, name="playbook search")
+
+    @task(4)
+    def playbook_entry(self):
+        self.client.get(f"/playbook/{_published_slug()}/", name="playbook entry")
+
+    @task(1)
+    def team_page(self):
+        self.client.get(f"/teams/{self.team_slug}/", name="team page")

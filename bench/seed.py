@@ -1,11 +1,12 @@
 """Seed the benchmark's dataset: 200 teams with members, 2,000 past
-workshops with five agreed scores and notes each, and an experiment per
-workshop. Run after migrate and load_default_rubric:
+workshops with five agreed scores and notes each, an experiment per
+workshop, and 10,000 playbook entries (from those experiments and from
+finished experiments run without a workshop). Run after migrate and load_default_rubric:
 
     DATABASE_URL=... python bench/seed.py
 
-Prints one line with what it made. Sizes come from BENCH_TEAMS and
-BENCH_WORKSHOPS_PER_TEAM.
+Prints one line with what it made. Sizes come from BENCH_TEAMS,
+BENCH_WORKSHOPS_PER_TEAM and BENCH_ENTRIES.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 
 import django  # noqa: E402
+import django.utils.timezone  # noqa: E402
 
 django.setup()
 
@@ -45,11 +47,104 @@ HELPS = ["We pair every day", "Our product owner sits with us", "Short feedback 
 HOLDS_BACK = ["Approval takes weeks", "We rarely meet users", "Too many meetings"]
 
 
+# The playbook's words: titles and text are drawn from these, so the load
+# test's searches (bench/locustfile.py SEARCH_WORDS) find some entries and
+# rank them, as real searches would.
+PRACTICES = [
+    "pairing",
+    "mob programming",
+    "weekly releases",
+    "feature flags",
+    "show and tells",
+    "user research",
+    "retrospectives",
+    "trunk-based development",
+    "on-call rotas",
+    "service maps",
+    "accessibility audits",
+    "demo days",
+    "team charters",
+    "rollback drills",
+    "clinical safety reviews",
+    "fortnightly planning",
+    "work in progress limits",
+]
+PROBLEMS = [
+    "Releases were big, rare and frightening.",
+    "Work waited days for a review.",
+    "We rarely spoke to the clinicians who use the service.",
+    "Priorities changed every week and nobody knew why.",
+    "Knowledge sat with one or two people.",
+    "Incidents surprised us at night.",
+]
+LEARNINGS = [
+    "Small steps made rollback boring.",
+    "Talking to users early saved weeks of rework.",
+    "Limits on work in progress finished more work.",
+    "Sharing on-call spread knowledge across the team.",
+    "A visible plan calmed stakeholders down.",
+]
+ENTRIES = int(os.environ.get("BENCH_ENTRIES", "10000"))
+
+
 def seed_playbook(rng: random.Random, experiments: list[Experiment]) -> int:
-    """MERGE (issue 5): publish 10,000 playbook entries from finished
-    experiments here, once playbook/models.py has its entry model. Returns
-    how many it made."""
-    return 0
+    """Publish ENTRIES playbook entries, one per finished experiment: the
+    workshops' experiments first, then finished ones run without a workshop
+    (started from the playbook, say). About 1 in 20 is withdrawn or hidden,
+    so the list's filters and the team's own view have work to do."""
+    from playbook.models import Entry
+
+    teams = list(Team.objects.order_by("pk"))
+    areas = list(MaturityModel.default().areas.order_by("order"))
+    extra = max(0, ENTRIES - len(experiments))
+    today = date.today()
+    experiments = experiments + Experiment.objects.bulk_create(
+        (
+            Experiment(
+                team=teams[i % len(teams)],
+                area=rng.choice(areas),
+                change=f"we try {rng.choice(PRACTICES)}",
+                outcome="calmer, more predictable delivery",
+                signal="fewer surprises in a month",
+                review_date=today - timedelta(days=rng.randrange(30, 700)),
+                status=Experiment.Status.FINISHED,
+                started_on=today - timedelta(days=800),
+                finished_on=today - timedelta(days=rng.randrange(1, 700)),
+                result=rng.choice(Experiment.Result.values),
+                learning=rng.choice(LEARNINGS),
+            )
+            for i in range(extra)
+        ),
+        batch_size=1000,
+    )
+    now = django.utils.timezone.now()
+    entries = []
+    for i, experiment in enumerate(experiments[:ENTRIES]):
+        practice, other = rng.sample(PRACTICES, 2)
+        hidden = i % 40 == 7
+        entries.append(
+            Entry(
+                experiment=experiment,
+                team_id=experiment.team_id,
+                area_id=experiment.area_id,
+                title=f"{practice.capitalize()} with {other}"[:120],
+                slug=f"entry-{i:05d}",
+                problem=rng.choice(PROBLEMS),
+                hypothesis=f"We believe that {practice} will result in {rng.choice(LEARNINGS)}",
+                what_we_did=f"We tried {practice} and {other} for six weeks.",
+                duration="6 weeks",
+                result=experiment.result,
+                learning=rng.choice(LEARNINGS),
+                advice=f"Start {practice} small and agree who owns it.",
+                show_team_name=i % 5 != 0,
+                status=Entry.Status.WITHDRAWN if i % 40 == 3 else Entry.Status.PUBLISHED,
+                published_at=now - timedelta(hours=i),
+                hidden=hidden,
+                hidden_reason="Names a patient." if hidden else "",
+            )
+        )
+    Entry.objects.bulk_create(entries, batch_size=1000)
+    return len(entries)
 
 
 @transaction.atomic
@@ -129,7 +224,7 @@ def seed() -> str:
     return (
         f"Seeded {len(teams)} teams, {len(members) + len(facilitators)} people, "
         f"{len(workshops)} workshops, {len(workshops) * len(areas)} scores, "
-        f"{len(experiments)} experiments, {entries} playbook entries."
+        f"{Experiment.objects.count()} experiments, {entries} playbook entries."
     )
 
 
