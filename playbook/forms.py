@@ -76,7 +76,18 @@ class FilterForm(forms.Form):
         return {name: value for name, value in self.cleaned_data.items() if value}
 
 
+def seen_token(entry: Entry | None) -> str:
+    """Which saved version of an entry a form was opened on: "" when none
+    was saved yet. Every save moves updated_at, so the token changes."""
+    if entry is None or entry.pk is None:
+        return ""
+    return entry.updated_at.isoformat()
+
+
 class EntryForm(forms.ModelForm):
+    # The saved entry this form was opened on ("" for a new one), so a save
+    # never silently overwrites what a teammate saved in between.
+    seen = forms.CharField(widget=forms.HiddenInput, required=False, max_length=40)
     show_team_name = forms.TypedChoiceField(
         label="Show your team's name?",
         choices=TEAM_NAME_CHOICES,
@@ -113,6 +124,7 @@ class EntryForm(forms.ModelForm):
 
     def __init__(self, *args, experiment: Experiment, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["seen"].initial = seen_token(self.instance)
         self.fields["area"].queryset = Area.objects.filter(
             model_id=experiment.area.model_id
         ).order_by("order")

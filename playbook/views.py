@@ -12,7 +12,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django.views.decorators.vary import vary_on_headers
 
 from experiments.models import Experiment
-from playbook.forms import EntryForm, FilterForm, StartForm
+from playbook.forms import EntryForm, FilterForm, StartForm, seen_token
 from playbook.models import Adoption, Entry
 from teams.models import Team
 from teams.roles import is_admin
@@ -122,27 +122,71 @@ def publish(request: HttpRequest, experiment_pk: int) -> HttpResponse:
         experiment=experiment,
         initial=None if entry else Entry.initial_from(experiment),
     )
+    conflict = None
+    status = 200
     if request.method == "POST" and form.is_valid():
+        saved = _save_entry(request, form, experiment)
+        if saved is not None:
+            return redirect("playbook:preview", experiment.pk)
+        conflict = _entry_conflict(form, experiment)
+        form.add_error(None, ENTRY_CONFLICT_MESSAGE)
+        status = 409
+    return render(
+        request,
+        "playbook/publish.html",
+        {
+            "form": form,
+            "experiment": experiment,
+            "experiment_url": _experiment_url(experiment),
+            "conflict": conflict,
+        },
+        status=status,
+    )
+
+
+ENTRY_CONFLICT_MESSAGE = (
+    "Someone in your team saved this entry while you were writing it. Compare their "
+    "version with yours below; your text is still in the form. Save again to keep yours."
+)
+
+
+def _save_entry(request: HttpRequest, form: EntryForm, experiment: Experiment) -> Entry | None:
+    """Save the draft, unless the entry changed since the form was opened
+    (a teammate saved, published or started it): then None, nothing saved."""
+    with transaction.atomic():
+        current = Entry.objects.select_for_update().filter(experiment=experiment).first()
+        if seen_token(current) != form.cleaned_data["seen"]:
+            return None
         entry = form.save(commit=False)
-        if entry.pk is None:
+        if current is None:
             entry.experiment = experiment
             entry.team = experiment.team
             entry.created_by = request.user
             try:
                 entry.save_with_slug()
             except IntegrityError:
-                # A teammate saved this experiment's entry a moment ago: theirs stands.
-                messages.info(request, "Someone in your team has just written this entry.")
-                return redirect("playbook:preview", experiment.pk)
+                # A teammate wrote this experiment's first draft a moment ago.
+                return None
         else:
+            # Only what the form edits: an admin's hiding stays as it is.
             entry.status = Entry.Status.DRAFT
-            entry.save()
-        return redirect("playbook:preview", experiment.pk)
-    return render(
-        request,
-        "playbook/publish.html",
-        {"form": form, "experiment": experiment, "experiment_url": _experiment_url(experiment)},
-    )
+            entry.save(update_fields=[*form._meta.fields, "status", "updated_at"])
+    return entry
+
+
+def _entry_conflict(form: EntryForm, experiment: Experiment) -> dict:
+    """The saved entry beside what this person typed. Their text stays in
+    the form; its token moves on, so saving again keeps theirs on purpose."""
+    current = Entry.objects.filter(experiment=experiment).first()
+    data = form.data.copy()
+    data["seen"] = seen_token(current)
+    form.data = data
+    rows = []
+    for name in ("title", "problem", "hypothesis", "what_we_did", "duration", "learning", "advice"):
+        saved = getattr(current, name, "") if current else ""
+        yours = form.data.get(name, "")
+        rows.append((form.fields[name].label, saved, yours, saved.strip() != yours.strip()))
+    return {"subject": "This entry", "rows": rows, "when": current.updated_at if current else None}
 
 
 @require_http_methods(["GET", "POST"])

@@ -7,6 +7,7 @@ import pytest
 from django.db import connection
 from django.urls import reverse
 
+from playbook.forms import seen_token
 from playbook.models import Entry
 from teams.models import Membership
 from tests.conftest import make_user
@@ -43,7 +44,7 @@ def entry_form(title: str, area) -> dict:
     }
 
 
-def test_writing_the_same_entry_at_once_keeps_one(team_a, teammates):
+def test_writing_the_same_entry_at_once_keeps_one_and_tells_the_others(team_a, teammates):
     experiment = make_experiment(team_a)
     url = reverse("playbook:publish", args=[experiment.pk])
     responses = race(
@@ -51,9 +52,30 @@ def test_writing_the_same_entry_at_once_keeps_one(team_a, teammates):
     )
 
     assert not [r for r in responses if isinstance(r, Exception)], responses
-    preview = reverse("playbook:preview", args=[experiment.pk])
-    assert [(r.status_code, r["Location"]) for r in responses] == [(302, preview)] * len(teammates)
-    assert Entry.objects.filter(experiment=experiment).count() == 1
+    assert sorted(r.status_code for r in responses) == [302] + [409] * (len(teammates) - 1)
+    entry = Entry.objects.get(experiment=experiment)
+    for i, response in enumerate(responses):
+        if response.status_code == 302:
+            assert response["Location"] == reverse("playbook:preview", args=[experiment.pk])
+            assert entry.title == f"Take {i}"
+        else:  # told, with their own text still in the form
+            assert f'value="Take {i}"' in response.content.decode()
+
+
+def test_saving_the_same_draft_at_once_overwrites_nothing_silently(team_a, teammates):
+    entry = make_entry(team_a, status=Entry.Status.DRAFT)
+    url = reverse("playbook:publish", args=[entry.experiment_id])
+    seen = seen_token(entry)
+    responses = race(
+        [
+            (c, url, {**entry_form(f"Take {i}", entry.area), "seen": seen})
+            for i, c in enumerate(teammates)
+        ]
+    )
+
+    assert not [r for r in responses if isinstance(r, Exception)], responses
+    assert sorted(r.status_code for r in responses) == [302] + [409] * (len(teammates) - 1)
+    assert Entry.objects.filter(experiment=entry.experiment).count() == 1
 
 
 def test_publishing_from_the_preview_at_once_publishes_one_entry(team_a, teammates):

@@ -1,9 +1,13 @@
 """Publishing a finished experiment: form, preview, publish, withdraw."""
 
+import re
+
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from experiments.models import Experiment
+from playbook.forms import seen_token
 from playbook.models import Entry
 from tests.playbook.factories import make_entry, make_experiment
 
@@ -178,7 +182,8 @@ def test_a_published_entry_is_withdrawn_before_it_is_changed(member_a_client, te
     assert f'value="{entry.title}"' in page
 
     member_a_client.post(
-        publish_url(entry.experiment), form_data(area=entry.area_id, title="A better title")
+        publish_url(entry.experiment),
+        form_data(area=entry.area_id, title="A better title", seen=seen_token(entry)),
     )
     member_a_client.post(preview_url(entry.experiment))
     entry.refresh_from_db()
@@ -203,7 +208,10 @@ def test_withdraw_an_unknown_entry_is_404(member_a_client, db):
 def test_republishing_a_hidden_entry_keeps_it_hidden(member_a_client, team_a, admin_user):
     entry = make_entry(team_a, status=Entry.Status.WITHDRAWN)
     entry.hide("Mentions a supplier by name.", by=admin_user)
-    member_a_client.post(publish_url(entry.experiment), form_data(area=entry.area_id))
+    entry.refresh_from_db()
+    member_a_client.post(
+        publish_url(entry.experiment), form_data(area=entry.area_id, seen=seen_token(entry))
+    )
     preview = member_a_client.get(preview_url(entry.experiment)).content.decode()
     assert "Mentions a supplier by name." in preview
     member_a_client.post(preview_url(entry.experiment))
@@ -228,11 +236,42 @@ def test_an_experiment_without_a_result_makes_the_team_choose_one(member_a_clien
     )
 
 
-def test_two_teammates_publishing_at_once_keep_the_first_entry(member_a_client, experiment):
+def test_two_teammates_writing_at_once_keep_the_first_and_tell_the_second(
+    member_a_client, experiment
+):
     from unittest import mock
 
     from django.db import IntegrityError
 
     with mock.patch.object(Entry, "save_with_slug", side_effect=IntegrityError):
-        response = member_a_client.post(publish_url(experiment), form_data(area=experiment.area_id))
-    assert response["Location"] == preview_url(experiment)
+        response = member_a_client.post(
+            publish_url(experiment), form_data(area=experiment.area_id, title="Mine")
+        )
+    assert response.status_code == 409
+    assert "saved this entry while you were writing it" in response.content.decode()
+    assert 'value="Mine"' in response.content.decode()
+
+
+def test_saving_over_a_teammates_newer_draft_is_refused_with_both_texts(member_a_client, team_a):
+    entry = make_entry(team_a, status=Entry.Status.DRAFT, title="Theirs")
+    opened = member_a_client.get(publish_url(entry.experiment)).content.decode()
+    seen = seen_token(entry)
+    assert f'name="seen" value="{seen}"' in opened
+    Entry.objects.filter(pk=entry.pk).update(
+        advice="Their newer advice.", updated_at=timezone.now()
+    )
+
+    data = form_data(area=entry.area_id, title="Mine", seen=seen)
+    response = member_a_client.post(publish_url(entry.experiment), data)
+    page = response.content.decode()
+    assert response.status_code == 409
+    assert "Their newer advice." in page and 'value="Mine"' in page
+    entry.refresh_from_db()
+    assert (entry.title, entry.advice) == ("Theirs", "Their newer advice.")
+
+    # Saving again, having seen theirs, keeps this person's text on purpose.
+    fresh = re.search(r'name="seen" value="([^"]+)"', page).group(1)
+    response = member_a_client.post(publish_url(entry.experiment), {**data, "seen": fresh})
+    assert response.status_code == 302
+    entry.refresh_from_db()
+    assert entry.title == "Mine"

@@ -143,7 +143,12 @@ def _future(weeks: int = 6) -> str:
 
 
 def _entry_form(world) -> dict:
-    return dict(ENTRY_FIELDS, area=world.area.pk)
+    """Valid values, opened on the entry as it is saved now."""
+    from playbook.forms import seen_token
+    from playbook.models import Entry
+
+    current = Entry.objects.filter(experiment=world.unpublished_a).first()
+    return dict(ENTRY_FIELDS, area=world.area.pk, seen=seen_token(current))
 
 
 ENTRY_FIELDS = {
@@ -199,7 +204,7 @@ FORMS += [
         "playbook publish",
         _url("playbook:publish", "unpublished_a"),
         "member_a",
-        tuple(ENTRY_FIELDS),
+        (*ENTRY_FIELDS, "seen"),
         base=_entry_form,
         shown_on=(("playbook:preview", "unpublished_a", "member_a"),),
     ),

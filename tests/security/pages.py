@@ -39,10 +39,23 @@ def pages(world, *, admin: bool = True) -> list[Page]:
     return found
 
 
-def error_pages() -> list[Page]:
-    """Pages only a POST shows: a form with errors, the lockout, too long."""
+def error_pages(world=None) -> list[Page]:
+    """Pages only a POST shows: a form with errors, the lockout, too long,
+    and (given the world) the two versions of a changed experiment or entry."""
     login = reverse("login")
-    return [
+    found = [
         Page("sign-in with errors", "anon", login, "POST", {"username": "x"}),
         Page("too long", "anon", login, "POST", {"username": "x" * 70_000}, status=413),
     ]
+    if world is not None:
+        from tests.security.forms import ENTRY_FIELDS, HYPOTHESIS
+
+        stale = {"version": 1_000_000}
+        edit = reverse("experiments:edit", args=[world.experiment_a.pk])
+        publish = reverse("playbook:publish", args=[world.finished_a.pk])
+        entry = {**ENTRY_FIELDS, "area": world.area.pk, "seen": "stale"}
+        found += [
+            Page("experiment changed", "member_a", edit, "POST", {**HYPOTHESIS, **stale}, 409),
+            Page("entry changed", "member_a", publish, "POST", entry, 409),
+        ]
+    return found

@@ -60,7 +60,7 @@ def validate(files: list[Path]) -> dict[str, list[str]]:
 def test_every_page_is_valid_html(world, tmp_path):
     clients = {}
     files = []
-    for i, page in enumerate(pages(world) + error_pages()):
+    for i, page in enumerate(pages(world) + error_pages(world)):
         client = clients.setdefault(page.persona, persona_client(page.persona, world))
         response = client.generic(
             page.method, page.path, _encode(page.data), "application/x-www-form-urlencoded"
