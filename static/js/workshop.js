@@ -1,0 +1,49 @@
+// The workshop screens' small enhancements. Everything here is optional:
+// the pages work as plain HTML forms without it.
+
+// Countdown timer: a visual cue only. The server renders the time left as
+// text; this counts it down between polls. Elements carry
+// data-remaining (seconds) and data-running ("true"/"false").
+function tick() {
+  for (const timer of document.querySelectorAll("[data-timer]")) {
+    if (timer.dataset.deadline === undefined) {
+      const remaining = Number(timer.dataset.remaining) || 0;
+      timer.dataset.deadline = String(Date.now() + remaining * 1000);
+    }
+    if (timer.dataset.running !== "true") continue;
+    const left = Math.max(0, Math.round((Number(timer.dataset.deadline) - Date.now()) / 1000));
+    const display = timer.querySelector("[data-timer-display]");
+    if (display) {
+      display.textContent = `${Math.floor(left / 60)}:${String(left % 60).padStart(2, "0")}`;
+    }
+    timer.classList.toggle("app-timer--done", left === 0);
+  }
+}
+tick();
+setInterval(tick, 1000);
+
+// Autosaving notes: remember unsaved typing, and save it before the
+// facilitator moves to another step.
+let dirty = false;
+document.addEventListener("input", (event) => {
+  if (event.target.closest("form[data-autosave]")) dirty = true;
+});
+document.addEventListener("htmx:afterRequest", (event) => {
+  if (event.detail.elt.matches?.("form[data-autosave]") && event.detail.successful) {
+    dirty = false;
+  }
+});
+document.addEventListener("submit", (event) => {
+  const nav = event.target.closest("form[data-step-nav]");
+  const notes = document.querySelector("form[data-autosave]");
+  if (!nav || !notes || !dirty || !window.htmx) return;
+  event.preventDefault();
+  notes.addEventListener("htmx:afterRequest", () => nav.submit(), { once: true });
+  window.htmx.trigger(notes, "save");
+});
+
+// Print button on the summary: shown only when it can work.
+for (const button of document.querySelectorAll("[data-print]")) {
+  button.hidden = false;
+  button.addEventListener("click", () => window.print());
+}
