@@ -328,7 +328,11 @@ def record(request: HttpRequest, pk: int) -> HttpResponse:
     workshop = _get_workshop_for_user(request, pk, run=True)
     area = workshop.area_by_id(request.POST.get("area"))
     if area is None:
-        raise Http404("That area is not part of this workshop.")
+        message = "That area is not part of this workshop. Reload the page."
+        if request.htmx:
+            return HttpResponse(message)
+        messages.error(request, message)
+        return _back(workshop)
     form = RecordForm(request.POST, levels=area["levels"])
     conflict = False
     saved = False

@@ -423,3 +423,10 @@ def test_admin_can_run_any_workshop(admin_client_, workshop):
 def test_another_facilitator_cannot_see_the_workshop(client, workshop):
     client_for(client, make_user("olly", groups=[FACILITATORS]))
     assert client.get(url("present", workshop)).status_code == 404
+
+
+def test_record_for_an_unknown_area_is_explained(facilitator_client, workshop):
+    response = facilitator_client.post(url("record", workshop), {"area": "x"}, follow=True)
+    assert "That area is not part of this workshop." in text(response)
+    response = facilitator_client.post(url("record", workshop), {"area": "x"}, **HTMX)
+    assert "That area is not part of this workshop." in text(response)
