@@ -10,6 +10,7 @@ workshop answers 204.
 from __future__ import annotations
 
 import segno
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -72,6 +73,12 @@ def _guarded_url(name: str, *args) -> str | None:
 
 
 def _client(request: HttpRequest) -> str:
+    """Who is guessing codes. Behind our TLS proxy (BEHIND_PROXY) the address
+    the proxy saw is the last X-Forwarded-For entry; earlier ones are the
+    client's own claims and could be forged."""
+    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+    if settings.SECURE_PROXY_SSL_HEADER and forwarded:
+        return forwarded.split(",")[-1].strip()[:64]
     return request.META.get("REMOTE_ADDR", "unknown")[:64]
 
 

@@ -166,3 +166,17 @@ def test_closed_workshop_thanks_the_participant(participant_client, workshop):
 
 def test_vote_rejects_get(participant_client, workshop):
     assert participant_client.get(vote_url(workshop)).status_code == 405
+
+
+def test_behind_the_proxy_failures_count_per_forwarded_client(client, workshop, settings):
+    settings.SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    for _ in range(FailedJoin.LIMIT):
+        client.post(
+            reverse("workshops:join"), {"code": "QQQQQQ"}, HTTP_X_FORWARDED_FOR="1.2.3.4, 9.9.9.9"
+        )
+    assert FailedJoin.is_blocked("9.9.9.9")
+    # Someone else behind the same proxy is not blocked by the guesser.
+    response = client.post(
+        reverse("workshops:join"), {"code": workshop.join_code}, HTTP_X_FORWARDED_FOR="8.8.8.8"
+    )
+    assert response.status_code == 302
