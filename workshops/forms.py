@@ -124,9 +124,16 @@ class ChooseForm(forms.Form):
         },
     )
 
-    def __init__(self, *args, areas: list[dict], **kwargs):
+    def __init__(self, *args, areas: list[dict], scores: list[dict] = (), **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["area"].choices = [(a["id"], a["name"]) for a in areas]
+        agreed = {row["area"]["id"]: row["score"] and row["score"].score for row in scores}
+        self.fields["area"].choices = [
+            (
+                a["id"],
+                f"{a['name']} (agreed {agreed[a['id']]})" if agreed.get(a["id"]) else a["name"],
+            )
+            for a in areas
+        ]
 
 
 def _hypothesis_field(label: str, help_text: str, what: str) -> forms.CharField:

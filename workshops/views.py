@@ -153,7 +153,9 @@ def _present_context(request: HttpRequest, workshop: Workshop, **forms) -> dict:
     elif step in (workshop.choose_step, workshop.summary_step):
         context["scored_areas"] = _scored_areas(workshop)
         context["choose_form"] = forms.get("choose_form") or ChooseForm(
-            areas=workshop.areas, initial={"area": workshop.chosen_area_id}
+            areas=workshop.areas,
+            scores=context["scored_areas"],
+            initial={"area": workshop.chosen_area_id},
         )
     elif step == workshop.experiment_step:
         context["experiment_form"] = forms.get("experiment_form") or _experiment_form(workshop)
@@ -394,7 +396,7 @@ def record(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def choose(request: HttpRequest, pk: int) -> HttpResponse:
     workshop = _get_workshop_for_user(request, pk, run=True)
-    form = ChooseForm(request.POST, areas=workshop.areas)
+    form = ChooseForm(request.POST, areas=workshop.areas, scores=_scored_areas(workshop))
     if form.is_valid():
         try:
             workshop.choose(form.cleaned_data["area"])
