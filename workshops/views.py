@@ -605,6 +605,11 @@ def vote(request: HttpRequest, code: str) -> HttpResponse:
         try:
             workshop.vote(participant, form.cleaned_data["area"], form.cleaned_data["level"])
             if not request.htmx:
+                messages.success(
+                    request,
+                    f"Your vote is in: level {form.cleaned_data['level']}. "
+                    "You can change it until the votes are revealed.",
+                )
                 return redirect("workshops:live", workshop.join_code)
             context = _participant_context(request, workshop, just_voted=True)
         except ValidationError as e:

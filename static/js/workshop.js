@@ -42,6 +42,14 @@ document.addEventListener("submit", (event) => {
   window.htmx.trigger(notes, "save");
 });
 
+// After a vote the phone's voting region is redrawn: keep keyboard and
+// screen reader users on the level they chose (it now says "Your vote").
+document.addEventListener("htmx:afterSwap", (event) => {
+  if (!event.detail.requestConfig?.verb || event.detail.requestConfig.verb !== "post") return;
+  const chosen = document.querySelector("#room .app-vote--chosen");
+  if (chosen) chosen.focus();
+});
+
 // Print button on the summary: shown only when it can work.
 for (const button of document.querySelectorAll("[data-print]")) {
   button.hidden = false;

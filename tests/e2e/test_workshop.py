@@ -182,3 +182,17 @@ def test_the_facilitator_runs_a_workshop_alone_without_javascript(browser, live_
     experiment = Experiment.objects.get()
     assert experiment.area.name == "Delivery" and experiment.review_date.year == 2099
     context.close()
+
+
+def test_a_phone_keeps_focus_on_the_level_it_chose(page, browser, live_server, setup_team):
+    code = create_workshop(page, live_server)
+    page.get_by_role("button", name="Next: Collaboration").click()
+    phone = browser.new_context(viewport={"width": 390, "height": 844}).new_page()
+    phone.goto(f"{live_server.url}/workshops/join/{code}/")
+    phone.get_by_role("button", name="Join the workshop").click()
+    phone.wait_for_function("() => window.htmx !== undefined")
+    phone.locator(".app-vote").nth(3).focus()
+    phone.keyboard.press("Enter")
+    expect(phone.get_by_text("Your vote is in: level 4")).to_be_visible()
+    assert phone.evaluate("document.activeElement.getAttribute('aria-pressed')") == "true"
+    phone.context.close()

@@ -180,3 +180,11 @@ def test_behind_the_proxy_failures_count_per_forwarded_client(client, workshop, 
         reverse("workshops:join"), {"code": workshop.join_code}, HTTP_X_FORWARDED_FOR="8.8.8.8"
     )
     assert response.status_code == 302
+
+
+def test_without_javascript_the_vote_is_confirmed_after_the_redirect(participant_client, workshop):
+    workshop.go_to(1)
+    response = participant_client.post(
+        vote_url(workshop), {"area": area_id(workshop, 1), "level": 2}, follow=True
+    )
+    assert "Your vote is in: level 2." in text(response)
