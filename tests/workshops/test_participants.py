@@ -188,3 +188,16 @@ def test_without_javascript_the_vote_is_confirmed_after_the_redirect(participant
         vote_url(workshop), {"area": area_id(workshop, 1), "level": 2}, follow=True
     )
     assert "Your vote is in: level 2." in text(response)
+
+
+def test_an_over_long_name_is_explained_and_the_code_kept(client, workshop):
+    response = client.post(
+        reverse("workshops:join"), {"code": workshop.join_code, "display_name": "x" * 41}
+    )
+    assert "Keep your name to 40 characters or fewer." in text(response)
+    assert f'value="{workshop.join_code}"' in text(response)
+    assert not Participant.objects.exists()
+
+
+def test_live_page_rejects_post(participant_client, workshop):
+    assert participant_client.post(live_url(workshop)).status_code == 405

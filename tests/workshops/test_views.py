@@ -430,3 +430,12 @@ def test_record_for_an_unknown_area_is_explained(facilitator_client, workshop):
     assert "That area is not part of this workshop." in text(response)
     response = facilitator_client.post(url("record", workshop), {"area": "x"}, **HTMX)
     assert "That area is not part of this workshop." in text(response)
+
+
+@pytest.mark.parametrize("name", ["present", "summary"])
+def test_read_pages_reject_post(facilitator_client, workshop, name):
+    assert facilitator_client.post(url(name, workshop)).status_code == 405
+
+
+def test_list_rejects_post(facilitator_client):
+    assert facilitator_client.post(reverse("workshops:list")).status_code == 405
