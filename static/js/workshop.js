@@ -22,25 +22,9 @@ function tick() {
 tick();
 setInterval(tick, 1000);
 
-// Autosaving notes: remember unsaved typing, and save it before the
-// facilitator moves to another step.
-let dirty = false;
-document.addEventListener("input", (event) => {
-  if (event.target.closest("form[data-autosave]")) dirty = true;
-});
-document.addEventListener("htmx:afterRequest", (event) => {
-  if (event.detail.elt.matches?.("form[data-autosave]") && event.detail.successful) {
-    dirty = false;
-  }
-});
-document.addEventListener("submit", (event) => {
-  const nav = event.target.closest("form[data-step-nav]");
-  const notes = document.querySelector("form[data-autosave]");
-  if (!nav || !notes || !dirty || !window.htmx) return;
-  event.preventDefault();
-  notes.addEventListener("htmx:afterRequest", () => nav.submit(), { once: true });
-  window.htmx.trigger(notes, "save");
-});
+// Autosaving notes needs nothing here: the form's hx-trigger saves after a
+// pause in typing and on "change", which fires when the field loses focus, so
+// clicking "Next" sends the last words before the page moves on.
 
 // After a vote the phone's voting region is redrawn: keep keyboard and
 // screen reader users on the level they chose (it now says "Your vote").

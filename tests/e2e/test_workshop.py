@@ -196,3 +196,15 @@ def test_a_phone_keeps_focus_on_the_level_it_chose(page, browser, live_server, s
     expect(phone.get_by_text("Your vote is in: level 4")).to_be_visible()
     assert phone.evaluate("document.activeElement.getAttribute('aria-pressed')") == "true"
     phone.context.close()
+
+
+def test_notes_typed_just_before_moving_on_are_saved(page, live_server, setup_team):
+    create_workshop(page, live_server)
+    page.get_by_role("button", name="Next: Collaboration").click()
+    page.wait_for_function("() => window.htmx !== undefined")
+    page.get_by_label("What holds us back").press_sequentially("said in the last second")
+    # Straight on, inside the autosave's debounce.
+    page.get_by_role("button", name="Next: Focus").click()
+    expect(page.get_by_text("Area 2 of 5")).to_be_visible()
+    score = AreaScore.objects.get(area__name="Collaboration")
+    assert score.holds_back == "said in the last second"
