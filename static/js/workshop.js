@@ -26,6 +26,26 @@ setInterval(tick, 1000);
 // pause in typing and on "change", which fires when the field loses focus, so
 // clicking "Next" sends the last words before the page moves on.
 
+// A dropped connection must not look like a save: say so beside the notes.
+// The text stays in the form and goes with the next save.
+function notSaved(event) {
+  const form = event.detail.elt.closest?.("form[data-autosave]");
+  const status = form?.querySelector("#record-status");
+  if (!status) return;
+  status.textContent =
+    "Not saved: the connection dropped. Your text is still here; press Save or keep typing to try again.";
+  status.classList.add("app-record__status--error");
+}
+document.addEventListener("htmx:sendError", notSaved);
+document.addEventListener("htmx:responseError", notSaved);
+document.addEventListener("htmx:afterRequest", (event) => {
+  if (event.detail.successful) {
+    event.detail.elt.closest?.("form[data-autosave]")
+      ?.querySelector("#record-status")
+      ?.classList.remove("app-record__status--error");
+  }
+});
+
 // After a vote the phone's voting region is redrawn: keep keyboard and
 // screen reader users on the level they chose (it now says "Your vote").
 document.addEventListener("htmx:afterSwap", (event) => {

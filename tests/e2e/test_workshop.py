@@ -208,3 +208,17 @@ def test_notes_typed_just_before_moving_on_are_saved(page, live_server, setup_te
     expect(page.get_by_text("Area 2 of 5")).to_be_visible()
     score = AreaScore.objects.get(area__name="Collaboration")
     assert score.holds_back == "said in the last second"
+
+
+def test_a_dropped_connection_is_not_shown_as_saved(page, live_server, setup_team):
+    create_workshop(page, live_server)
+    page.get_by_role("button", name="Next: Collaboration").click()
+    page.wait_for_function("() => window.htmx !== undefined")
+    page.route("**/record/", lambda route: route.abort())
+    page.get_by_label("What helps us").fill("typed while offline")
+    expect(page.locator("#record-status")).to_contain_text("Not saved")
+    expect(page.get_by_label("What helps us")).to_have_value("typed while offline")
+    page.unroute("**/record/")
+    page.get_by_label("What helps us").press_sequentially(".")
+    expect(page.locator("#record-status")).to_contain_text("Saved at")
+    assert AreaScore.objects.get(area__name="Collaboration").helps == "typed while offline."
