@@ -439,3 +439,12 @@ def test_read_pages_reject_post(facilitator_client, workshop, name):
 
 def test_list_rejects_post(facilitator_client):
     assert facilitator_client.post(reverse("workshops:list")).status_code == 405
+
+
+def test_list_says_where_each_workshop_is(
+    facilitator_client, workshop, django_assert_max_num_queries
+):
+    workshop.go_to(2)
+    with django_assert_max_num_queries(4):
+        body = text(facilitator_client.get(reverse("workshops:list")))
+    assert "In progress</strong> at Focus" in body
