@@ -442,9 +442,12 @@ def test_list_rejects_post(facilitator_client):
 
 
 def test_list_says_where_each_workshop_is(
-    facilitator_client, workshop, django_assert_max_num_queries
+    facilitator_client, facilitator, workshop, rubric, team_b, django_assert_max_num_queries
 ):
     workshop.go_to(2)
+    for _ in range(10):
+        make_workshop(team_b, facilitator, rubric).choose(area_id(workshop, 1))
+    # The session, the user, the roles and one query for every workshop.
     with django_assert_max_num_queries(4):
         body = text(facilitator_client.get(reverse("workshops:list")))
     assert "In progress</strong> at Focus" in body
