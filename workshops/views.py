@@ -473,6 +473,7 @@ def summary(request: HttpRequest, pk: int) -> HttpResponse:
     context["experiment_url"] = context["experiment"] and _guarded_url(
         "experiments:detail", context["experiment"].pk
     )
+    context["team_url"] = _guarded_url("teams:detail", workshop.team.slug)
     return render(request, "workshops/summary.html", context)
 
 
