@@ -9,12 +9,15 @@ version it already shows can be answered with 204 in one indexed query.
 from __future__ import annotations
 
 import secrets
+import statistics
 import uuid
+from datetime import timedelta
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
-from django.db import models
-from django.db.models import F, Q
+from django.db import IntegrityError, models, transaction
+from django.db.models import Count, F, Q
 from django.utils import timezone
 
 from maturity.models import HIGHEST_LEVEL, LOWEST_LEVEL, Area, MaturityModel
@@ -26,6 +29,58 @@ JOIN_CODE_LENGTH = 6
 
 def new_join_code() -> str:
     return "".join(secrets.choice(JOIN_CODE_ALPHABET) for _ in range(JOIN_CODE_LENGTH))
+
+
+# A spread this wide (for example 2 to 4) is a conversation worth having.
+WIDE_SPREAD = 2
+
+
+class Spread:
+    """How a room voted on one area: a count per level, never who voted what."""
+
+    def __init__(self, counts: dict[int, int]):
+        self.counts = {
+            level: counts.get(level, 0) for level in range(LOWEST_LEVEL, HIGHEST_LEVEL + 1)
+        }
+        votes = [level for level, n in self.counts.items() for _ in range(n)]
+        self.total = len(votes)
+        self.lowest = min(votes) if votes else None
+        self.highest = max(votes) if votes else None
+        self.median = statistics.median(votes) if votes else None
+        self.is_wide = bool(votes) and self.highest - self.lowest >= WIDE_SPREAD
+
+    @property
+    def bars(self) -> list[tuple[int, int, int]]:
+        """(level, count, width in tenths of the largest count) for a bar chart
+        drawn with CSS classes (the Content Security Policy allows no inline style)."""
+        top = max(self.counts.values()) or 1
+        return [(level, n, round(10 * n / top)) for level, n in self.counts.items()]
+
+
+class WorkshopQuerySet(models.QuerySet):
+    def run_by(self, user) -> WorkshopQuerySet:
+        """The facilitator's workshop list: theirs, the ones in progress first."""
+        return (
+            self.filter(facilitator=user)
+            .select_related("team", "chosen_area")
+            .annotate(
+                is_done=models.Case(
+                    models.When(status="closed", then=1),
+                    default=0,
+                    output_field=models.IntegerField(),
+                )
+            )
+            .order_by("is_done", "-held_on", "-created_at")
+        )
+
+    def previous_to(self, workshop: Workshop) -> WorkshopQuerySet:
+        """The team's workshops before this one, newest first (the opening screen)."""
+        return (
+            self.filter(team_id=workshop.team_id, created_at__lt=workshop.created_at)
+            .exclude(pk=workshop.pk)
+            .select_related("chosen_area")
+            .order_by("-created_at")
+        )
 
 
 class Workshop(models.Model):
@@ -60,6 +115,8 @@ class Workshop(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
     closed_at = models.DateTimeField(null=True, blank=True)
 
+    objects = WorkshopQuerySet.as_manager()
+
     class Meta:
         ordering = ["-held_on", "-created_at"]
         indexes = [models.Index(fields=["team", "-held_on"])]
@@ -75,6 +132,244 @@ class Workshop(models.Model):
         """Tell polling screens something changed, without a read-modify-write race."""
         Workshop.objects.filter(pk=self.pk).update(version=F("version") + 1)
         self.refresh_from_db(fields=["version"])
+
+    # Steps. 0 opens; 1..N are the areas of the pinned rubric; then choose,
+    # experiment and summary.
+
+    @property
+    def areas(self) -> list[dict]:
+        return self.rubric.get("areas", [])
+
+    @property
+    def area_count(self) -> int:
+        return len(self.areas)
+
+    @property
+    def choose_step(self) -> int:
+        return self.area_count + 1
+
+    @property
+    def experiment_step(self) -> int:
+        return self.area_count + 2
+
+    @property
+    def summary_step(self) -> int:
+        return self.area_count + 3
+
+    def area_for_step(self, step: int) -> dict | None:
+        if 1 <= step <= self.area_count:
+            return self.areas[step - 1]
+        return None
+
+    def area_by_id(self, area_id) -> dict | None:
+        for area in self.areas:
+            if str(area["id"]) == str(area_id):
+                return area
+        return None
+
+    @property
+    def current_area(self) -> dict | None:
+        return self.area_for_step(self.step)
+
+    def step_label(self, step: int) -> str:
+        if step == 0:
+            return "Open"
+        if area := self.area_for_step(step):
+            return area["name"]
+        return {
+            self.choose_step: "Choose an area",
+            self.experiment_step: "Write the experiment",
+            self.summary_step: "Summary",
+        }.get(step, "")
+
+    @property
+    def steps(self) -> list[tuple[int, str]]:
+        return [(n, self.step_label(n)) for n in range(self.summary_step + 1)]
+
+    def _check_open(self) -> None:
+        if self.is_closed:
+            raise ValidationError("This workshop is closed. Its summary can no longer change.")
+
+    # State changes. Each names its target, so repeating one changes nothing.
+
+    def go_to(self, step: int) -> bool:
+        self._check_open()
+        if not 0 <= step <= self.summary_step:
+            raise ValidationError(f"There is no step {step} in this workshop.")
+        if step == self.step:
+            return False
+        self.step = step
+        # A new step starts with a fresh, stopped timer.
+        self.timer_started_at = None
+        self.timer_elapsed = 0
+        self.save(update_fields=["step", "timer_started_at", "timer_elapsed", "updated_at"])
+        self.bump_version()
+        return True
+
+    def score_for(self, area_id) -> AreaScore:
+        score, _ = AreaScore.objects.get_or_create(workshop=self, area_id=area_id)
+        return score
+
+    def reveal(self, area_id) -> bool:
+        self._check_open()
+        if self.area_by_id(area_id) is None:
+            raise ValidationError("That area is not part of this workshop.")
+        score = self.score_for(area_id)
+        changed = AreaScore.objects.filter(pk=score.pk, revealed_at__isnull=True).update(
+            revealed_at=timezone.now()
+        )
+        if changed:
+            self.bump_version()
+        return bool(changed)
+
+    def record(self, area_id, *, score, helps: str, holds_back: str, revision: int) -> bool:
+        """Save the agreed score and notes if nobody saved newer ones since
+        `revision`. Returns False (and changes nothing) when they did."""
+        self._check_open()
+        if self.area_by_id(area_id) is None:
+            raise ValidationError("That area is not part of this workshop.")
+        self.score_for(area_id)
+        changed = AreaScore.objects.filter(
+            workshop=self, area_id=area_id, notes_revision=revision
+        ).update(
+            score=score,
+            helps=helps,
+            holds_back=holds_back,
+            notes_revision=F("notes_revision") + 1,
+            updated_at=timezone.now(),
+        )
+        if changed:
+            self.bump_version()
+        return bool(changed)
+
+    def vote(self, participant: Participant, area_id, level: int) -> Vote:
+        if self.is_closed:
+            raise ValidationError("This workshop has finished, so votes are closed.")
+        if self.status == self.Status.PAUSED:
+            raise ValidationError("The workshop is paused. Vote when the facilitator resumes it.")
+        area = self.current_area
+        if area is None or str(area["id"]) != str(area_id):
+            raise ValidationError("Voting for that area is not open. Vote on the area on screen.")
+        if not LOWEST_LEVEL <= level <= HIGHEST_LEVEL:
+            raise ValidationError("Choose a level from 1 to 5.")
+        if AreaScore.objects.filter(
+            workshop=self, area_id=area_id, revealed_at__isnull=False
+        ).exists():
+            raise ValidationError("The votes for this area have been revealed, so it is closed.")
+        for attempt in range(2):
+            try:
+                with transaction.atomic():
+                    vote, _ = Vote.objects.update_or_create(
+                        participant=participant,
+                        area_id=area_id,
+                        defaults={"level": level, "workshop": self},
+                    )
+                break
+            except IntegrityError:
+                # Two requests from one device raced to create the vote: update it.
+                if attempt:
+                    raise
+        self.bump_version()
+        return vote
+
+    def choose(self, area_id) -> bool:
+        self._check_open()
+        if self.area_by_id(area_id) is None:
+            raise ValidationError("Choose one of the five areas.")
+        if str(self.chosen_area_id) == str(area_id):
+            return False
+        self.chosen_area_id = int(area_id)
+        self.save(update_fields=["chosen_area", "updated_at"])
+        from experiments.models import Experiment
+
+        Experiment.objects.filter(workshop=self).update(area_id=self.chosen_area_id)
+        self.bump_version()
+        return True
+
+    def set_status(self, status: str) -> bool:
+        if status not in self.Status.values:
+            raise ValidationError("Unknown workshop state.")
+        self._check_open()
+        if status == self.status:
+            return False
+        self.status = status
+        fields = ["status", "updated_at"]
+        if status == self.Status.CLOSED:
+            self.closed_at = timezone.now()
+            self.timer_started_at = None
+            fields += ["closed_at", "timer_started_at"]
+        self.save(update_fields=fields)
+        self.bump_version()
+        return True
+
+    # The countdown is a visual cue only: nothing waits for it.
+
+    @property
+    def timer_running(self) -> bool:
+        return self.timer_started_at is not None
+
+    @property
+    def timer_remaining(self) -> int:
+        elapsed = self.timer_elapsed
+        if self.timer_started_at:
+            elapsed += int((timezone.now() - self.timer_started_at).total_seconds())
+        return max(self.timer_seconds - elapsed, 0)
+
+    def timer(self, action: str, minutes: int | None = None) -> bool:
+        self._check_open()
+        now = timezone.now()
+        if action == "start":
+            if self.timer_running:
+                return False
+            self.timer_started_at = now
+        elif action == "pause":
+            if not self.timer_running:
+                return False
+            self.timer_elapsed += int((now - self.timer_started_at).total_seconds())
+            self.timer_started_at = None
+        elif action == "reset":
+            self.timer_started_at = None
+            self.timer_elapsed = 0
+            if minutes:
+                self.timer_seconds = minutes * 60
+        else:
+            raise ValidationError("Unknown timer action.")
+        self.save(
+            update_fields=["timer_started_at", "timer_elapsed", "timer_seconds", "updated_at"]
+        )
+        self.bump_version()
+        return True
+
+    # What the screens show.
+
+    def spreads(self) -> dict[int, Spread]:
+        """Every area's spread, in one query."""
+        counts: dict[int, dict[int, int]] = {}
+        rows = (
+            Vote.objects.filter(workshop=self)
+            .values_list("area_id", "level")
+            .annotate(n=Count("id"))
+            .order_by()
+        )
+        for area_id, level, n in rows:
+            counts.setdefault(area_id, {})[level] = n
+        return {area["id"]: Spread(counts.get(area["id"], {})) for area in self.areas}
+
+    def scores_by_area(self) -> dict[int, AreaScore]:
+        return {s.area_id: s for s in self.scores.all()}
+
+    def room(self) -> dict:
+        """Joined and voted counts for the current area, in one query."""
+        area = self.current_area
+        return Participant.objects.filter(workshop=self).aggregate(
+            joined=Count("id", distinct=True),
+            voted=Count(
+                "votes", filter=Q(votes__area_id=area["id"] if area else None), distinct=True
+            ),
+        )
+
+    def default_review_date(self):
+        return timezone.localdate() + timedelta(weeks=4)
 
 
 class AreaScore(models.Model):
@@ -152,3 +447,49 @@ class Vote(models.Model):
 
     def __str__(self) -> str:
         return f"{self.area}: {self.level}"
+
+
+class FailedJoin(models.Model):
+    """Failed join attempts per client per time window, so join codes resist
+    guessing. Kept in the database: every app server sees the same count."""
+
+    # A room of phones often shares one public address (hospital Wi-Fi), so
+    # allow for typos; 30 guesses among 25**6 codes find nothing.
+    WINDOW = timedelta(minutes=10)
+    LIMIT = 30
+
+    client = models.CharField(max_length=64)
+    window_start = models.DateTimeField()
+    failures = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["client", "window_start"], name="one_row_per_window")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.client}: {self.failures} since {self.window_start:%H:%M}"
+
+    @classmethod
+    def _window(cls):
+        now = timezone.now()
+        size = int(cls.WINDOW.total_seconds())
+        return now - timedelta(seconds=int(now.timestamp()) % size, microseconds=now.microsecond)
+
+    @classmethod
+    def is_blocked(cls, client: str) -> bool:
+        return cls.objects.filter(
+            client=client, window_start=cls._window(), failures__gte=cls.LIMIT
+        ).exists()
+
+    @classmethod
+    def record(cls, client: str) -> None:
+        window = cls._window()
+        rows = cls.objects.filter(client=client, window_start=window)
+        if rows.update(failures=F("failures") + 1):
+            return
+        try:
+            with transaction.atomic():
+                cls.objects.create(client=client, window_start=window, failures=1)
+        except IntegrityError:
+            rows.update(failures=F("failures") + 1)

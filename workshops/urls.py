@@ -1,2 +1,22 @@
+from django.urls import path
+
+from workshops import views
+
 app_name = "workshops"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.workshop_list, name="list"),
+    path("new/", views.create, name="create"),
+    path("join/", views.join, name="join"),
+    path("join/<str:code>/", views.join, name="join_code"),
+    path("live/<str:code>/", views.live, name="live"),
+    path("live/<str:code>/vote/", views.vote, name="vote"),
+    path("<int:pk>/", views.present, name="present"),
+    path("<int:pk>/step/", views.go_to, name="go_to"),
+    path("<int:pk>/status/", views.set_status, name="status"),
+    path("<int:pk>/timer/", views.timer, name="timer"),
+    path("<int:pk>/reveal/", views.reveal, name="reveal"),
+    path("<int:pk>/record/", views.record, name="record"),
+    path("<int:pk>/choose/", views.choose, name="choose"),
+    path("<int:pk>/experiment/", views.experiment, name="experiment"),
+    path("<int:pk>/summary/", views.summary, name="summary"),
+]

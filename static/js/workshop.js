@@ -1,0 +1,61 @@
+// The workshop screens' small enhancements. Everything here is optional:
+// the pages work as plain HTML forms without it.
+
+// Countdown timer: a visual cue only. The server renders the time left as
+// text; this counts it down between polls. Elements carry
+// data-remaining (seconds) and data-running ("true"/"false").
+function tick() {
+  for (const timer of document.querySelectorAll("[data-timer]")) {
+    if (timer.dataset.deadline === undefined) {
+      const remaining = Number(timer.dataset.remaining) || 0;
+      timer.dataset.deadline = String(Date.now() + remaining * 1000);
+    }
+    if (timer.dataset.running !== "true") continue;
+    const left = Math.max(0, Math.round((Number(timer.dataset.deadline) - Date.now()) / 1000));
+    const display = timer.querySelector("[data-timer-display]");
+    if (display) {
+      display.textContent = `${Math.floor(left / 60)}:${String(left % 60).padStart(2, "0")}`;
+    }
+    timer.classList.toggle("app-timer--done", left === 0);
+  }
+}
+tick();
+setInterval(tick, 1000);
+
+// Autosaving notes needs nothing here: the form's hx-trigger saves after a
+// pause in typing and on "change", which fires when the field loses focus, so
+// clicking "Next" sends the last words before the page moves on.
+
+// A dropped connection must not look like a save: say so beside the notes.
+// The text stays in the form and goes with the next save.
+function notSaved(event) {
+  const form = event.detail.elt.closest?.("form[data-autosave]");
+  const status = form?.querySelector("#record-status");
+  if (!status) return;
+  status.textContent =
+    "Not saved: the connection dropped. Your text is still here; press Save or keep typing to try again.";
+  status.classList.add("app-record__status--error");
+}
+document.addEventListener("htmx:sendError", notSaved);
+document.addEventListener("htmx:responseError", notSaved);
+document.addEventListener("htmx:afterRequest", (event) => {
+  if (event.detail.successful) {
+    event.detail.elt.closest?.("form[data-autosave]")
+      ?.querySelector("#record-status")
+      ?.classList.remove("app-record__status--error");
+  }
+});
+
+// After a vote the phone's voting region is redrawn: keep keyboard and
+// screen reader users on the level they chose (it now says "Your vote").
+document.addEventListener("htmx:afterSwap", (event) => {
+  if (!event.detail.requestConfig?.verb || event.detail.requestConfig.verb !== "post") return;
+  const chosen = document.querySelector("#room .app-vote--chosen");
+  if (chosen) chosen.focus();
+});
+
+// Print button on the summary: shown only when it can work.
+for (const button of document.querySelectorAll("[data-print]")) {
+  button.hidden = false;
+  button.addEventListener("click", () => window.print());
+}

@@ -1,0 +1,90 @@
+"""A room of phones voting at the same moment: every vote counts, none twice.
+Real threads, each with its own database connection, against PostgreSQL
+(SQLite serialises writers, so it would prove nothing)."""
+
+import threading
+
+import pytest
+from django.db import connection, connections
+from django.test import Client
+from django.urls import reverse
+
+from tests.workshops.conftest import area_id, join
+from workshops.models import Participant, Vote, Workshop
+
+pytestmark = [
+    pytest.mark.postgres,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.skipif(
+        connection.vendor != "postgresql",
+        reason="concurrency needs PostgreSQL: set DATABASE_URL to a PostgreSQL database",
+    ),
+]
+
+
+def run_together(jobs) -> list[BaseException]:
+    """Start every job at the same instant on its own thread and connection."""
+    barrier = threading.Barrier(len(jobs))
+    errors: list[BaseException] = []
+
+    def run(job):
+        try:
+            barrier.wait()
+            job()
+        except BaseException as error:  # noqa: BLE001 - reported by the test
+            errors.append(error)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=run, args=(job,)) for job in jobs]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    return errors
+
+
+def test_simultaneous_votes_from_a_room_are_all_counted(workshop):
+    workshop.go_to(1)
+    area = area_id(workshop, 1)
+    people = [Participant.objects.create(workshop=workshop) for _ in range(24)]
+    start = Workshop.objects.get(pk=workshop.pk).version
+
+    def vote_as(person, level):
+        return lambda: Workshop.objects.get(pk=workshop.pk).vote(person, area, level)
+
+    errors = run_together([vote_as(p, n % 5 + 1) for n, p in enumerate(people)])
+    assert not errors, errors
+    assert Vote.objects.filter(area_id=area).count() == 24
+    assert Workshop.objects.get(pk=workshop.pk).version == start + 24
+    assert workshop.spreads()[area].total == 24
+
+
+def test_one_phone_sending_the_same_vote_many_times_at_once_records_one(workshop):
+    workshop.go_to(1)
+    phone = Client()
+    join(phone, workshop)
+    path = reverse("workshops:vote", args=[workshop.join_code])
+    data = {"area": area_id(workshop, 1), "level": 3}
+    statuses = []
+
+    def send():
+        statuses.append(phone.post(path, data).status_code)
+
+    errors = run_together([send for _ in range(8)])
+    assert not errors, errors
+    assert statuses == [302] * 8
+    assert Vote.objects.count() == 1
+
+
+def test_double_clicked_reveal_and_step_change_happen_once(workshop):
+    workshop.go_to(1)
+    area = area_id(workshop, 1)
+    start = Workshop.objects.get(pk=workshop.pk).version
+
+    def reveal():
+        Workshop.objects.get(pk=workshop.pk).reveal(area)
+
+    errors = run_together([reveal for _ in range(6)])
+    assert not errors, errors
+    assert Workshop.objects.get(pk=workshop.pk).version == start + 1

@@ -1,0 +1,155 @@
+"""Domain rules of a workshop: steps, reveal, votes, notes revisions, timer."""
+
+from datetime import timedelta
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+
+from tests.workshops.conftest import area_id
+from workshops.models import AreaScore, FailedJoin, Participant, Spread, Vote, Workshop
+
+
+def test_spread_counts_levels_and_flags_a_wide_spread():
+    spread = Spread({2: 1, 3: 2, 4: 1})
+    assert spread.counts == {1: 0, 2: 1, 3: 2, 4: 1, 5: 0}
+    assert (spread.total, spread.lowest, spread.highest, spread.median) == (4, 2, 4, 3)
+    assert spread.is_wide
+    assert not Spread({3: 2, 4: 2}).is_wide
+    assert Spread({3: 1, 4: 1}).median == 3.5
+
+
+def test_spread_of_no_votes_is_empty_not_wide():
+    spread = Spread({})
+    assert spread.total == 0 and spread.lowest is None and not spread.is_wide
+
+
+def test_workshop_pins_the_rubric_it_was_created_with(workshop, rubric):
+    area = rubric.areas.order_by("order").first()
+    area.name = "Renamed later"
+    area.save()
+    workshop.refresh_from_db()
+    assert workshop.area_for_step(1)["name"] != "Renamed later"
+
+
+def test_steps_run_from_open_through_areas_to_summary(workshop):
+    assert workshop.area_count == 5
+    assert [label for _, label in workshop.steps][0] == "Open"
+    assert workshop.step_label(workshop.choose_step) == "Choose an area"
+    assert workshop.step_label(workshop.summary_step) == "Summary"
+    assert workshop.summary_step == 8
+
+
+def test_going_to_the_same_step_twice_changes_nothing(workshop):
+    assert workshop.go_to(2)
+    version = workshop.version
+    assert not workshop.go_to(2)
+    workshop.refresh_from_db()
+    assert workshop.step == 2 and workshop.version == version
+
+
+def test_going_to_a_step_that_does_not_exist_is_refused(workshop):
+    with pytest.raises(ValidationError):
+        workshop.go_to(99)
+
+
+def test_reveal_is_idempotent_and_bumps_the_version_once(workshop):
+    workshop.go_to(1)
+    version = workshop.version
+    assert workshop.reveal(area_id(workshop, 1))
+    assert not workshop.reveal(area_id(workshop, 1))
+    workshop.refresh_from_db()
+    assert workshop.version == version + 1
+
+
+def test_vote_again_changes_the_vote(workshop):
+    workshop.go_to(1)
+    person = Participant.objects.create(workshop=workshop)
+    workshop.vote(person, area_id(workshop, 1), 2)
+    workshop.vote(person, area_id(workshop, 1), 4)
+    assert list(Vote.objects.values_list("level", flat=True)) == [4]
+
+
+@pytest.mark.parametrize(
+    "setup, message",
+    [
+        (lambda w: w.go_to(2), "not open"),
+        (lambda w: w.reveal(area_id(w, 1)), "revealed"),
+        (lambda w: w.set_status("paused"), "paused"),
+        (lambda w: w.set_status("closed"), "finished"),
+    ],
+)
+def test_votes_are_refused_when_the_area_is_not_open(workshop, setup, message):
+    workshop.go_to(1)
+    person = Participant.objects.create(workshop=workshop)
+    setup(workshop)
+    with pytest.raises(ValidationError, match=message):
+        workshop.vote(person, area_id(workshop, 1), 3)
+    assert not Vote.objects.exists()
+
+
+def test_notes_from_an_older_revision_never_replace_newer_ones(workshop):
+    area = area_id(workshop, 1)
+    assert workshop.record(area, score=3, helps="newer", holds_back="", revision=0)
+    assert not workshop.record(area, score=1, helps="older", holds_back="", revision=0)
+    score = AreaScore.objects.get(workshop=workshop, area_id=area)
+    assert (score.score, score.helps, score.notes_revision) == (3, "newer", 1)
+
+
+def test_closing_ends_changes(workshop):
+    workshop.set_status("closed")
+    assert workshop.closed_at is not None
+    with pytest.raises(ValidationError):
+        workshop.go_to(1)
+    with pytest.raises(ValidationError):
+        workshop.record(area_id(workshop, 1), score=3, helps="", holds_back="", revision=0)
+
+
+def test_choosing_an_area_outside_the_workshop_is_refused(workshop):
+    with pytest.raises(ValidationError):
+        workshop.choose(999999)
+    assert workshop.choose(area_id(workshop, 3))
+    assert not workshop.choose(area_id(workshop, 3))
+
+
+def test_timer_starts_pauses_and_resets(workshop):
+    workshop.timer("start")
+    workshop.timer_started_at = timezone.now() - timedelta(seconds=90)
+    workshop.save()
+    assert not workshop.timer("start")  # already running
+    workshop.timer("pause")
+    assert not workshop.timer_running and workshop.timer_remaining == 600 - 90
+    workshop.timer("reset", minutes=5)
+    assert workshop.timer_remaining == 300
+
+
+def test_moving_to_a_step_stops_and_resets_the_timer(workshop):
+    workshop.timer("start")
+    workshop.go_to(1)
+    workshop.refresh_from_db()
+    assert not workshop.timer_running and workshop.timer_elapsed == 0
+
+
+def test_room_counts_joined_and_voted_on_the_current_area(workshop):
+    workshop.go_to(1)
+    people = [Participant.objects.create(workshop=workshop) for _ in range(3)]
+    workshop.vote(people[0], area_id(workshop, 1), 2)
+    workshop.vote(people[1], area_id(workshop, 1), 5)
+    assert workshop.room() == {"joined": 3, "voted": 2}
+
+
+def test_failed_joins_block_a_client_after_the_limit(db):
+    for _ in range(FailedJoin.LIMIT - 1):
+        FailedJoin.record("10.0.0.1")
+    assert not FailedJoin.is_blocked("10.0.0.1")
+    FailedJoin.record("10.0.0.1")
+    assert FailedJoin.is_blocked("10.0.0.1")
+    assert not FailedJoin.is_blocked("10.0.0.2")
+
+
+def test_previous_workshop_is_the_teams_latest_earlier_one(workshop, team_b, facilitator, rubric):
+    from tests.workshops.conftest import make_workshop
+
+    later = make_workshop(workshop.team, facilitator, rubric)
+    make_workshop(team_b, facilitator, rubric)
+    assert list(Workshop.objects.previous_to(later)) == [workshop]

@@ -1,0 +1,77 @@
+"""The shared screen and the polls cost the same with 3 or 30 people in the
+room: a room of phones polls all workshop long."""
+
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from tests.workshops.conftest import area_id, join
+from workshops.models import Participant, Vote
+
+HTMX = {"HTTP_HX_REQUEST": "true"}
+
+
+def fill_room(workshop, count):
+    area = area_id(workshop, 1)
+    for n in range(count):
+        person = Participant.objects.create(workshop=workshop, display_name=f"P{n}")
+        Vote.objects.create(workshop=workshop, participant=person, area_id=area, level=n % 5 + 1)
+
+
+def count_queries(client, path, data=None, **extra) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(path, data or {}, **extra)
+    assert response.status_code in (200, 204)
+    return len(queries)
+
+
+def test_presenter_and_poll_queries_do_not_grow_with_participants(
+    facilitator_client, workshop, django_assert_max_num_queries
+):
+    workshop.go_to(1)
+    workshop.reveal(area_id(workshop, 1))
+    path = reverse("workshops:present", args=[workshop.pk])
+    fill_room(workshop, 3)
+    page_3 = count_queries(facilitator_client, path)
+    poll_3 = count_queries(facilitator_client, path, {"v": 0, "s": 1}, **HTMX)
+    fill_room(workshop, 27)
+    workshop.refresh_from_db()
+    with django_assert_max_num_queries(page_3):
+        facilitator_client.get(path)
+    with django_assert_max_num_queries(poll_3):
+        facilitator_client.get(path, {"v": 0, "s": 1}, **HTMX)
+    # Unchanged: the session, the user and one indexed read of the workshop.
+    with django_assert_max_num_queries(3):
+        response = facilitator_client.get(path, {"v": workshop.version, "s": 1}, **HTMX)
+    assert response.status_code == 204
+
+
+def test_participant_poll_queries_do_not_grow_with_participants(
+    workshop, django_assert_max_num_queries
+):
+    workshop.go_to(1)
+    phone = Client()
+    join(phone, workshop)
+    path = reverse("workshops:live", args=[workshop.join_code])
+    fill_room(workshop, 3)
+    changed_3 = count_queries(phone, path, {"k": "stale"}, **HTMX)
+    fill_room(workshop, 27)
+    with django_assert_max_num_queries(changed_3):
+        phone.get(path, {"k": "stale"}, **HTMX)
+    key = f"{workshop.step}.{workshop.status}.0"
+    # Unchanged: the session and one indexed read of the workshop.
+    with django_assert_max_num_queries(2):
+        response = phone.get(path, {"k": key}, **HTMX)
+    assert response.status_code == 204
+
+
+def test_summary_queries_do_not_grow_with_participants(
+    facilitator_client, workshop, django_assert_max_num_queries
+):
+    path = reverse("workshops:summary", args=[workshop.pk])
+    fill_room(workshop, 3)
+    summary_3 = count_queries(facilitator_client, path)
+    fill_room(workshop, 27)
+    with django_assert_max_num_queries(summary_3):
+        facilitator_client.get(path)

@@ -1,0 +1,214 @@
+"""Plain Django forms for the workshop. Each `clean_*` returns a domain value."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils import timezone
+
+from teams.models import Team
+from workshops.models import JOIN_CODE_ALPHABET, JOIN_CODE_LENGTH
+
+HYPOTHESIS_MAX = 500
+
+
+class WorkshopForm(forms.Form):
+    team = forms.ModelChoiceField(
+        queryset=Team.objects.order_by("name"),
+        empty_label="Choose a team",
+        error_messages={"required": "Choose the team this workshop is for."},
+    )
+    title = forms.CharField(
+        max_length=120,
+        required=False,
+        help_text="Optional. For example, 'Spring workshop'.",
+        error_messages={"max_length": "Keep the title to 120 characters or fewer."},
+    )
+    held_on = forms.DateField(
+        label="Date",
+        initial=timezone.localdate,
+        help_text="For example, 2026-11-23.",
+        error_messages={
+            "required": "Enter the date of the workshop.",
+            "invalid": "Enter a real date, for example 2026-11-23.",
+        },
+    )
+
+
+class JoinForm(forms.Form):
+    code = forms.CharField(
+        label="Workshop code",
+        max_length=12,
+        help_text="The code on the shared screen, for example KPT4QX.",
+        error_messages={
+            "required": "Enter the code from the shared screen.",
+            "max_length": "Workshop codes are 6 letters and numbers.",
+        },
+    )
+    display_name = forms.CharField(
+        label="Your name (optional)",
+        max_length=40,
+        required=False,
+        help_text="Only the facilitator's count uses it. Nobody sees how you voted.",
+        error_messages={"max_length": "Keep your name to 40 characters or fewer."},
+    )
+
+    def clean_code(self) -> str:
+        code = "".join(self.cleaned_data["code"].split()).upper()
+        if len(code) != JOIN_CODE_LENGTH or any(c not in JOIN_CODE_ALPHABET for c in code):
+            raise forms.ValidationError(
+                "There is no live workshop with that code. Check the code on the shared screen."
+            )
+        return code
+
+
+LEVEL_CHOICES = [(n, str(n)) for n in range(1, 6)]
+
+
+class VoteForm(forms.Form):
+    area = forms.IntegerField()
+    level = forms.TypedChoiceField(
+        choices=LEVEL_CHOICES,
+        coerce=int,
+        error_messages={
+            "required": "Choose a level from 1 to 5.",
+            "invalid_choice": "Choose a level from 1 to 5.",
+        },
+    )
+
+
+class RecordForm(forms.Form):
+    """The agreed score and notes for one area. `revision` is the notes
+    revision the text started from, so older text never replaces newer."""
+
+    area = forms.IntegerField(widget=forms.HiddenInput)
+    revision = forms.IntegerField(min_value=0, widget=forms.HiddenInput)
+    score = forms.TypedChoiceField(
+        label="Agreed score",
+        choices=LEVEL_CHOICES,
+        coerce=int,
+        required=False,
+        empty_value=None,
+        widget=forms.RadioSelect,
+        error_messages={"invalid_choice": "Choose a score from 1 to 5."},
+    )
+    helps = forms.CharField(
+        label="What helps us",
+        max_length=2000,
+        required=False,
+        widget=forms.Textarea,
+        error_messages={"max_length": "Keep these notes to 2000 characters or fewer."},
+    )
+    holds_back = forms.CharField(
+        label="What holds us back",
+        max_length=2000,
+        required=False,
+        widget=forms.Textarea,
+        error_messages={"max_length": "Keep these notes to 2000 characters or fewer."},
+    )
+
+    def __init__(self, *args, levels: list[dict], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["score"].choices = [
+            (lv["number"], f"{lv['number']}: {lv['title']}") for lv in levels
+        ]
+
+
+class ChooseForm(forms.Form):
+    area = forms.TypedChoiceField(
+        label="Which area will the team work on?",
+        coerce=int,
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": "Choose one area to work on.",
+            "invalid_choice": "Choose one of the five areas.",
+        },
+    )
+
+    def __init__(self, *args, areas: list[dict], scores: list[dict] = (), **kwargs):
+        super().__init__(*args, **kwargs)
+        agreed = {row["area"]["id"]: row["score"] and row["score"].score for row in scores}
+        self.fields["area"].choices = [
+            (
+                a["id"],
+                f"{a['name']} (agreed {agreed[a['id']]})" if agreed.get(a["id"]) else a["name"],
+            )
+            for a in areas
+        ]
+
+
+def _hypothesis_field(label: str, help_text: str, what: str) -> forms.CharField:
+    return forms.CharField(
+        label=label,
+        help_text=help_text,
+        max_length=HYPOTHESIS_MAX,
+        widget=forms.Textarea,
+        error_messages={
+            "required": f"Enter {what}.",
+            "max_length": f"Keep {what} to {HYPOTHESIS_MAX} characters or fewer.",
+        },
+    )
+
+
+class ExperimentForm(forms.Form):
+    change = _hypothesis_field(
+        "We believe that",
+        "The change you will make, for example 'showing our work to users every fortnight'.",
+        "the change you will make",
+    )
+    outcome = _hypothesis_field(
+        "will result in",
+        "The outcome you expect, for example 'decisions grounded in what users need'.",
+        "the outcome you expect",
+    )
+    signal = _hypothesis_field(
+        "We will know this when we see",
+        "A signal you can observe, for example 'fewer changes after release'.",
+        "the signal you will look for",
+    )
+    first_actions = forms.CharField(
+        label="First actions",
+        help_text="Optional. What will happen this week?",
+        max_length=2000,
+        required=False,
+        widget=forms.Textarea,
+        error_messages={"max_length": "Keep first actions to 2000 characters or fewer."},
+    )
+    owner = forms.ModelChoiceField(
+        label="Owner from the team",
+        queryset=None,
+        required=False,
+        empty_label="Not a team member listed here",
+    )
+    owner_name = forms.CharField(
+        label="Or the owner's name",
+        help_text="If the owner is not listed above.",
+        max_length=120,
+        required=False,
+        error_messages={"max_length": "Keep the name to 120 characters or fewer."},
+    )
+    review_date = forms.DateField(
+        label="Review date",
+        help_text="When will the team look at what happened? For example, 2026-12-21.",
+        error_messages={
+            "required": "Enter a review date.",
+            "invalid": "Enter a real date, for example 2026-12-21.",
+        },
+    )
+
+    def __init__(self, *args, team, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["owner"].queryset = team.members.order_by("first_name", "username")
+        self.fields["owner"].label_from_instance = lambda u: u.get_full_name() or u.username
+
+    def clean_review_date(self):
+        date = self.cleaned_data["review_date"]
+        if date <= timezone.localdate():
+            raise forms.ValidationError("The review date must be in the future.")
+        return date
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("owner") and not data.get("owner_name", "").strip():
+            if "owner_name" not in self.errors:
+                self.add_error("owner_name", "Choose an owner from the team or enter a name.")
+        return data
