@@ -26,6 +26,8 @@ ARGS = {
     "running_a": lambda w: [w.running_a.pk],  # team A's running experiment
     "finished_a": lambda w: [w.finished_a.pk],  # finished, with a draft entry
     "entry": lambda w: [w.entry.slug],  # team A's published entry
+    "workshop_a": lambda w: [w.workshop_a.pk],  # team A's live workshop, run by the facilitator
+    "join_code": lambda w: [w.workshop_a.join_code],
 }
 
 _TABLE = """
@@ -103,6 +105,47 @@ playbook:preview           GET    finished_a  login  login  200    403    403   
 playbook:preview           POST   finished_a  login  login  302    403    403    403
 playbook:withdraw          GET    entry       405    405    405    405    405    405
 playbook:withdraw          POST   entry       login  login  302    403    403    403
+# Workshops. Facilitators (admins too) list and create them. The workshop's
+# own facilitator and admins run it; the team's members may look (403 for a
+# change); anyone else is told it does not exist (404), other facilitators
+# included. Empty posts: a message and back to the screen (302).
+workshops:list             GET    -           login  login  403    403    200    200
+workshops:list             POST   -           405    405    405    405    405    405
+workshops:create           GET    -           login  login  403    403    200    200
+workshops:create           POST   -           login  login  403    403    200    200
+workshops:present          GET    workshop_a  login  login  200    404    200    200
+workshops:present          POST   workshop_a  405    405    405    405    405    405
+workshops:summary          GET    workshop_a  login  login  200    404    200    200
+workshops:summary          POST   workshop_a  405    405    405    405    405    405
+workshops:go_to            GET    workshop_a  405    405    405    405    405    405
+workshops:go_to            POST   workshop_a  login  login  403    404    302    302
+workshops:status           GET    workshop_a  405    405    405    405    405    405
+workshops:status           POST   workshop_a  login  login  403    404    302    302
+workshops:timer            GET    workshop_a  405    405    405    405    405    405
+workshops:timer            POST   workshop_a  login  login  403    404    302    302
+workshops:reveal           GET    workshop_a  405    405    405    405    405    405
+workshops:reveal           POST   workshop_a  login  login  403    404    302    302
+workshops:record           GET    workshop_a  405    405    405    405    405    405
+workshops:record           POST   workshop_a  login  login  403    404    302    302
+workshops:choose           GET    workshop_a  405    405    405    405    405    405
+workshops:choose           POST   workshop_a  login  login  403    404    302    302
+workshops:experiment       GET    workshop_a  405    405    405    405    405    405
+workshops:experiment       POST   workshop_a  login  login  403    404    200    200
+# Joining needs no account: anyone with the code. An empty form is explained (200).
+workshops:join             GET    -           200    200    200    200    200    200
+workshops:join             POST   -           200    200    200    200    200    200
+workshops:join_code        GET    join_code   200    200    200    200    200    200
+workshops:join_code        POST   join_code   200    200    200    200    200    200
+# A participant's screen and vote need the token joining put in the session;
+# everyone else is sent to join (302). An empty vote is explained (400).
+workshops:live             GET    join_code   302    200    302    302    302    302
+workshops:live             POST   join_code   405    405    405    405    405    405
+workshops:vote             GET    join_code   405    405    405    405    405    405
+workshops:vote             POST   join_code   302    400    302    302    302    302
+# Workshops start from the facilitator's page (it pins the rubric); failed
+# joins are only ever recorded by the service.
+admin:workshops_workshop_add GET  -           login  login  403    403    403    403
+admin:workshops_failedjoin_add GET -          login  login  403    403    403    403
 """
 
 # Every other admin URL: signed-out people are asked to sign in, signed-in

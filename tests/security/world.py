@@ -7,7 +7,7 @@ from types import SimpleNamespace
 
 import pytest
 from django.test import Client
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
@@ -16,17 +16,14 @@ from tests.security.matrix import PERSONAS
 
 
 def join_as_participant(client: Client, workshop) -> None:
-    """Make `client` a participant of `workshop`, the way a phone does.
-
-    MERGE: when workshops:join lands, check the field name below against
-    its form; until then the participant is an anonymous visitor.
-    """
-    try:
-        url = reverse("workshops:join")
-    except NoReverseMatch:
-        return
-    response = client.post(url, {"code": workshop.join_code}, follow=True)
-    assert response.status_code == 200, f"joining {workshop.join_code} failed"
+    """Make `client` a participant of `workshop`, the way a phone does: the
+    join form (workshops/forms.py JoinForm) with the code from the screen."""
+    url = reverse("workshops:join")
+    response = client.post(url, {"code": workshop.join_code, "display_name": "Phone"})
+    live = reverse("workshops:live", args=[workshop.join_code])
+    assert response.status_code == 302 and response["Location"] == live, (
+        f"joining {workshop.join_code} failed"
+    )
 
 
 @pytest.fixture(name="world")
