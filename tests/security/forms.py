@@ -4,10 +4,8 @@ A FormCase says where a form posts, who posts it, which fields get hostile
 values, valid values for the rest, and which pages show what it stores (so
 the test can check nothing stored renders as markup).
 
-MERGE: add the workshop forms and htmx endpoints, e.g.
-FormCase("agreed score", lambda w, c: reverse("workshops:score",
-args=[w.workshop_a.pk]), "facilitator", ("score", "helps", "holds_back"),
-shown_on=(("workshops:summary", "workshop_a", "member_a"),)).
+An htmx endpoint that also takes plain posts is listed twice, with and
+without HX-Request; the polls are GETs.
 """
 
 from __future__ import annotations
@@ -290,5 +288,156 @@ FORMS += [
         "experiments:stop",
         ("reason",),
         base=lambda w: {"reason": "Priorities changed."},
+    ),
+]
+
+
+# The live workshop: team A's workshop, run by the facilitator; the
+# participant joined it with its code (tests/security/world.py).
+
+
+def _on_first_area(world) -> None:
+    """The workshop shows its first area (world.area), so votes and scores
+    reach the model rather than "not on screen"."""
+    from workshops.models import Workshop
+
+    Workshop.objects.filter(pk=world.workshop_a.pk).update(step=1, status="live")
+
+
+def _record_form(world) -> dict:
+    from workshops.models import AreaScore
+
+    _on_first_area(world)
+    score = AreaScore.objects.get(workshop=world.workshop_a, area=world.area)
+    return {
+        "area": world.area.pk,
+        "revision": score.notes_revision,
+        "score": "3",
+        "helps": "Pairing",
+        "holds_back": "Approvals",
+    }
+
+
+def _workshop_experiment_form(world) -> dict:
+    from workshops.models import Workshop
+
+    Workshop.objects.filter(pk=world.workshop_a.pk).update(chosen_area=world.area)
+    return {**HYPOTHESIS, "owner": world.member_a.pk, "owner_name": "", "review_date": _future()}
+
+
+def _vote_form(world) -> dict:
+    _on_first_area(world)
+    return {"area": world.area.pk, "level": "4"}
+
+
+def _workshop_case(name, url, fields, base=lambda w: {}, htmx=False, **kw):
+    return FormCase(
+        name,
+        _url(url, "workshop_a"),
+        "facilitator",
+        fields,
+        base=base,
+        htmx=htmx,
+        shown_on=(("workshops:summary", "workshop_a", "member_a"),),
+        **kw,
+    )
+
+
+def _join_case(name: str, url) -> FormCase:
+    return FormCase(
+        name,
+        url,
+        "anon",
+        ("code", "display_name"),
+        base=lambda w: {"code": w.workshop_a.join_code, "display_name": "Phone"},
+        # The name appears only on the facilitator's count.
+        shown_on=(("workshops:present", "workshop_a", "facilitator"),),
+    )
+
+
+def _live_case(name: str, url: str, fields, base, **kw) -> FormCase:
+    return FormCase(name, _url(url, "join_code"), "participant", fields, base=base, **kw)
+
+
+def POLL(name):  # noqa: N802 (reads as a constant where it is used)
+    return (200, "")  # a poll with a value it does not know just answers with the screen
+
+
+FORMS += [
+    FormCase(
+        "workshop create",
+        _url("workshops:create"),
+        "facilitator",
+        ("team", "title", "held_on"),
+        base=lambda w: {"team": w.team_a.pk, "title": "Spring", "held_on": _future(0)},
+        shown_on=(("workshops:list", "-", "facilitator"),),
+    ),
+    _join_case("workshop join", _url("workshops:join")),
+    _join_case("workshop join with the code in the link", _url("workshops:join_code", "join_code")),
+    _live_case("workshop vote", "workshops:vote", ("area", "level"), _vote_form),
+    _live_case("workshop vote (htmx)", "workshops:vote", ("area", "level"), _vote_form, htmx=True),
+    _live_case(
+        "participant poll (htmx)",
+        "workshops:live",
+        ("k",),
+        lambda w: {"k": "0.live.0"},
+        htmx=True,
+        method="GET",
+        too_long=POLL,
+    ),
+    _workshop_case(
+        "presenter poll (htmx)",
+        "workshops:present",
+        ("v", "s"),
+        htmx=True,
+        method="GET",
+        too_long=POLL,
+    ),
+    _workshop_case("workshop step", "workshops:go_to", ("step",), lambda w: {"step": "2"}),
+    _workshop_case(
+        "workshop pause", "workshops:status", ("status",), lambda w: {"status": "paused"}
+    ),
+    _workshop_case(
+        "workshop timer",
+        "workshops:timer",
+        ("action", "minutes"),
+        lambda w: {"action": "start", "minutes": "5"},
+    ),
+    _workshop_case(
+        "workshop timer (htmx)",
+        "workshops:timer",
+        ("action", "minutes"),
+        lambda w: {"action": "start", "minutes": "5"},
+        htmx=True,
+    ),
+    _workshop_case("workshop reveal", "workshops:reveal", ("area",), lambda w: {"area": w.area.pk}),
+    _workshop_case(
+        "workshop reveal (htmx)",
+        "workshops:reveal",
+        ("area",),
+        lambda w: {"area": w.area.pk},
+        htmx=True,
+    ),
+    _workshop_case(
+        "agreed score and notes",
+        "workshops:record",
+        ("area", "revision", "score", "helps", "holds_back"),
+        _record_form,
+    ),
+    _workshop_case(
+        "notes autosave (htmx)",
+        "workshops:record",
+        ("area", "revision", "score", "helps", "holds_back"),
+        _record_form,
+        htmx=True,
+    ),
+    _workshop_case(
+        "workshop choose an area", "workshops:choose", ("area",), lambda w: {"area": w.area.pk}
+    ),
+    _workshop_case(
+        "workshop experiment",
+        "workshops:experiment",
+        ("change", "outcome", "signal", "first_actions", "owner", "owner_name", "review_date"),
+        _workshop_experiment_form,
     ),
 ]
