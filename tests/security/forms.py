@@ -301,7 +301,7 @@ def _on_first_area(world) -> None:
     reach the model rather than "not on screen"."""
     from workshops.models import Workshop
 
-    Workshop.objects.filter(pk=world.workshop_a.pk).update(step=1, status="live")
+    Workshop.objects.filter(pk=world.workshop_a.pk).update(step=1, status="active")
 
 
 def _record_form(world) -> dict:
@@ -380,7 +380,7 @@ FORMS += [
         "participant poll (htmx)",
         "workshops:live",
         ("k",),
-        lambda w: {"k": "0.live.0"},
+        lambda w: {"k": "1.active.0"},
         htmx=True,
         method="GET",
         too_long=POLL,
