@@ -64,7 +64,7 @@ audit: install-test
 	$(BIN)/python scripts/audit_deps.py
 
 # A short, bounded load test on loopback; see README "Benchmark".
-# make bench [MODE=two] [DURATION=60] [USERS=40]
+# make bench [MODE=two] [DURATION=60] [BENCH_LIVE_WORKSHOPS=50]
 $(VENV)/.installed-bench: pyproject.toml $(VENV)/.installed
 	$(BIN)/pip install --quiet -e '.[bench]'
 	touch $@

@@ -50,13 +50,13 @@ def with_ratios(groups: list[dict]) -> list[dict]:
 
 def table(groups: list[dict]) -> str:
     head = (
-        f"{'endpoint group':<16}{'method':<7}{'requests':>9}{'errors':>7}{'req/s':>8}"
+        f"{'endpoint group':<20}{'method':<7}{'requests':>9}{'errors':>7}{'req/s':>8}"
         f"{'p50 ms':>8}{'p95 ms':>8}{'p99 ms':>8}{'p50 x base':>11}{'p95 x base':>11}"
     )
     lines = [head, "-" * len(head)]
     for g in sorted(groups, key=lambda g: (g["group"] != "baseline", g["group"])):
         lines.append(
-            f"{g['group']:<16}{g['method']:<7}{g['requests']:>9}{g['errors']:>7}{g['rps']:>8.1f}"
+            f"{g['group']:<20}{g['method']:<7}{g['requests']:>9}{g['errors']:>7}{g['rps']:>8.1f}"
             f"{g['p50_ms']:>8.0f}{g['p95_ms']:>8.0f}{g['p99_ms']:>8.0f}"
             f"{g['p50_x_baseline'] or 0:>11.2f}{g['p95_x_baseline'] or 0:>11.2f}"
         )

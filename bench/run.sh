@@ -4,15 +4,19 @@
 # a seeded dataset, a bounded headless locust run against 127.0.0.1, and
 # the table + bench-results/bench.json.
 #
-# DURATION (seconds, default 60), USERS (default 40), SPAWN_RATE (default 10),
+# DURATION (seconds, default 60), USERS (default: every user class's fixed
+# count in bench/locustfile.py, 573 for 50 live workshops), SPAWN_RATE (default 50),
+# BENCH_LIVE_WORKSHOPS (default 50),
 # MODE (one|two), WEB_CONCURRENCY and THREADS (see config/gunicorn.conf.py).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PY=.venv/bin/python
 MODE=${MODE:-one}
 DURATION=${DURATION:-60}
-USERS=${USERS:-40}
-SPAWN_RATE=${SPAWN_RATE:-10}
+LIVE=${BENCH_LIVE_WORKSHOPS:-50}
+# 11 people per live workshop, 20 browsing, 2 on the baseline, 1 health check.
+USERS=${USERS:-$((LIVE * 11 + 23))}
+SPAWN_RATE=${SPAWN_RATE:-50}
 OUT=bench-results
 mkdir -p "$OUT"
 

@@ -1,12 +1,14 @@
 """Seed the benchmark's dataset: 200 teams with members, 2,000 past
 workshops with five agreed scores and notes each, an experiment per
 workshop, and 10,000 playbook entries (from those experiments and from
-finished experiments run without a workshop). Run after migrate and load_default_rubric:
+finished experiments run without a workshop), and 50 live workshops on
+their first area, each with its own facilitator, for the load to run.
+Run after migrate and load_default_rubric:
 
     DATABASE_URL=... python bench/seed.py
 
 Prints one line with what it made. Sizes come from BENCH_TEAMS,
-BENCH_WORKSHOPS_PER_TEAM and BENCH_ENTRIES.
+BENCH_WORKSHOPS_PER_TEAM, BENCH_ENTRIES and BENCH_LIVE_WORKSHOPS.
 """
 
 from __future__ import annotations
@@ -85,6 +87,40 @@ LEARNINGS = [
     "A visible plan calmed stakeholders down.",
 ]
 ENTRIES = int(os.environ.get("BENCH_ENTRIES", "10000"))
+LIVE_WORKSHOPS = int(os.environ.get("BENCH_LIVE_WORKSHOPS", "50"))
+JOIN_ALPHABET = "ACDEFGHJKMNPQRTUVWXY34679"  # workshops/models.py JOIN_CODE_ALPHABET
+
+
+def live_code(i: int) -> str:
+    """The join code of live workshop i (bench/locustfile.py has the same)."""
+    return "WXY" + "".join(JOIN_ALPHABET[(i // 25**k) % 25] for k in range(3))
+
+
+def seed_live_workshops(model, teams: list[Team], password: str) -> int:
+    """LIVE_WORKSHOPS workshops in progress on their first area, each run by
+    its own facilitator (`live<i>`), for the load test to run live."""
+    User = get_user_model()
+    facilitators = User.objects.bulk_create(
+        User(username=f"live{i}", password=password, first_name=f"Live facilitator {i}")
+        for i in range(LIVE_WORKSHOPS)
+    )
+    Group.objects.get(name=FACILITATORS).user_set.add(*facilitators)
+    snapshot = model.snapshot()
+    Workshop.objects.bulk_create(
+        Workshop(
+            team=teams[i % len(teams)],
+            facilitator=facilitator,
+            title=f"Live workshop {i}",
+            held_on=date.today(),
+            model=model,
+            rubric=snapshot,
+            status=Workshop.Status.ACTIVE,
+            step=1,
+            join_code=live_code(i),
+        )
+        for i, facilitator in enumerate(facilitators)
+    )
+    return LIVE_WORKSHOPS
 
 
 def seed_playbook(rng: random.Random, experiments: list[Experiment]) -> int:
@@ -221,10 +257,12 @@ def seed() -> str:
         for workshop in workshops
     )
     entries = seed_playbook(rng, experiments)
+    live = seed_live_workshops(model, teams, password)
     return (
         f"Seeded {len(teams)} teams, {len(members) + len(facilitators)} people, "
         f"{len(workshops)} workshops, {len(workshops) * len(areas)} scores, "
-        f"{Experiment.objects.count()} experiments, {entries} playbook entries."
+        f"{Experiment.objects.count()} experiments, {entries} playbook entries, "
+        f"{live} live workshops."
     )
 
 
