@@ -9,16 +9,17 @@ from django.db import connections
 from django.test import Client
 
 
-def race(requests):
-    """Send each (client, url, data) from its own thread at the same moment;
-    the responses in order (an exception in place of a response means a 500)."""
+def race(requests, headers=None):
+    """Send each (client, url, data) from its own thread at the same moment
+    (with `headers`, e.g. HX-Request); the responses in order (an exception
+    in place of a response means a 500)."""
     barrier = threading.Barrier(len(requests))
     results: list = [None] * len(requests)
 
     def send(i, client, url, data):
         try:
             barrier.wait()
-            results[i] = client.post(url, data)
+            results[i] = client.post(url, data, headers=headers or {})
         except Exception as error:  # noqa: BLE001 (reported by the test)
             results[i] = error
         finally:
