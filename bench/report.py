@@ -14,6 +14,15 @@ from pathlib import Path
 P95_TARGET_MS = 150
 
 
+def _ms(value: str) -> float:
+    """A percentile from locust's CSV: "N/A" (or empty) for a group that
+    made no request after the stats were reset."""
+    try:
+        return float(value)
+    except ValueError:
+        return 0.0
+
+
 def load(stats_csv: Path) -> list[dict]:
     groups = []
     with stats_csv.open() as f:
@@ -27,9 +36,9 @@ def load(stats_csv: Path) -> list[dict]:
                     "requests": int(row["Request Count"]),
                     "errors": int(row["Failure Count"]),
                     "rps": float(row["Requests/s"]),
-                    "p50_ms": float(row["50%"] or 0),
-                    "p95_ms": float(row["95%"] or 0),
-                    "p99_ms": float(row["99%"] or 0),
+                    "p50_ms": _ms(row["50%"]),
+                    "p95_ms": _ms(row["95%"]),
+                    "p99_ms": _ms(row["99%"]),
                 }
             )
     return groups
