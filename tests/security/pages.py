@@ -57,5 +57,27 @@ def error_pages(world=None) -> list[Page]:
         found += [
             Page("experiment changed", "member_a", edit, "POST", {**HYPOTHESIS, **stale}, 409),
             Page("entry changed", "member_a", publish, "POST", entry, 409),
+            *workshop_steps(world),
         ]
+    return found
+
+
+def workshop_steps(world) -> list[Page]:
+    """The shared screen at each kind of step (an area with its votes and
+    notes, choosing an area with the playbook's suggestions, writing the
+    experiment, the summary): the facilitator moves there (302), then the
+    page is fetched. The matrix only sees the opening screen."""
+    workshop = world.workshop_a
+    present = reverse("workshops:present", args=[workshop.pk])
+    go_to = reverse("workshops:go_to", args=[workshop.pk])
+    choose = reverse("workshops:choose", args=[workshop.pk])
+    found = []
+    steps = (1, workshop.choose_step, workshop.experiment_step, workshop.summary_step)
+    for step in steps:
+        if step == workshop.experiment_step:  # writing the experiment needs an area chosen
+            found.append(
+                Page("choose", "facilitator", choose, "POST", {"area": world.area.pk}, 302)
+            )
+        found.append(Page(f"go to step {step}", "facilitator", go_to, "POST", {"step": step}, 302))
+        found.append(Page(f"workshop at step {step}", "facilitator", present))
     return found
