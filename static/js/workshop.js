@@ -56,6 +56,57 @@ document.addEventListener("htmx:afterRequest", (event) => {
   }
 });
 
+// Moving on (Next, a step, Reveal, Pause) must not drop notes still being
+// saved: a save queued behind one in flight would never be sent once the
+// page navigates. So a form submitted while the notes differ from what was
+// last saved, or while a save is in flight, waits for the save to land, then
+// goes. If the save cannot land (the service is down), the page stays, with
+// the notes in it.
+function notesState(form) {
+  const data = new FormData(form);
+  return ["area", "score", "helps", "holds_back"].map((name) => data.get(name) ?? "").join("\u0000");
+}
+document.addEventListener("htmx:load", () => {
+  for (const form of document.querySelectorAll("form[data-autosave]")) {
+    form.dataset.saved ??= notesState(form);
+  }
+});
+document.addEventListener("htmx:beforeRequest", (event) => {
+  const form = event.detail.elt.closest?.("form[data-autosave]");
+  if (form) form.dataset.sending = notesState(form);
+});
+function landed(event) {
+  // A conflict or an invalid form answers with the form redrawn elsewhere.
+  return event.detail.successful && !event.detail.xhr.getResponseHeader("HX-Retarget");
+}
+document.addEventListener("htmx:afterRequest", (event) => {
+  const form = event.detail.elt.closest?.("form[data-autosave]");
+  if (form && landed(event)) form.dataset.saved = form.dataset.sending;
+});
+document.addEventListener(
+  "submit",
+  (event) => {
+    const notes = document.querySelector("form[data-autosave]");
+    const leaving = event.target;
+    if (!notes || !window.htmx || leaving === notes || leaving.dataset.afterSave) return;
+    const busy = notes.classList.contains("htmx-request");
+    if (!busy && notes.dataset.saved === notesState(notes)) return;
+    event.preventDefault();
+    event.stopPropagation(); // htmx-driven forms (Reveal) wait too
+    const submitter = event.submitter;
+    const proceed = (done) => {
+      if (!notes.contains(done.detail.elt) && done.detail.elt !== notes) return;
+      if (!landed(done) || notes.dataset.saved !== notesState(notes)) return;
+      document.removeEventListener("htmx:afterRequest", proceed);
+      leaving.dataset.afterSave = "true";
+      leaving.requestSubmit(submitter);
+    };
+    document.addEventListener("htmx:afterRequest", proceed);
+    if (!busy) window.htmx.trigger(notes, "change");
+  },
+  true,
+);
+
 // While the service cannot be reached, say so once at the top of the page.
 // Polling carries on by itself; the notice goes when a request gets through.
 let offline = null;
