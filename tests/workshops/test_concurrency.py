@@ -90,41 +90,6 @@ def test_double_clicked_reveal_and_step_change_happen_once(workshop):
     assert Workshop.objects.get(pk=workshop.pk).version == start + 1
 
 
-def test_notes_saved_from_several_tabs_at_once_land_once_and_the_rest_are_told(
-    workshop, facilitator
-):
-    """Tabs that all started from the same saved notes save at the same
-    instant: exactly one lands, every other one is told its text is stale
-    (and gets it back), and the stored text is the one that landed."""
-    workshop.go_to(1)
-    area = area_id(workshop, 1)
-    path = reverse("workshops:record", args=[workshop.pk])
-    answers: dict[int, str] = {}
-
-    def tab(n: int):
-        def save():
-            client = Client()
-            client.force_login(facilitator)
-            data = {"area": area, "revision": 0, "score": 3, "helps": f"tab {n}", "holds_back": ""}
-            response = client.post(path, data, HTTP_HX_REQUEST="true")
-            answers[n] = response.content.decode()
-
-        return save
-
-    errors = run_together([tab(n) for n in range(8)])
-    assert not errors, errors
-    landed = [n for n, body in answers.items() if "Saved at" in body]
-    told = [n for n, body in answers.items() if "Newer notes were saved in another window" in body]
-    assert len(landed) == 1, answers
-    assert sorted(landed + told) == list(range(8))
-    for n in told:
-        # What this tab typed comes back to it, marked as not saved.
-        assert f"(not saved):</strong> tab {n}" in answers[n]
-    score = AreaScore.objects.get(workshop=workshop, area_id=area)
-    assert score.helps == f"tab {landed[0]}"
-    assert score.notes_revision == 1
-
-
 def test_an_older_tab_never_overwrites_newer_notes_saved_at_the_same_time(workshop):
     """One tab keeps typing (each save from the revision it got back) while
     a stale tab keeps saving old text at the same moments: the newest text
