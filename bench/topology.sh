@@ -61,7 +61,7 @@ start_nginx() {  # port upstream-port...
     echo "      proxy_pass http://app;"
     echo "      proxy_http_version 1.1;"
     echo "      proxy_set_header Connection \"\";"
-    echo "      proxy_set_header Host \$host;"
+    echo "      proxy_set_header Host \$http_host;  # with its port, as the browser sent it (CSRF compares Origin with it)"
     echo "      proxy_set_header X-Forwarded-For \$proxy_add_x_forwarded_for;"
     echo "      proxy_set_header X-Forwarded-Proto \$scheme;"
     echo "      add_header X-Upstream \$upstream_addr always;"

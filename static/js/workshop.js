@@ -27,14 +27,24 @@ setInterval(tick, 1000);
 // clicking "Next" sends the last words before the page moves on.
 
 // A dropped connection must not look like a save: say so beside the notes.
-// The text stays in the form and goes with the next save.
+// The text stays in the form and is sent again every few seconds until it
+// lands (an app server restarting, conference Wi-Fi), so notes typed just
+// before the connection dropped are not lost. A retry carries the revision
+// the text started from, so it can never overwrite newer notes.
+const RETRY_MS = 2000;
 function notSaved(event) {
   const form = event.detail.elt.closest?.("form[data-autosave]");
   const status = form?.querySelector("#record-status");
   if (!status) return;
   status.textContent =
-    "Not saved: the connection dropped. Your text is still here; press Save or keep typing to try again.";
+    "Not saved yet: the connection dropped. Your text is still here and is saved as soon as the connection is back.";
   status.classList.add("app-record__status--error");
+  if (form.dataset.retrying) return;
+  form.dataset.retrying = "true";
+  setTimeout(() => {
+    delete form.dataset.retrying;
+    if (form.isConnected) window.htmx?.trigger(form, "change");
+  }, RETRY_MS);
 }
 document.addEventListener("htmx:sendError", notSaved);
 document.addEventListener("htmx:responseError", notSaved);
@@ -43,6 +53,86 @@ document.addEventListener("htmx:afterRequest", (event) => {
     event.detail.elt.closest?.("form[data-autosave]")
       ?.querySelector("#record-status")
       ?.classList.remove("app-record__status--error");
+  }
+});
+
+// Moving on (Next, a step, Reveal, Pause) must not drop notes still being
+// saved: a save queued behind one in flight would never be sent once the
+// page navigates. So a form submitted while the notes differ from what was
+// last saved, or while a save is in flight, waits for the save to land, then
+// goes. If the save cannot land (the service is down), the page stays, with
+// the notes in it.
+function notesState(form) {
+  const data = new FormData(form);
+  return ["area", "score", "helps", "holds_back"].map((name) => data.get(name) ?? "").join("\u0000");
+}
+document.addEventListener("htmx:load", () => {
+  for (const form of document.querySelectorAll("form[data-autosave]")) {
+    form.dataset.saved ??= notesState(form);
+  }
+});
+document.addEventListener("htmx:beforeRequest", (event) => {
+  const form = event.detail.elt.closest?.("form[data-autosave]");
+  if (form) form.dataset.sending = notesState(form);
+});
+function landed(event) {
+  // A conflict or an invalid form answers with the form redrawn elsewhere.
+  return event.detail.successful && !event.detail.xhr.getResponseHeader("HX-Retarget");
+}
+document.addEventListener("htmx:afterRequest", (event) => {
+  const form = event.detail.elt.closest?.("form[data-autosave]");
+  if (form && landed(event)) form.dataset.saved = form.dataset.sending;
+});
+document.addEventListener(
+  "submit",
+  (event) => {
+    const notes = document.querySelector("form[data-autosave]");
+    const leaving = event.target;
+    if (!notes || !window.htmx || leaving === notes || leaving.dataset.afterSave) return;
+    const busy = notes.classList.contains("htmx-request");
+    if (!busy && notes.dataset.saved === notesState(notes)) return;
+    event.preventDefault();
+    event.stopPropagation(); // htmx-driven forms (Reveal) wait too
+    const submitter = event.submitter;
+    const proceed = (done) => {
+      if (!notes.contains(done.detail.elt) && done.detail.elt !== notes) return;
+      if (!landed(done) || notes.dataset.saved !== notesState(notes)) return;
+      document.removeEventListener("htmx:afterRequest", proceed);
+      leaving.dataset.afterSave = "true";
+      leaving.requestSubmit(submitter);
+    };
+    document.addEventListener("htmx:afterRequest", proceed);
+    if (!busy) window.htmx.trigger(notes, "change");
+  },
+  true,
+);
+
+// While the service cannot be reached, say so once at the top of the page.
+// Polling carries on by itself; the notice goes when a request gets through.
+let offline = null;
+function showOffline(event) {
+  if (!offline) {
+    offline = document.createElement("div");
+    offline.className = "nhsuk-warning-callout app-offline";
+    offline.setAttribute("role", "alert");
+    document.querySelector("main")?.prepend(offline);
+  }
+  const lines = [
+    "We cannot reach the service just now. Keep this page open: it carries on by itself when the connection is back.",
+  ];
+  if (event.detail.elt.closest?.("#room form")) {
+    lines.push("Your vote was not sent. Choose your level again when this message has gone.");
+  }
+  offline.replaceChildren(
+    ...lines.map((line) => Object.assign(document.createElement("p"), { textContent: line })),
+  );
+}
+document.addEventListener("htmx:sendError", showOffline);
+document.addEventListener("htmx:responseError", showOffline);
+document.addEventListener("htmx:afterRequest", (event) => {
+  if (event.detail.successful && offline) {
+    offline.remove();
+    offline = null;
   }
 });
 

@@ -59,12 +59,25 @@ def _plain_http_live_server():
         yield
 
 
+_running: list = []
+
+
 @pytest.fixture(scope="session")
 def browser():
+    """One Chromium per session. tests/reliability imports this fixture too,
+    and Playwright's sync API allows one instance per thread: the second
+    user gets the running one."""
+    if _running:
+        yield _running[0]
+        return
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=_executable(), args=LAUNCH_ARGS)
-        yield browser
-        browser.close()
+        _running.append(browser)
+        try:
+            yield browser
+        finally:
+            _running.clear()
+            browser.close()
 
 
 @pytest.fixture

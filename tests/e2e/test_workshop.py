@@ -222,3 +222,33 @@ def test_a_dropped_connection_is_not_shown_as_saved(page, live_server, setup_tea
     page.get_by_label("What helps us").press_sequentially(".")
     expect(page.locator("#record-status")).to_contain_text("Saved at")
     assert AreaScore.objects.get(area__name="Collaboration").helps == "typed while offline."
+
+
+def test_moving_on_waits_for_notes_queued_behind_a_slow_save(page, live_server, setup_team):
+    """A save is still in flight when the last words are typed and Next is
+    pressed: the page waits for them to be saved instead of dropping them."""
+    create_workshop(page, live_server)
+    page.get_by_role("button", name="Next: Collaboration").click()
+    page.wait_for_function("() => window.htmx !== undefined")
+    held = []
+
+    def hold(route):  # the first save hangs until the test lets it go
+        held.append(route)
+
+    page.route("**/record/", hold)
+    page.get_by_label("What helps us").fill("first thoughts")
+    for _ in range(50):
+        if held:
+            break
+        page.wait_for_timeout(100)
+    assert held, "the first save was never sent"
+    page.get_by_label("What holds us back").fill("the last words")
+    page.get_by_role("button", name="Next: Focus").click()
+    page.unroute("**/record/", hold)
+    try:
+        held[0].continue_()
+    except Exception:  # noqa: BLE001 - the page may have gone (the bug this catches)
+        pass
+    expect(page.get_by_text("Area 2 of 5")).to_be_visible()
+    score = AreaScore.objects.get(area__name="Collaboration")
+    assert (score.helps, score.holds_back) == ("first thoughts", "the last words")

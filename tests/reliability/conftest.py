@@ -2,6 +2,8 @@ import os
 
 import pytest
 
+# Real Chromium for the live-workshop tests, launched as in tests/e2e.
+from tests.e2e.conftest import browser  # noqa: F401
 from tests.reliability.servers import manage, production_env
 
 

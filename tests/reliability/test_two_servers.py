@@ -1,14 +1,16 @@
 """Two app servers behind nginx over one PostgreSQL behave as one service:
 requests alternate between them and a session made on one works on the
-other (no state lives in a process). The scale-out workshop test (issue 6,
-phase 2) builds on this fixture."""
+other (no state lives in a process); and a whole live workshop split
+across them, in real Chromium, shows the same thing on both."""
 
 from __future__ import annotations
 
 import shutil
 
 import pytest
+from playwright.sync_api import expect
 
+from tests.reliability import live_workshop as w
 from tests.reliability.servers import (
     Postgres,
     Topology,
@@ -29,7 +31,7 @@ def two_servers(static_root, tmp_path):
         env = production_env(pg.url, STATIC_ROOT=str(static_root), BEHIND_PROXY="true")
         session_key = prepare_database(env)
         topology = Topology(env, "two", tmp_path)
-        yield topology, f"sessionid={session_key}"
+        yield topology, f"sessionid={session_key}", env
     finally:
         if topology:
             topology.stop()
@@ -37,7 +39,7 @@ def two_servers(static_root, tmp_path):
 
 
 def test_requests_alternate_and_sessions_work_on_both_servers(two_servers):
-    topology, cookie = two_servers
+    topology, cookie, _ = two_servers
     served_by = {get(topology.url + "/bench/baseline").headers["X-Upstream"] for _ in range(6)}
     assert served_by == {url.removeprefix("http://") for url in topology.upstreams}
 
@@ -46,3 +48,63 @@ def test_requests_alternate_and_sessions_work_on_both_servers(two_servers):
         assert page.status == 200, upstream
         assert "Collaboration" in page.body
     assert get(topology.url + "/healthz").status == 200
+
+
+def test_a_workshop_split_across_the_two_servers_shows_the_same_on_both(browser, two_servers):
+    """Phones on server A (and one through nginx), the facilitator's shared
+    screen on server B, and a second view of it on A: every vote, the
+    reveal, the agreed score and the notes show up on both servers."""
+    topology, _, env = two_servers
+    a, b = topology.upstreams
+    front = topology.url
+    key = w.facilitator_session(env)
+    screen = w.facilitator(browser, key)
+    other_screen = w.facilitator(browser, key)
+    phones = []
+    try:
+        code, path = w.create_workshop(screen, b)
+        other_screen.goto(a + path)
+        phones = [
+            w.join(browser, a, code, "Sam"),
+            w.join(browser, a, code, "Kit"),
+            w.join(browser, front, code, "Ali"),
+        ]
+        for view in (screen, other_screen):
+            expect(view.get_by_test_id("joined-count")).to_have_text("3")
+
+        screen.get_by_role("button", name="Next: Collaboration").click()
+        # B's step change reaches A's screen (it reloads to the new step).
+        expect(other_screen.get_by_text("Area 1 of 5")).to_be_visible()
+        for phone, level in zip(phones, (2, 4, 3), strict=True):
+            w.vote(phone, "Collaboration", level)
+        for view in (screen, other_screen):
+            expect(view.get_by_test_id("voted-count")).to_have_text("3")
+
+        screen.get_by_role("button", name="Reveal the votes on Collaboration").click()
+        for view in (screen, other_screen):
+            stats = view.locator(".app-spread__stats")
+            expect(stats).to_contain_text("Lowest 2")
+            expect(stats).to_contain_text("median 3")
+            expect(stats).to_contain_text("highest 4")
+        for phone in phones:
+            expect(phone.get_by_text("The votes are revealed")).to_be_visible()
+
+        w.record(screen, 4, "pairing every day", "too many meetings")
+        other_screen.reload()
+        expect(other_screen.locator("#record input[name=score][value='4']")).to_be_checked()
+        expect(other_screen.get_by_label("What helps us")).to_have_value("pairing every day")
+        expect(other_screen.get_by_label("What holds us back")).to_have_value("too many meetings")
+
+        screen.get_by_role("button", name="Next: Focus").click()
+        for phone in phones:
+            expect(phone.get_by_role("heading", name="Focus")).to_be_visible()
+
+        for base in (a, b, front):
+            other_screen.goto(base + path + "summary/")
+            summary = other_screen.locator("main")
+            expect(summary).to_contain_text("pairing every day")
+            expect(summary).to_contain_text("too many meetings")
+            expect(summary).to_contain_text("Votes: 3 (1 at 2, 1 at 3, 1 at 4")
+            expect(other_screen.locator(".app-score-card").first).to_contain_text("4")
+    finally:
+        w.close_all(screen, other_screen, *phones)

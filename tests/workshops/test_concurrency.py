@@ -10,7 +10,7 @@ from django.test import Client
 from django.urls import reverse
 
 from tests.workshops.conftest import area_id, join
-from workshops.models import Participant, Vote, Workshop
+from workshops.models import AreaScore, Participant, Vote, Workshop
 
 pytestmark = [
     pytest.mark.postgres,
@@ -88,3 +88,35 @@ def test_double_clicked_reveal_and_step_change_happen_once(workshop):
     errors = run_together([reveal for _ in range(6)])
     assert not errors, errors
     assert Workshop.objects.get(pk=workshop.pk).version == start + 1
+
+
+def test_an_older_tab_never_overwrites_newer_notes_saved_at_the_same_time(workshop):
+    """One tab keeps typing (each save from the revision it got back) while
+    a stale tab keeps saving old text at the same moments: the newest text
+    always wins and the stale tab never lands."""
+    workshop.go_to(1)
+    area = area_id(workshop, 1)
+    stale_landed = []
+
+    def stale():
+        for _ in range(20):
+            w = Workshop.objects.get(pk=workshop.pk)
+            if w.record(area, score=1, helps="old", holds_back="", revision=0):
+                stale_landed.append(True)
+
+    # Both tabs loaded revision 0; the typing tab's first save made it 1.
+    workshop.record(area, score=2, helps="first", holds_back="", revision=0)
+
+    def typing_from_one():
+        revision = 1
+        for n in range(1, 21):
+            w = Workshop.objects.get(pk=workshop.pk)
+            assert w.record(area, score=4, helps="new " * n, holds_back="", revision=revision)
+            revision += 1
+
+    errors = run_together([typing_from_one, stale])
+    assert not errors, errors
+    assert not stale_landed
+    score = AreaScore.objects.get(workshop=workshop, area_id=area)
+    assert score.helps == "new " * 20
+    assert score.notes_revision == 21
