@@ -56,6 +56,11 @@ class Spread:
         top = max(self.counts.values()) or 1
         return [(level, n, round(10 * n / top)) for level, n in self.counts.items()]
 
+    @property
+    def breakdown(self) -> str:
+        """The counts in words for summaries: "1 at 2, 3 at 4"."""
+        return ", ".join(f"{n} at {level}" for level, n in self.counts.items() if n)
+
 
 class WorkshopQuerySet(models.QuerySet):
     def run_by(self, user) -> WorkshopQuerySet:

@@ -153,3 +153,10 @@ def test_previous_workshop_is_the_teams_latest_earlier_one(workshop, team_b, fac
     later = make_workshop(workshop.team, facilitator, rubric)
     make_workshop(team_b, facilitator, rubric)
     assert list(Workshop.objects.previous_to(later)) == [workshop]
+
+
+def test_spread_breakdown_lists_only_levels_someone_chose():
+    from workshops.models import Spread
+
+    assert Spread({2: 1, 4: 3}).breakdown == "1 at 2, 3 at 4"
+    assert Spread({}).breakdown == ""
