@@ -32,7 +32,14 @@ from workshops.forms import (
     VoteForm,
     WorkshopForm,
 )
-from workshops.models import AreaScore, FailedJoin, Participant, Vote, Workshop
+from workshops.models import (
+    AreaScore,
+    FailedJoin,
+    Participant,
+    Vote,
+    Workshop,
+    participant_key,
+)
 
 SESSION_KEY = "workshop_participants"
 
@@ -537,19 +544,17 @@ def _join(request: HttpRequest, workshop: Workshop, name: str) -> Participant:
 
 
 def _participant_key(workshop: Workshop) -> str:
-    """What a participant's screen depends on: not other people's votes."""
-    return f"{workshop.step}.{workshop.status}.{workshop.revealed_count}"
+    return participant_key(workshop.step, workshop.status, workshop.revealed_count)
 
 
 def _workshop_for_participant(request: HttpRequest, code: str) -> Workshop | None:
     token = request.session.get(SESSION_KEY, {}).get(code.upper())
     if token is None:
         return None
-    return (
-        Workshop.objects.filter(join_code=code.upper())
-        .annotate(revealed_count=Count("scores", filter=Q(scores__revealed_at__isnull=False)))
-        .first()
+    workshops = Workshop.objects.filter(join_code=code.upper()).annotate(
+        revealed_count=Count("scores", filter=Q(scores__revealed_at__isnull=False))
     )
+    return workshops.first()
 
 
 def _participant_context(request: HttpRequest, workshop: Workshop, **extra) -> dict:
@@ -578,6 +583,10 @@ def _participant_context(request: HttpRequest, workshop: Workshop, **extra) -> d
 @require_GET
 def live(request: HttpRequest, code: str) -> HttpResponse:
     """A participant's screen: the area on screen and their own vote."""
+    shown = request.GET.get("k")
+    if request.htmx and shown and code.upper() in request.session.get(SESSION_KEY, {}):
+        if shown == Workshop.objects.participant_poll_key(code.upper()):
+            return HttpResponse(status=204)
     workshop = _workshop_for_participant(request, code)
     if workshop is None:
         return redirect("workshops:join_code", code.upper())

@@ -160,3 +160,18 @@ def test_spread_breakdown_lists_only_levels_someone_chose():
 
     assert Spread({2: 1, 4: 3}).breakdown == "1 at 2, 3 at 4"
     assert Spread({}).breakdown == ""
+
+
+def test_participant_poll_key_matches_what_the_screen_was_drawn_with(workshop):
+    from django.utils import timezone
+
+    from workshops.models import AreaScore, Workshop
+
+    assert Workshop.objects.participant_poll_key(workshop.join_code) == "0.active.0"
+    AreaScore.objects.create(
+        workshop=workshop, area_id=workshop.areas[0]["id"], revealed_at=timezone.now()
+    )
+    workshop.step = 1
+    workshop.save(update_fields=["step"])
+    assert Workshop.objects.participant_poll_key(workshop.join_code) == "1.active.1"
+    assert Workshop.objects.participant_poll_key("NOSUCH") is None
