@@ -97,7 +97,7 @@ class Browser(SignedInPerson):
 _participants = itertools.count()
 _facilitators = itertools.count()
 
-ROOM_KEY = re.compile(r'data-hx-vals=\'\{"k": "([^"]*)"\}\'')
+ROOM_KEY = re.compile(r'data-hx-vals=\'\{"k": "([^"]*)", "p": "([^"]*)"\}\'')
 AREA_INPUT = re.compile(r'name="area" value="(\d+)"')
 PRESENTER = re.compile(r'"v": "(\d+)", "s": "(\d+)"')
 REVISION = re.compile(r'name="revision" id="id_revision" value="(\d+)"')
@@ -128,12 +128,15 @@ class WorkshopParticipant(HttpUser):
     def read(self, html: str) -> None:
         key, area = ROOM_KEY.search(html), AREA_INPUT.search(html)
         self.key = key.group(1) if key else ""
+        self.poll_pass = key.group(2) if key else ""
         self.area = area.group(1) if area else None
 
     @task(6)
     def poll(self):
         url = f"/workshops/live/{self.code}/"
-        response = self.client.get(url, params={"k": self.key}, headers=HTMX, name="poll")
+        response = self.client.get(
+            url, params={"k": self.key, "p": self.poll_pass}, headers=HTMX, name="poll"
+        )
         if response.status_code == 200:
             self.read(response.text)
 

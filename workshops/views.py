@@ -14,6 +14,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.signing import BadSignature, Signer
 from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -543,6 +544,21 @@ def _join(request: HttpRequest, workshop: Workshop, name: str) -> Participant:
     return participant
 
 
+# A participant's poll carries this pass (the join code, signed): proof that
+# the poll comes from a screen we drew for someone who joined, checked
+# without reading the session, so an unchanged poll costs one small query.
+# Without it the poll could tell a guessed join code from a wrong one,
+# around the join throttle.
+_POLL_PASS = Signer(salt="workshops.poll")
+
+
+def _has_poll_pass(request: HttpRequest, code: str) -> bool:
+    try:
+        return _POLL_PASS.unsign(request.GET.get("p", "")) == code.upper()
+    except BadSignature:
+        return False
+
+
 def _participant_key(workshop: Workshop) -> str:
     return participant_key(workshop.step, workshop.status, workshop.revealed_count)
 
@@ -566,6 +582,7 @@ def _participant_context(request: HttpRequest, workshop: Workshop, **extra) -> d
         "participant": participant,
         "area": area,
         "key": _participant_key(workshop),
+        "poll_pass": _POLL_PASS.sign(workshop.join_code),
     }
     if area and participant:
         context["my_vote"] = (
@@ -584,7 +601,7 @@ def _participant_context(request: HttpRequest, workshop: Workshop, **extra) -> d
 def live(request: HttpRequest, code: str) -> HttpResponse:
     """A participant's screen: the area on screen and their own vote."""
     shown = request.GET.get("k")
-    if request.htmx and shown and code.upper() in request.session.get(SESSION_KEY, {}):
+    if request.htmx and shown and _has_poll_pass(request, code):
         if shown == Workshop.objects.participant_poll_key(code.upper()):
             return HttpResponse(status=204)
     workshop = _workshop_for_participant(request, code)
