@@ -25,8 +25,9 @@ keepalive = 5
 timeout = 30
 graceful_timeout = 20
 # Recycle workers now and then so a slow leak can never take the service down.
-max_requests = 20000
-max_requests_jitter = 2000
+# No max_requests: recycling a worker under load reset the connections
+# queued on it (the benchmark saw "connection reset by peer" at the moment
+# a worker restarted), and nothing here leaks memory to recycle for.
 accesslog = os.environ.get("ACCESS_LOG") or None
 errorlog = "-"
 loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "warning")
