@@ -7,7 +7,7 @@ from django.core.paginator import Paginator
 from django.db import IntegrityError, transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
 
@@ -20,12 +20,8 @@ from teams.roles import is_admin
 PAGE_SIZE = 20
 
 
-def _experiment_url(experiment: Experiment) -> str | None:
-    """The experiment's own page, once the lifecycle work provides it."""
-    try:
-        return reverse("experiments:detail", args=[experiment.pk])
-    except NoReverseMatch:
-        return None
+def _experiment_url(experiment: Experiment) -> str:
+    return reverse("experiments:detail", args=[experiment.pk])
 
 
 def _get_experiment_for_member(request: HttpRequest, pk: int) -> Experiment:
@@ -267,7 +263,7 @@ def start(request: HttpRequest, slug: str) -> HttpResponse:
             request,
             f"{data['team'].name} has a new planned experiment, based on “{entry.title}”.",
         )
-        return redirect(_experiment_url(experiment) or reverse("playbook:entry", args=[slug]))
+        return redirect(_experiment_url(experiment))
     return render(
         request,
         "playbook/start.html",

@@ -18,7 +18,7 @@ from django.core.signing import BadSignature, Signer
 from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import HttpResponseClientRefresh, reswap, retarget
 
@@ -70,14 +70,6 @@ def _get_workshop_for_user(request: HttpRequest, pk: int, *, run: bool = False) 
 def _require_facilitator(request: HttpRequest) -> None:
     if not is_facilitator(request.user):
         raise PermissionDenied("Only facilitators run workshops.")
-
-
-def _guarded_url(name: str, *args) -> str | None:
-    """A link to a page another part of the service may not have yet."""
-    try:
-        return reverse(name, args=args)
-    except NoReverseMatch:
-        return None
 
 
 def _client(request: HttpRequest) -> str:
@@ -153,7 +145,9 @@ def _present_context(request: HttpRequest, workshop: Workshop, **forms) -> dict:
         )
         if open_experiment:
             context["open_experiment"] = open_experiment
-            context["open_experiment_url"] = _guarded_url("experiments:detail", open_experiment.pk)
+            context["open_experiment_url"] = reverse(
+                "experiments:detail", args=[open_experiment.pk]
+            )
     elif area:
         score = forms.get("score") or workshop.score_for(area["id"])
         context["score"] = score
@@ -478,10 +472,10 @@ def summary(request: HttpRequest, pk: int) -> HttpResponse:
         .select_related("owner", "area")
         .first(),
     }
-    context["experiment_url"] = context["experiment"] and _guarded_url(
-        "experiments:detail", context["experiment"].pk
+    context["experiment_url"] = context["experiment"] and reverse(
+        "experiments:detail", args=[context["experiment"].pk]
     )
-    context["team_url"] = _guarded_url("teams:detail", workshop.team.slug)
+    context["team_url"] = reverse("teams:detail", args=[workshop.team.slug])
     return render(request, "workshops/summary.html", context)
 
 

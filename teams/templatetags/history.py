@@ -1,7 +1,6 @@
 """Template helpers for team history and experiment pages."""
 
 from django import template
-from django.urls import NoReverseMatch, reverse
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
@@ -13,15 +12,6 @@ STATUS_TAG_CLASSES = {
     "finished": "nhsuk-tag--green",
     "stopped": "nhsuk-tag--orange",
 }
-
-
-@register.simple_tag
-def optional_url(name: str, *args) -> str:
-    """A URL that may not exist yet (another team's page on another branch): "" if not."""
-    try:
-        return reverse(name, args=args)
-    except NoReverseMatch:
-        return ""
 
 
 @register.simple_tag

@@ -1,7 +1,7 @@
 """Small template helpers shared by every page."""
 
 from django import template
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
@@ -11,10 +11,7 @@ register = template.Library()
 @register.simple_tag(takes_context=True)
 def nav_item(context, url_name: str, label: str) -> str:
     """A header navigation link, marked current on its own page and below it."""
-    try:
-        url = reverse(url_name)
-    except NoReverseMatch:
-        return ""
+    url = reverse(url_name)
     path = context["request"].path
     current = path == url or (url != "/" and path.startswith(url))
     if current:

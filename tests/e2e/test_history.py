@@ -3,7 +3,7 @@
 from datetime import date
 
 import pytest
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from playwright.sync_api import expect
 
 from maturity.models import Level
@@ -13,14 +13,6 @@ from tests.e2e.conftest import assert_accessible, sign_in
 from tests.history.factories import make_closed_workshop
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
-
-
-def _summary_page_exists() -> bool:
-    try:
-        reverse("workshops:summary", args=[1])
-    except NoReverseMatch:
-        return False
-    return True
 
 
 @pytest.fixture
@@ -102,7 +94,6 @@ def test_member_follows_the_history_and_finishes_the_experiment(
     assert not page.console_errors, page.console_errors
 
 
-@pytest.mark.skipif(not _summary_page_exists(), reason="needs the workshop summary page")
 def test_past_workshop_shows_the_rubric_text_the_team_scored_against(
     page, live_server, history_of_two_workshops
 ):
