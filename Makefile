@@ -29,7 +29,7 @@ install-test: $(VENV)/.installed-test
 
 migrate: install
 	$(BIN)/python manage.py migrate --noinput
-	$(BIN)/python manage.py load_default_rubric
+	$(BIN)/python manage.py load_models
 
 demo: migrate
 	$(BIN)/python manage.py seed_demo

@@ -42,7 +42,7 @@ export STATIC_ROOT=$RUN_DIR/static LOG_LEVEL=WARNING
 
 "$PY" manage.py migrate --noinput -v0
 "$PY" manage.py collectstatic --noinput -v0
-"$PY" manage.py load_default_rubric
+"$PY" manage.py load_models
 "$PY" bench/seed.py
 
 URL=$(bench/topology.sh start "$MODE" "$RUN_DIR")

@@ -3,7 +3,7 @@ workshops with five agreed scores and notes each, an experiment per
 workshop, and 10,000 playbook entries (from those experiments and from
 finished experiments run without a workshop), and 50 live workshops on
 their first area, each with its own facilitator, for the load to run.
-Run after migrate and load_default_rubric:
+Run after migrate and load_models:
 
     DATABASE_URL=... python bench/seed.py
 

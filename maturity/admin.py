@@ -1,51 +1,33 @@
+"""Admins edit a model's text here; its structure (how many areas, how many
+levels) comes from a model file, imported and exported on the model's pages.
+
+Levels are fixed to the model's scale: their numbers cannot be edited, added
+or deleted here, so an area always has one level per point of the scale.
+"""
+
 from django import forms
-from django.contrib import admin
-from django.core.exceptions import ValidationError
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
 from simple_history.admin import SimpleHistoryAdmin
 
-from maturity.models import HIGHEST_LEVEL, LEVELS, Area, Level, MaturityModel, Prompt
-
-
-class LevelFormSet(forms.BaseInlineFormSet):
-    """An area has exactly one level for each number from 1 to 5."""
-
-    def clean(self) -> None:
-        super().clean()
-        numbers = []
-        for form in self.forms:
-            if not hasattr(form, "cleaned_data") or not form.cleaned_data:
-                continue
-            if form.cleaned_data.get("DELETE"):
-                continue
-            number = form.cleaned_data.get("number")
-            if number is not None:
-                numbers.append(number)
-        if sorted(numbers) != list(LEVELS):
-            missing = sorted(set(LEVELS) - set(numbers))
-            repeated = sorted({n for n in numbers if numbers.count(n) > 1})
-            problems = []
-            if missing:
-                problems.append("missing level " + ", ".join(map(str, missing)))
-            if repeated:
-                problems.append("level " + ", ".join(map(str, repeated)) + " appears twice")
-            raise ValidationError(
-                f"An area needs exactly {HIGHEST_LEVEL} levels, numbered 1 to {HIGHEST_LEVEL}: "
-                + "; ".join(problems)
-                + "."
-            )
+from maturity.interchange import MAX_FILE_BYTES, ModelFileError, dump_model, import_model
+from maturity.models import Area, Level, MaturityModel, Prompt, ScaleLevel
 
 
 class LevelInline(admin.StackedInline):
     model = Level
-    formset = LevelFormSet
     extra = 0
-    min_num = HIGHEST_LEVEL
-    max_num = HIGHEST_LEVEL
-    validate_min = True
-    validate_max = True
     can_delete = False
     ordering = ["number"]
     fields = ["number", "title", "descriptor"]
+    readonly_fields = ["number"]
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
 
 
 class PromptInline(admin.TabularInline):
@@ -57,25 +39,122 @@ class PromptInline(admin.TabularInline):
 
 @admin.register(Area)
 class AreaAdmin(SimpleHistoryAdmin):
-    list_display = ["name", "model", "order"]
-    list_filter = ["model"]
+    list_display = ["name", "model", "order", "retired"]
+    list_filter = ["model", "retired"]
     ordering = ["model", "order"]
+    fields = ["model", "key", "name", "summary", "order", "retired"]
+    readonly_fields = ["model", "key", "order", "retired"]
     inlines = [LevelInline, PromptInline]
     history_list_display = ["name", "summary"]
+
+    def has_add_permission(self, request) -> bool:
+        return False  # areas come from a model file
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False  # past workshops point at them
+
+
+class ScaleInline(admin.TabularInline):
+    model = ScaleLevel
+    extra = 0
+    can_delete = False
+    ordering = ["number"]
+    fields = ["number", "label"]
+    readonly_fields = ["number"]
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
 
 
 class AreaInline(admin.TabularInline):
     model = Area
     extra = 0
-    fields = ["order", "key", "name"]
+    can_delete = False
+    fields = ["order", "key", "name", "retired"]
+    readonly_fields = ["order", "key", "retired"]
     show_change_link = True
-    ordering = ["order"]
+    ordering = ["retired", "order"]
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(
+        label="Model file (JSON)",
+        help_text=(
+            "A file exported from this service, or written in the same shape. "
+            "A model with the same key is updated; otherwise a new model is created."
+        ),
+        error_messages={"required": "Choose a model file to import."},
+    )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        raw = upload.read(MAX_FILE_BYTES + 1)
+        try:
+            self.result = import_model(raw, reason=f"Imported from {upload.name}")
+        except ModelFileError as error:
+            raise forms.ValidationError(
+                [f"{upload.name} was not imported, and nothing changed."] + error.problems
+            ) from None
+        return upload
 
 
 @admin.register(MaturityModel)
 class MaturityModelAdmin(SimpleHistoryAdmin):
     list_display = ["name", "key", "is_default"]
-    inlines = [AreaInline]
+    fields = ["key", "name", "description", "framing", "is_default"]
+    readonly_fields = ["key"]
+    inlines = [ScaleInline, AreaInline]
+    change_list_template = "admin/maturity/maturitymodel/change_list.html"
+    change_form_template = "admin/maturity/maturitymodel/change_form.html"
+
+    def has_add_permission(self, request) -> bool:
+        return False  # a new model comes from a file: see import_view
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False  # workshops, experiments and entries point at it
+
+    def get_urls(self):
+        urls = [
+            path("import/", self.admin_site.admin_view(self.import_view), name="maturity_import"),
+            path(
+                "<int:pk>/export/",
+                self.admin_site.admin_view(self.export_view),
+                name="maturity_export",
+            ),
+        ]
+        return urls + super().get_urls()
+
+    def import_view(self, request):
+        if not self.has_change_permission(request):
+            raise PermissionDenied
+        form = ImportForm(request.POST or None, request.FILES or None)
+        if request.method == "POST" and form.is_valid():
+            result = form.result
+            verb = "Created" if result.created else "Updated"
+            messages.success(
+                request,
+                f"{verb} {result.model.name}. "
+                + (" ".join(result.changes) if result.changes else "Nothing had changed."),
+            )
+            return redirect(reverse("admin:maturity_maturitymodel_change", args=[result.model.pk]))
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": "Import a model",
+            "form": form,
+        }
+        return TemplateResponse(request, "admin/maturity/maturitymodel/import.html", context)
+
+    def export_view(self, request, pk: int):
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        model = get_object_or_404(MaturityModel, pk=pk)
+        response = HttpResponse(dump_model(model), content_type="application/json; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="{model.key}.json"'
+        return response
 
 
 @admin.register(Level)
@@ -85,6 +164,7 @@ class LevelAdmin(SimpleHistoryAdmin):
     list_display = ["area", "number", "title"]
     list_filter = ["area__model", "area"]
     ordering = ["area__model", "area__order", "number"]
+    readonly_fields = ["area", "number"]
     history_list_display = ["title", "descriptor"]
 
     def has_add_permission(self, request) -> bool:
@@ -97,4 +177,4 @@ class LevelAdmin(SimpleHistoryAdmin):
 @admin.register(Prompt)
 class PromptAdmin(SimpleHistoryAdmin):
     list_display = ["text", "area", "order"]
-    list_filter = ["area"]
+    list_filter = ["area__model", "area"]

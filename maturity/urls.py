@@ -5,4 +5,5 @@ from maturity import views
 app_name = "maturity"
 urlpatterns = [
     path("", views.model_page, name="model"),
+    path("<slug:key>/", views.model_page, name="model_detail"),
 ]

@@ -33,7 +33,7 @@ def rubric(db):
     """The shipped default rubric, loaded as `make run` loads it."""
     from maturity.models import MaturityModel
 
-    call_command("load_default_rubric")
+    call_command("load_models")
     return MaturityModel.objects.get(is_default=True)
 
 

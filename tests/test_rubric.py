@@ -23,7 +23,7 @@ def test_loading_the_default_rubric_twice_keeps_admin_edits(rubric):
     level.save()
     from django.core.management import call_command
 
-    call_command("load_default_rubric")
+    call_command("load_models")
     level.refresh_from_db()
     assert level.descriptor == "Edited by an admin."
     assert MaturityModel.objects.count() == 1

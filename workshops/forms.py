@@ -5,13 +5,30 @@ from __future__ import annotations
 from django import forms
 from django.utils import timezone
 
+from maturity.models import MaturityModel
 from teams.models import Team
 from workshops.models import JOIN_CODE_ALPHABET, JOIN_CODE_LENGTH
 
 HYPOTHESIS_MAX = 500
 
 
+class ModelChoice(forms.ModelChoiceField):
+    def label_from_instance(self, model: MaturityModel) -> str:
+        return f"{model.name} ({model.area_count} areas, scale of {model.scale_size})"
+
+
 class WorkshopForm(forms.Form):
+    model = ModelChoice(
+        label="Maturity model",
+        queryset=MaturityModel.objects.for_choosing(),
+        empty_label=None,
+        widget=forms.RadioSelect,
+        help_text="The team's history is kept per model.",
+        error_messages={
+            "required": "Choose the model the team will score itself against.",
+            "invalid_choice": "Choose one of the models listed.",
+        },
+    )
     team = forms.ModelChoiceField(
         queryset=Team.objects.order_by("name"),
         empty_label="Choose a team",
@@ -61,19 +78,15 @@ class JoinForm(forms.Form):
         return code
 
 
-LEVEL_CHOICES = [(n, str(n)) for n in range(1, 6)]
-
-
 class VoteForm(forms.Form):
     area = forms.IntegerField()
-    level = forms.TypedChoiceField(
-        choices=LEVEL_CHOICES,
-        coerce=int,
-        error_messages={
-            "required": "Choose a level from 1 to 5.",
-            "invalid_choice": "Choose a level from 1 to 5.",
-        },
-    )
+    level = forms.TypedChoiceField(coerce=int)
+
+    def __init__(self, *args, levels: list[int], **kwargs):
+        super().__init__(*args, **kwargs)
+        message = f"Choose a level from 1 to {len(levels)}."
+        self.fields["level"].choices = [(n, str(n)) for n in levels]
+        self.fields["level"].error_messages.update(required=message, invalid_choice=message)
 
 
 class RecordForm(forms.Form):
@@ -84,12 +97,10 @@ class RecordForm(forms.Form):
     revision = forms.IntegerField(min_value=0, widget=forms.HiddenInput)
     score = forms.TypedChoiceField(
         label="Agreed score",
-        choices=LEVEL_CHOICES,
         coerce=int,
         required=False,
         empty_value=None,
         widget=forms.RadioSelect,
-        error_messages={"invalid_choice": "Choose a score from 1 to 5."},
     )
     helps = forms.CharField(
         label="What helps us",
@@ -111,6 +122,9 @@ class RecordForm(forms.Form):
         self.fields["score"].choices = [
             (lv["number"], f"{lv['number']}: {lv['title']}") for lv in levels
         ]
+        self.fields["score"].error_messages["invalid_choice"] = (
+            f"Choose a score from 1 to {len(levels)}."
+        )
 
 
 class ChooseForm(forms.Form):
@@ -118,14 +132,14 @@ class ChooseForm(forms.Form):
         label="Which area will the team work on?",
         coerce=int,
         widget=forms.RadioSelect,
-        error_messages={
-            "required": "Choose one area to work on.",
-            "invalid_choice": "Choose one of the five areas.",
-        },
+        error_messages={"required": "Choose one area to work on."},
     )
 
     def __init__(self, *args, areas: list[dict], scores: list[dict] = (), **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["area"].error_messages["invalid_choice"] = (
+            f"Choose one of the {len(areas)} areas."
+        )
         agreed = {row["area"]["id"]: row["score"] and row["score"].score for row in scores}
         self.fields["area"].choices = [
             (

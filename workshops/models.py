@@ -1,5 +1,6 @@
-"""A live, facilitated workshop: one team, the five areas in turn, one chosen
-area and one experiment.
+"""A live, facilitated workshop: one team, the areas of one maturity model in
+turn, one chosen area and one experiment. The model's areas and scale come
+from the rubric pinned when the workshop started, never from today's model.
 
 `Workshop.version` goes up on every change other people's screens must show
 (step, reveal, agreed score, vote count, timer), so a poll that carries the
@@ -20,7 +21,7 @@ from django.db import IntegrityError, connection, models, transaction
 from django.db.models import Count, F, Q
 from django.utils import timezone
 
-from maturity.models import HIGHEST_LEVEL, LOWEST_LEVEL, Area, MaturityModel
+from maturity.models import MAX_SCALE, Area, MaturityModel
 
 # No 0/O, 1/I/L, 2/Z, 5/S, 8/B: a code read off a projector must not be misread.
 JOIN_CODE_ALPHABET = "ACDEFGHJKMNPQRTUVWXY34679"
@@ -36,12 +37,11 @@ WIDE_SPREAD = 2
 
 
 class Spread:
-    """How a room voted on one area: a count per level, never who voted what."""
+    """How a room voted on one area: a count per level of the workshop's
+    scale, never who voted what."""
 
-    def __init__(self, counts: dict[int, int]):
-        self.counts = {
-            level: counts.get(level, 0) for level in range(LOWEST_LEVEL, HIGHEST_LEVEL + 1)
-        }
+    def __init__(self, counts: dict[int, int], levels: list[int]):
+        self.counts = {level: counts.get(level, 0) for level in levels}
         votes = [level for level, n in self.counts.items() for _ in range(n)]
         self.total = len(votes)
         self.lowest = min(votes) if votes else None
@@ -101,9 +101,14 @@ class WorkshopQuerySet(models.QuerySet):
         )
 
     def previous_to(self, workshop: Workshop) -> WorkshopQuerySet:
-        """The team's workshops before this one, newest first (the opening screen)."""
+        """The team's workshops of the same model before this one, newest first
+        (the opening screen: only a workshop of the same model is comparable)."""
         return (
-            self.filter(team_id=workshop.team_id, created_at__lt=workshop.created_at)
+            self.filter(
+                team_id=workshop.team_id,
+                model_id=workshop.model_id,
+                created_at__lt=workshop.created_at,
+            )
             .exclude(pk=workshop.pk)
             .select_related("chosen_area")
             .order_by("-created_at")
@@ -166,6 +171,23 @@ class Workshop(models.Model):
     @property
     def areas(self) -> list[dict]:
         return self.rubric.get("areas", [])
+
+    @property
+    def scale(self) -> list[dict]:
+        """The pinned scale: [{"number", "label"}], lowest first."""
+        return self.rubric.get("scale", [])
+
+    @property
+    def level_numbers(self) -> list[int]:
+        return [point["number"] for point in self.scale]
+
+    @property
+    def highest_level(self) -> int:
+        return len(self.scale)
+
+    @property
+    def model_name(self) -> str:
+        return self.rubric.get("model", {}).get("name", "")
 
     @property
     def area_count(self) -> int:
@@ -255,6 +277,8 @@ class Workshop(models.Model):
         self._check_open()
         if self.area_by_id(area_id) is None:
             raise ValidationError("That area is not part of this workshop.")
+        if score is not None and score not in self.level_numbers:
+            raise ValidationError(f"Choose a score from 1 to {self.highest_level}.")
         self.score_for(area_id)
         changed = AreaScore.objects.filter(
             workshop=self, area_id=area_id, notes_revision=revision
@@ -277,8 +301,8 @@ class Workshop(models.Model):
         area = self.current_area
         if area is None or str(area["id"]) != str(area_id):
             raise ValidationError("Voting for that area is not open. Vote on the area on screen.")
-        if not LOWEST_LEVEL <= level <= HIGHEST_LEVEL:
-            raise ValidationError("Choose a level from 1 to 5.")
+        if level not in self.level_numbers:
+            raise ValidationError(f"Choose a level from 1 to {self.highest_level}.")
         if AreaScore.objects.filter(
             workshop=self, area_id=area_id, revealed_at__isnull=False
         ).exists():
@@ -302,7 +326,7 @@ class Workshop(models.Model):
     def choose(self, area_id) -> bool:
         self._check_open()
         if self.area_by_id(area_id) is None:
-            raise ValidationError("Choose one of the five areas.")
+            raise ValidationError(f"Choose one of the {self.area_count} areas.")
         if str(self.chosen_area_id) == str(area_id):
             return False
         self.chosen_area_id = int(area_id)
@@ -380,7 +404,8 @@ class Workshop(models.Model):
         )
         for area_id, level, n in rows:
             counts.setdefault(area_id, {})[level] = n
-        return {area["id"]: Spread(counts.get(area["id"], {})) for area in self.areas}
+        levels = self.level_numbers
+        return {area["id"]: Spread(counts.get(area["id"], {}), levels) for area in self.areas}
 
     def scores_by_area(self) -> dict[int, AreaScore]:
         return {s.area_id: s for s in self.scores.all()}
@@ -404,10 +429,11 @@ class AreaScore(models.Model):
 
     workshop = models.ForeignKey(Workshop, on_delete=models.CASCADE, related_name="scores")
     area = models.ForeignKey(Area, on_delete=models.PROTECT, related_name="+")
+    # Within the workshop's own scale: checked by the form and Workshop.record.
     score = models.PositiveSmallIntegerField(
         null=True,
         blank=True,
-        validators=[MinValueValidator(LOWEST_LEVEL), MaxValueValidator(HIGHEST_LEVEL)],
+        validators=[MinValueValidator(1), MaxValueValidator(MAX_SCALE)],
     )
     helps = models.TextField("What helps us", blank=True)
     holds_back = models.TextField("What holds us back", blank=True)
@@ -420,8 +446,8 @@ class AreaScore(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["workshop", "area"], name="unique_score_per_area"),
             models.CheckConstraint(
-                condition=Q(score__isnull=True) | (Q(score__gte=1) & Q(score__lte=5)),
-                name="score_1_to_5",
+                condition=Q(score__isnull=True) | (Q(score__gte=1) & Q(score__lte=MAX_SCALE)),
+                name="score_in_range",
             ),
         ]
 
@@ -458,8 +484,9 @@ class Vote(models.Model):
     workshop = models.ForeignKey(Workshop, on_delete=models.CASCADE, related_name="votes")
     participant = models.ForeignKey(Participant, on_delete=models.CASCADE, related_name="votes")
     area = models.ForeignKey(Area, on_delete=models.PROTECT, related_name="+")
+    # Within the workshop's own scale: checked by Workshop.vote.
     level = models.PositiveSmallIntegerField(
-        validators=[MinValueValidator(LOWEST_LEVEL), MaxValueValidator(HIGHEST_LEVEL)]
+        validators=[MinValueValidator(1), MaxValueValidator(MAX_SCALE)]
     )
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -467,7 +494,7 @@ class Vote(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["participant", "area"], name="one_vote_per_area"),
             models.CheckConstraint(
-                condition=Q(level__gte=1) & Q(level__lte=5), name="vote_level_1_to_5"
+                condition=Q(level__gte=1) & Q(level__lte=MAX_SCALE), name="vote_level_in_range"
             ),
         ]
         indexes = [models.Index(fields=["workshop", "area"])]

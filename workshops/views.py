@@ -97,11 +97,15 @@ def workshop_list(request: HttpRequest) -> HttpResponse:
 @login_required
 def create(request: HttpRequest) -> HttpResponse:
     _require_facilitator(request)
-    form = WorkshopForm(request.POST or None, initial={"team": request.GET.get("team")})
-    model = MaturityModel.default()
-    if model is None:
-        messages.error(request, "Load the maturity model before running a workshop.")
+    default = MaturityModel.default()
+    form = WorkshopForm(
+        request.POST or None,
+        initial={"team": request.GET.get("team"), "model": default and default.pk},
+    )
+    if default is None:
+        messages.error(request, "Load a maturity model before running a workshop.")
     elif form.is_valid():
+        model = form.cleaned_data["model"]
         workshop = Workshop.objects.create(
             team=form.cleaned_data["team"],
             facilitator=request.user,
@@ -196,6 +200,7 @@ def _scored_areas(workshop: Workshop) -> list[dict]:
                 "level": level,
                 "spread": spreads[area["id"]],
                 "chosen": workshop.chosen_area_id == area["id"],
+                "out_of": workshop.highest_level,
             }
         )
     return rows
@@ -620,7 +625,7 @@ def vote(request: HttpRequest, code: str) -> HttpResponse:
     participant = context["participant"]
     if participant is None:
         return redirect("workshops:join_code", code.upper())
-    form = VoteForm(request.POST)
+    form = VoteForm(request.POST, levels=workshop.level_numbers)
     error = None
     if form.is_valid():
         try:
@@ -636,7 +641,7 @@ def vote(request: HttpRequest, code: str) -> HttpResponse:
         except ValidationError as e:
             error = e.messages[0]
     else:
-        error = (form.errors.get("level") or ["Choose a level from 1 to 5."])[0]
+        error = (form.errors.get("level") or form.errors.get("area") or ["Choose a level."])[0]
     context["vote_error"] = error
     template = "workshops/live.html#room" if request.htmx else "workshops/live.html"
     return render(request, template, context, status=200 if request.htmx else 400)

@@ -12,7 +12,7 @@ pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 
 def test_facilitator_signs_in_and_reads_the_model(page, live_server):
-    call_command("load_default_rubric")
+    call_command("load_models")
     make_user("fran", groups=[FACILITATORS])
 
     page.goto(f"{live_server.url}/")

@@ -19,7 +19,7 @@ pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 def history_of_two_workshops():
     from django.core.management import call_command
 
-    call_command("load_default_rubric")
+    call_command("load_models")
     member = make_user("alex")
     facilitator = make_user("fran", groups=[FACILITATORS])
     team = make_team("Repeat Prescriptions", member)

@@ -15,7 +15,7 @@ pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 
 def test_a_team_publishes_anonymously_and_another_team_finds_and_tries_it(page, live_server):
-    call_command("load_default_rubric")
+    call_command("load_models")
     alex, bea = make_user("alex"), make_user("bea")
     team_a = make_team("Repeat Prescriptions", alex)
     team_b = make_team("NHS App Messaging", bea)

@@ -21,7 +21,7 @@ AREAS = ["Collaboration", "Focus", "Culture", "Delivery", "Approach"]
 
 @pytest.fixture
 def setup_team(db):
-    call_command("load_default_rubric")
+    call_command("load_models")
     make_user("fran", groups=[FACILITATORS])
     member = make_user("morgan", first_name="Morgan")
     make_team("Repeat Prescriptions", member)

@@ -100,7 +100,7 @@ print(s.session_key)
 def prepare_database(env: dict[str, str]) -> str:
     """Migrate, load the rubric and sign someone in; returns the session key."""
     manage(env, "migrate", "--noinput")
-    manage(env, "load_default_rubric")
+    manage(env, "load_models")
     return manage(env, "shell", "-c", SIGNED_IN_SESSION).strip().splitlines()[-1]
 
 

@@ -21,6 +21,9 @@ ARGS = {
     "-": lambda w: [],
     "reset_link": lambda w: [w.reset_uid, "not-a-valid-token"],
     "level": lambda w: [w.area.levels.first().pk],
+    "area": lambda w: [w.area.pk],
+    "model": lambda w: [w.area.model.pk],
+    "model_key": lambda w: [w.area.model.key],
     "team_a": lambda w: [w.team_a.slug],
     "experiment_a": lambda w: [w.experiment_a.pk],  # planned, from a workshop of team A
     "running_a": lambda w: [w.running_a.pk],  # team A's running experiment
@@ -53,15 +56,27 @@ password_reset_confirm     GET    reset_link  200    200    200    200    200   
 password_reset_complete    GET    -           200    200    200    200    200    200
 maturity:model             GET    -           login  login  200    200    200    200
 maturity:model             POST   -           405    405    405    405    405    405
+maturity:model_detail      GET    model_key   login  login  200    200    200    200
+maturity:model_detail      POST   model_key   405    405    405    405    405    405
 admin:login                GET    -           200    200    403    403    403    302
 admin:logout               GET    -           302    302    403    403    403    405
 admin:autocomplete         GET    -           login  login  403    403    403    403
 admin:axes_accessattempt_add GET  -           login  login  403    403    403    403
 admin:axes_accesslog_add   GET    -           login  login  403    403    403    403
 admin:axes_accessfailurelog_add GET -         login  login  403    403    403    403
-# Levels come five to an area: admins edit them on the area, never add or delete one.
+# A model's structure (its areas and the levels of its scale) comes from a
+# model file: admins edit text, never add or delete a model, area or level.
 admin:maturity_level_add   GET    -           login  login  403    403    403    403
 admin:maturity_level_delete GET   level       login  login  403    403    403    403
+admin:maturity_area_add    GET    -           login  login  403    403    403    403
+admin:maturity_area_delete GET    area        login  login  403    403    403    403
+admin:maturity_maturitymodel_add GET -        login  login  403    403    403    403
+admin:maturity_maturitymodel_delete GET model login  login  403    403    403    403
+# Import and export a model file: admins only. An empty post shows the form
+# again with its error.
+admin:maturity_import      GET    -           login  login  403    403    403    200
+admin:maturity_import      POST   -           login  login  403    403    403    200
+admin:maturity_export      GET    model       login  login  403    403    403    200
 # A team's history: its members, the facilitators of its workshops, admins;
 # anyone else 404 (the page does not confirm the team's scores exist).
 teams:detail               GET    team_a      login  login  200    404    200    200

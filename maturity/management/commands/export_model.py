@@ -1,0 +1,18 @@
+from django.core.management.base import BaseCommand, CommandError
+
+from maturity.interchange import dump_model
+from maturity.models import MaturityModel
+
+
+class Command(BaseCommand):
+    help = "Print a maturity model as a JSON file that import_model reads back."
+
+    def add_arguments(self, parser) -> None:
+        parser.add_argument("key")
+
+    def handle(self, *args, key: str, **options) -> None:
+        model = MaturityModel.objects.filter(key=key).first()
+        if model is None:
+            keys = ", ".join(MaturityModel.objects.values_list("key", flat=True)) or "none"
+            raise CommandError(f'There is no model with the key "{key}". Models: {keys}.')
+        self.stdout.write(dump_model(model), ending="")

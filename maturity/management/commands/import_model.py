@@ -1,0 +1,31 @@
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+
+from maturity.interchange import ModelFileError, import_model
+
+
+class Command(BaseCommand):
+    help = (
+        "Create or update a maturity model from a JSON file (the shape `export_model` "
+        "writes). All or nothing: a bad file changes nothing."
+    )
+
+    def add_arguments(self, parser) -> None:
+        parser.add_argument("file", type=Path)
+
+    def handle(self, *args, file: Path, **options) -> str:
+        try:
+            raw = file.read_bytes()
+        except OSError as error:
+            raise CommandError(f"Cannot read {file}: {error.strerror}.") from None
+        try:
+            result = import_model(raw, reason=f"Imported from {file.name}")
+        except ModelFileError as error:
+            raise CommandError(
+                f"{file} was not imported; nothing changed.\n  " + "\n  ".join(error.problems)
+            ) from None
+        verb = "Created" if result.created else "Updated"
+        lines = [f"{verb} {result.model.name} ({result.model.key})."]
+        lines += [f"  {change}" for change in result.changes] or ["  Nothing had changed."]
+        return "\n".join(lines)
