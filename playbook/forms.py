@@ -3,10 +3,11 @@ from __future__ import annotations
 from datetime import timedelta
 
 from django import forms
+from django.db.models import Q
 from django.utils import timezone
 
 from experiments.models import Experiment
-from maturity.models import Area
+from maturity.models import Area, MaturityModel
 from playbook.models import WORD, Entry
 from teams.models import Team
 
@@ -21,6 +22,27 @@ TEAM_NAME_CHOICES = [
 
 def _yes(value) -> bool:
     return value in (True, "True", "true", "1", "on")
+
+
+AREA_CHOICE_ERROR = "Choose an area from the list."
+
+
+def grouped_area_choices(areas) -> list:
+    """Areas grouped by model for a select (an optgroup per model), in the
+    order the areas come: [(model name, [(area pk, area name), ...]), ...]."""
+    groups: dict[int, tuple[str, list]] = {}
+    for area in areas:
+        groups.setdefault(area.model_id, (area.model.name, []))[1].append((area.pk, area.name))
+    return list(groups.values())
+
+
+class AreaFilterField(forms.ChoiceField):
+    """An area as "<model key>.<area key>" in the URL; a bare area key means
+    the default model's area (links made before there were several models).
+    The form looks the value up itself, so any text is a candidate here."""
+
+    def valid_value(self, value) -> bool:
+        return True
 
 
 class FilterForm(forms.Form):
@@ -38,11 +60,12 @@ class FilterForm(forms.Form):
             "max_length": f"Shorten your search to {SEARCH_MAX_LENGTH} characters or fewer."
         },
     )
-    area = forms.ChoiceField(
-        label="Area",
+    model = forms.ChoiceField(
+        label="Model",
         required=False,
-        error_messages={"invalid_choice": "Choose one of the five areas."},
+        error_messages={"invalid_choice": "Choose a model from the list."},
     )
+    area = AreaFilterField(label="Area", required=False)
     result = forms.ChoiceField(
         label="Result",
         choices=[("", "Any result"), *Experiment.Result.choices],
@@ -50,19 +73,44 @@ class FilterForm(forms.Form):
         error_messages={"invalid_choice": "Choose a result from the list."},
     )
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
+    def __init__(self, data=None, *args, **kwargs):
+        super().__init__(data, *args, **kwargs)
         # One query for the choices and the cleaning (readable keys in the URL).
-        self.areas = {
-            area.key: area for area in Area.objects.filter(model__is_default=True).order_by("order")
-        }
-        self.fields["area"].choices = [
-            ("", "All areas"),
-            *((key, area.name) for key, area in self.areas.items()),
+        areas = list(
+            Area.objects.current()
+            .select_related("model")
+            .order_by("-model__is_default", "model__name", "order")
+        )
+        self.models = {area.model.key: area.model for area in areas}
+        self.areas = {f"{area.model.key}.{area.key}": area for area in areas}
+        for area in areas:
+            if area.model.is_default:
+                self.areas.setdefault(area.key, area)
+        self.fields["model"].choices = [
+            ("", "All models"),
+            *((key, model.name) for key, model in self.models.items()),
         ]
+        groups: dict[str, list] = {}
+        for area in areas:
+            groups.setdefault(area.model.name, []).append(
+                (f"{area.model.key}.{area.key}", area.name)
+            )
+        self.fields["area"].choices = [("", "All areas"), *groups.items()]
+        # A bare area key (a link from before there were several models) is
+        # the default model's area: show it selected under its full name.
+        area = self.data.get("area", "") if data is not None else ""
+        if area and "." not in area and area in self.areas:
+            self.data = self.data.copy()
+            self.data["area"] = f"{self.areas[area].model.key}.{area}"
+
+    def clean_model(self) -> MaturityModel | None:
+        return self.models.get(self.cleaned_data["model"])
 
     def clean_area(self) -> Area | None:
-        return self.areas.get(self.cleaned_data["area"])
+        value = self.cleaned_data["area"]
+        if value and value not in self.areas:
+            raise forms.ValidationError(AREA_CHOICE_ERROR)
+        return self.areas.get(value)
 
     def clean_q(self) -> str:
         text = self.cleaned_data["q"].strip()
@@ -125,11 +173,12 @@ class EntryForm(forms.ModelForm):
     def __init__(self, *args, experiment: Experiment, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["seen"].initial = seen_token(self.instance)
+        # The areas of the experiment's model (its own area even if retired since).
         self.fields["area"].queryset = Area.objects.filter(
-            model_id=experiment.area.model_id
+            Q(retired=False) | Q(pk=experiment.area_id), model_id=experiment.area.model_id
         ).order_by("order")
         self.fields["area"].empty_label = None
-        self.fields["area"].error_messages["invalid_choice"] = "Choose one of the five areas."
+        self.fields["area"].error_messages["invalid_choice"] = AREA_CHOICE_ERROR
         # No result recorded yet: make the team choose rather than preselect one.
         blank = [] if experiment.result else [("", "Choose a result")]
         self.fields["result"].choices = [*blank, *Experiment.Result.choices]
@@ -160,12 +209,10 @@ class StartForm(forms.Form):
     )
     area = forms.ModelChoiceField(
         label="Area",
+        help_text="The area of a model your team uses that this experiment will improve.",
         queryset=Area.objects.none(),
         empty_label=None,
-        error_messages={
-            "required": "Choose an area.",
-            "invalid_choice": "Choose one of the five areas.",
-        },
+        error_messages={"required": "Choose an area.", "invalid_choice": AREA_CHOICE_ERROR},
     )
     change = forms.CharField(
         label="We believe that…",
@@ -218,9 +265,23 @@ class StartForm(forms.Form):
     def __init__(self, *args, user, entry: Entry, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["team"].queryset = Team.objects.for_member(user).order_by("name")
-        self.fields["area"].queryset = Area.objects.filter(model_id=entry.area.model_id).order_by(
-            "order"
+        # The entry's own model, the models the person's teams use, and the
+        # default: a team can try an idea from another framework in its own.
+        used = MaturityModel.objects.filter(
+            Q(workshops__team__memberships__user=user)
+            | Q(areas__experiments__team__memberships__user=user)
+            | Q(is_default=True)
+            | Q(pk=entry.area.model_id)
+        ).values("pk")
+        areas = (
+            Area.objects.current()
+            .filter(model__in=used)
+            .select_related("model")
+            .order_by("model__name", "order")
         )
+        areas = sorted(areas, key=lambda a: a.model_id != entry.area.model_id)
+        self.fields["area"].queryset = Area.objects.filter(pk__in=[a.pk for a in areas])
+        self.fields["area"].choices = grouped_area_choices(areas)
 
     @staticmethod
     def initial_from(entry: Entry) -> dict:

@@ -61,7 +61,7 @@ class EntryQuerySet(models.QuerySet):
         """The playbook list page: newest first, with what each card shows, in one query."""
         return (
             self.published()
-            .select_related("area", "team")
+            .select_related("area__model", "team")
             .defer("search_vector")
             .order_by("-published_at", "-pk")
         )

@@ -26,7 +26,7 @@ def _experiment_url(experiment: Experiment) -> str:
 
 def _get_experiment_for_member(request: HttpRequest, pk: int) -> Experiment:
     """An experiment a member of its team may publish from; anyone else gets 403."""
-    experiment = get_object_or_404(Experiment.objects.select_related("team", "area"), pk=pk)
+    experiment = get_object_or_404(Experiment.objects.select_related("team", "area__model"), pk=pk)
     if not experiment.team.has_member(request.user):
         raise PermissionDenied
     return experiment
@@ -35,7 +35,7 @@ def _get_experiment_for_member(request: HttpRequest, pk: int) -> Experiment:
 def _get_entry_for_user(request: HttpRequest, slug: str) -> Entry:
     """An entry as the person may see it: published ones for anyone signed in;
     drafts, withdrawn and hidden ones only for the team and admins (404 otherwise)."""
-    entry = get_object_or_404(Entry.objects.select_related("team", "area"), slug=slug)
+    entry = get_object_or_404(Entry.objects.select_related("team", "area__model"), slug=slug)
     entry.viewer_is_team = entry.team.has_member(request.user)
     if not entry.is_visible and not (entry.viewer_is_team or is_admin(request.user)):
         raise Http404
@@ -59,6 +59,8 @@ def entry_list(request: HttpRequest) -> HttpResponse:
     form = FilterForm(request.GET or None)
     filters = form.applied() if form.is_bound else {}
     entries = Entry.objects.for_list()
+    if "model" in filters:
+        entries = entries.filter(area__model=filters["model"])
     if "area" in filters:
         entries = entries.filter(area=filters["area"])
     if "result" in filters:
@@ -192,7 +194,9 @@ def preview(request: HttpRequest, experiment_pk: int) -> HttpResponse:
     experiment = _get_experiment_for_member(request, experiment_pk)
     if experiment.status != Experiment.Status.FINISHED:
         return _refuse_unfinished(request, experiment)
-    entry = Entry.objects.select_related("team", "area").filter(experiment=experiment).first()
+    entry = (
+        Entry.objects.select_related("team", "area__model").filter(experiment=experiment).first()
+    )
     if entry is None:
         return redirect("playbook:publish", experiment.pk)
     if entry.status == Entry.Status.PUBLISHED:

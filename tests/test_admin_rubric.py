@@ -69,17 +69,29 @@ def test_admin_changes_a_descriptor_and_the_model_page_and_history_show_it(admin
     assert versions[-1].history_user.username == "ada"
 
 
-def test_admin_cannot_give_an_area_two_level_threes(admin_client_, rubric):
+def test_admin_cannot_renumber_add_or_delete_levels(admin_client_, rubric):
+    """The levels follow the model's scale: their numbers are read-only in
+    the admin, and a forged post that renumbers one changes nothing."""
     area = rubric.areas.get(key="focus")
     url = reverse("admin:maturity_area_change", args=[area.pk])
 
     response = admin_client_.post(url, area_form_data(area, **{"levels-1-number": 3}))
 
-    assert response.status_code == 200
-    errors = str(response.context["inline_admin_formsets"][0].formset.non_form_errors())
-    errors += str(response.context["errors"])
-    assert "Please correct the duplicate data for number" in errors or "exactly 5 levels" in errors
+    assert response.status_code == 302
     assert sorted(area.levels.values_list("number", flat=True)) == [1, 2, 3, 4, 5]
+    page = admin_client_.get(url).content.decode()
+    assert 'name="levels-0-number"' not in page
+    assert rubric.structure_problems() == []
+
+
+def test_the_model_page_of_the_admin_offers_import_and_export(admin_client_, rubric):
+    changelist = admin_client_.get(reverse("admin:maturity_maturitymodel_changelist"))
+    assert reverse("admin:maturity_import") in changelist.content.decode()
+    change = admin_client_.get(reverse("admin:maturity_maturitymodel_change", args=[rubric.pk]))
+    assert reverse("admin:maturity_export", args=[rubric.pk]) in change.content.decode()
+    # The scale's labels are text an admin edits; the numbers are structure.
+    assert 'name="scale-0-label"' in change.content.decode()
+    assert 'name="scale-0-number"' not in change.content.decode()
 
 
 def test_admin_cannot_empty_a_descriptor(admin_client_, rubric):

@@ -51,8 +51,18 @@ def test_model_page_shows_every_area_and_level(member_a_client, rubric):
 def test_model_page_costs_the_same_queries_with_more_areas(
     member_a_client, rubric, django_assert_max_num_queries
 ):
-    with django_assert_max_num_queries(8):
-        member_a_client.get("/model/")
+    """Session, user, model, scale, areas, levels, prompts, other models:
+    the same count for the default (5 x 5) and the largest model (12 x 7)."""
+    from maturity.interchange import import_model
+    from tests.e2e.test_models import largest_model
+
+    with django_assert_max_num_queries(9):
+        assert member_a_client.get("/model/").status_code == 200
+    import_model(largest_model())
+    with django_assert_max_num_queries(9):
+        page = member_a_client.get("/model/largest/")
+    assert page.status_code == 200
+    assert page.content.decode().count('class="app-level"') == 12 * 7
 
 
 def test_model_page_refuses_post(member_a_client, rubric):

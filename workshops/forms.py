@@ -22,12 +22,10 @@ class WorkshopForm(forms.Form):
         label="Maturity model",
         queryset=MaturityModel.objects.for_choosing(),
         empty_label=None,
+        required=False,  # the default model, for a form that does not send one
         widget=forms.RadioSelect,
         help_text="The team's history is kept per model.",
-        error_messages={
-            "required": "Choose the model the team will score itself against.",
-            "invalid_choice": "Choose one of the models listed.",
-        },
+        error_messages={"invalid_choice": "Choose one of the models listed."},
     )
     team = forms.ModelChoiceField(
         queryset=Team.objects.order_by("name"),

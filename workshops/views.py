@@ -105,7 +105,7 @@ def create(request: HttpRequest) -> HttpResponse:
     if default is None:
         messages.error(request, "Load a maturity model before running a workshop.")
     elif form.is_valid():
-        model = form.cleaned_data["model"]
+        model = form.cleaned_data["model"] or default
         workshop = Workshop.objects.create(
             team=form.cleaned_data["team"],
             facilitator=request.user,

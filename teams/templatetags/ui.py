@@ -29,3 +29,9 @@ def nav_item(context, url_name: str, label: str) -> str:
         url,
         label,
     )
+
+
+@register.filter
+def is_option_group(label) -> bool:
+    """A select's choice is a group (an optgroup) when its label is a list of choices."""
+    return isinstance(label, list | tuple)

@@ -135,7 +135,7 @@ def test_start_creates_a_planned_experiment_linked_to_the_entry(member_b_client,
         ({"review_date": "2020-01-01"}, "The review date must be in the future."),
         ({"review_date": "31/02/2027"}, "Enter a real date"),
         ({"change": "  "}, "Describe the change your team will make."),
-        ({"area": "999"}, "Choose one of the five areas."),
+        ({"area": "999"}, "Choose an area from the list."),
         # No longer than the experiment's own edit form allows, or it could never be edited.
         ({"signal": "s" * 2001}, "Ensure this value has at most 2000 characters"),
     ],

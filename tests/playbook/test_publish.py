@@ -106,7 +106,7 @@ def test_empty_required_fields_are_explained_and_nothing_is_lost(member_a_client
 @pytest.mark.parametrize(
     ("overrides", "message"),
     [
-        ({"area": "999"}, "Choose one of the five areas."),
+        ({"area": "999"}, "Choose an area from the list."),
         ({"result": "maybe"}, "Choose a result from the list."),
         ({"show_team_name": "perhaps"}, "Choose whether to show your team"),
         ({"title": "x" * 500}, "Ensure this value has at most 120 characters"),

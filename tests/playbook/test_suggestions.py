@@ -24,7 +24,7 @@ def test_shows_published_entries_for_that_area_only(team_a, admin_user):
     assert "Rotating the stand-up" not in html
     assert "Still a draft" not in html
     assert "Hidden one" not in html
-    assert 'href="/playbook/?area=delivery"' in html
+    assert 'href="/playbook/?area=product-team-maturity.delivery"' in html
 
 
 def test_takes_an_area_id_as_well_and_a_limit(team_a):

@@ -80,6 +80,9 @@ FORMS = [
         base=_area_form,
         shown_on=(("maturity:model", "-", "member_a"),),
     ),
+    # A model file is a file: hostile text in its place is "no file chosen".
+    # What a hostile file gets is proven in tests/maturity/.
+    FormCase("admin model import", _url("admin:maturity_import"), "admin", ("file",)),
 ]
 
 
@@ -96,7 +99,8 @@ def IGNORED(name):  # noqa: N802 (reads as a constant where it is used)
 
 SEARCH_TOO_LONG = {
     "q": "Shorten your search to 200 characters or fewer.",
-    "area": "Choose one of the five areas.",
+    "model": "Choose a model from the list.",
+    "area": "Choose an area from the list.",
     "result": "Choose a result from the list.",
     "page": "",  # an out-of-range page shows the last page
 }
@@ -178,7 +182,7 @@ def _search_case(name: str, htmx: bool) -> FormCase:
         name,
         _url("playbook:list"),
         "member_b",
-        ("q", "area", "result", "page"),
+        ("q", "model", "area", "result", "page"),
         htmx=htmx,
         method="GET",
         too_long=lambda field: (200, SEARCH_TOO_LONG[field]),
@@ -368,8 +372,13 @@ FORMS += [
         "workshop create",
         _url("workshops:create"),
         "facilitator",
-        ("team", "title", "held_on"),
-        base=lambda w: {"team": w.team_a.pk, "title": "Spring", "held_on": _future(0)},
+        ("team", "model", "title", "held_on"),
+        base=lambda w: {
+            "team": w.team_a.pk,
+            "model": w.area.model_id,
+            "title": "Spring",
+            "held_on": _future(0),
+        },
         shown_on=(("workshops:list", "-", "facilitator"),),
     ),
     _join_case("workshop join", _url("workshops:join")),

@@ -9,18 +9,20 @@ from django.utils import timezone
 from tests.workshops.conftest import area_id
 from workshops.models import AreaScore, FailedJoin, Participant, Spread, Vote, Workshop
 
+FIVE = [1, 2, 3, 4, 5]
+
 
 def test_spread_counts_levels_and_flags_a_wide_spread():
-    spread = Spread({2: 1, 3: 2, 4: 1})
+    spread = Spread({2: 1, 3: 2, 4: 1}, FIVE)
     assert spread.counts == {1: 0, 2: 1, 3: 2, 4: 1, 5: 0}
     assert (spread.total, spread.lowest, spread.highest, spread.median) == (4, 2, 4, 3)
     assert spread.is_wide
-    assert not Spread({3: 2, 4: 2}).is_wide
-    assert Spread({3: 1, 4: 1}).median == 3.5
+    assert not Spread({3: 2, 4: 2}, FIVE).is_wide
+    assert Spread({3: 1, 4: 1}, FIVE).median == 3.5
 
 
 def test_spread_of_no_votes_is_empty_not_wide():
-    spread = Spread({})
+    spread = Spread({}, FIVE)
     assert spread.total == 0 and spread.lowest is None and not spread.is_wide
 
 
@@ -158,8 +160,8 @@ def test_previous_workshop_is_the_teams_latest_earlier_one(workshop, team_b, fac
 def test_spread_breakdown_lists_only_levels_someone_chose():
     from workshops.models import Spread
 
-    assert Spread({2: 1, 4: 3}).breakdown == "1 at 2, 3 at 4"
-    assert Spread({}).breakdown == ""
+    assert Spread({2: 1, 4: 3}, FIVE).breakdown == "1 at 2, 3 at 4"
+    assert Spread({}, FIVE).breakdown == ""
 
 
 def test_participant_poll_key_matches_what_the_screen_was_drawn_with(workshop):

@@ -291,7 +291,7 @@ def test_choose_without_an_area_explains(facilitator_client, workshop):
     workshop.go_to(workshop.choose_step)
     response = facilitator_client.post(url("choose", workshop), {"area": "12345"})
     assert response.status_code == 200
-    assert "Choose one of the five areas." in text(response)
+    assert "Choose one of the 5 areas." in text(response)
 
 
 def _ready_for_experiment(workshop):
