@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import csv
 import io
+from dataclasses import dataclass
 from datetime import date
 
 from django.db.models import Prefetch, QuerySet
@@ -36,8 +37,35 @@ def workshops_for_team_page(team: Team) -> QuerySet[Workshop]:
     )
 
 
+# Rubrics pinned before models had a scale of their own were all 1 to 5
+# (workshops migration 0004 writes it into them; this is the fallback).
+FORMER_SCALE = [(n, str(n)) for n in range(1, 6)]
+
+
+def workshop_scale(workshop: Workshop) -> list[tuple[int, str]]:
+    """The scale the workshop scored on, from its pinned rubric: (number, label)."""
+    return [(p["number"], p.get("label", "")) for p in workshop.scale] or FORMER_SCALE
+
+
+@dataclass
+class ModelHistory:
+    """The team's workshops on one maturity model, newest first, and the
+    closed ones' agreed scores for that model's charts."""
+
+    key: str
+    name: str
+    workshops: list[Workshop]
+    scores: ScoreHistory
+
+    @property
+    def latest(self) -> Workshop:
+        return self.workshops[0]
+
+
 def score_history(workshops: list[Workshop]) -> ScoreHistory:
-    """The closed workshops' agreed scores, oldest first, for the charts."""
+    """The closed workshops' agreed scores, oldest first, for the charts. The
+    workshops are all of one model (see `histories_by_model`); the scale is
+    the largest any of them pinned, so every score fits on the axis."""
     closed = [
         w
         for w in reversed(workshops)
@@ -49,11 +77,32 @@ def score_history(workshops: list[Workshop]) -> ScoreHistory:
             areas.setdefault(score.area_id, ((score.area.order, score.area_id), score.area.name))
     ordered = sorted(areas.items(), key=lambda item: item[1][0])
     by_workshop = [{s.area_id: s.score for s in w.scores.all()} for w in closed]
+    # max() keeps the first of equals: workshops come newest first, so the newest labels.
+    scale = max((workshop_scale(w) for w in workshops), key=len, default=FORMER_SCALE)
     return ScoreHistory(
         areas=[name for _, (_, name) in ordered],
         dates=[w.held_on for w in closed],
         scores=[[scores.get(area_id) for scores in by_workshop] for area_id, _ in ordered],
+        scale=scale,
     )
+
+
+def histories_by_model(workshops: list[Workshop]) -> list[ModelHistory]:
+    """The team's workshops split by model, the model used most recently first
+    (workshops come newest first). Scores of two models never share a history:
+    their areas and scales differ."""
+    groups: dict[int, list[Workshop]] = {}
+    for workshop in workshops:
+        groups.setdefault(workshop.model_id, []).append(workshop)
+    return [
+        ModelHistory(
+            key=group[0].model.key,
+            name=group[0].model.name,
+            workshops=group,
+            scores=score_history(group),
+        )
+        for group in groups.values()
+    ]
 
 
 def current_experiment(experiments: list[Experiment]) -> Experiment | None:
