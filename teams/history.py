@@ -17,7 +17,8 @@ from teams.charts import ScoreHistory
 from teams.models import Team
 from workshops.models import AreaScore, Workshop
 
-EXPORT_FORMAT_VERSION = 1
+# 2: workshops name their model's scale; experiments name their model (README).
+EXPORT_FORMAT_VERSION = 2
 
 
 def workshops_for_team_page(team: Team) -> QuerySet[Workshop]:
@@ -145,6 +146,8 @@ def _rubric_version(workshop: Workshop) -> dict:
         "model_key": model.get("key") or workshop.model.key,
         "model_name": model.get("name") or workshop.model.name,
         "as_of": workshop.rubric_as_of.isoformat(),
+        # As pinned: a rubric from before scales existed exports none rather than a guess.
+        "scale": [{"number": p["number"], "label": p.get("label", "")} for p in workshop.scale],
     }
 
 
@@ -152,6 +155,8 @@ def _experiment_data(experiment: Experiment) -> dict:
     return {
         "id": experiment.pk,
         "workshop_id": experiment.workshop_id,
+        "model_key": experiment.area.model.key,
+        "model_name": experiment.area.model.name,
         "area": experiment.area.name,
         "area_key": experiment.area.key,
         "status": experiment.status,
@@ -183,7 +188,11 @@ def _experiment_data(experiment: Experiment) -> dict:
 def export_data(team: Team) -> dict:
     """A team's whole history as JSON-able data (the shape is in README)."""
     workshops = list(workshops_for_team_page(team))
-    experiments = list(Experiment.objects.for_team_page(team).prefetch_related("notes__author"))
+    experiments = list(
+        Experiment.objects.for_team_page(team)
+        .select_related("area__model")
+        .prefetch_related("notes__author")
+    )
     return {
         "format_version": EXPORT_FORMAT_VERSION,
         "exported_at": timezone.now().isoformat(),
@@ -224,7 +233,9 @@ CSV_COLUMNS = [
     "workshop_status",
     "facilitator",
     "rubric_model",
+    "rubric_model_name",
     "rubric_as_of",
+    "scale_size",
     "area",
     "score",
     "level_title",
@@ -260,7 +271,9 @@ def _cell(value) -> str:
 
 def export_csv(team: Team) -> str:
     """One row per agreed score ("score") and one per experiment ("experiment"),
-    so a spreadsheet can filter either; the columns are CSV_COLUMNS."""
+    so a spreadsheet can filter either; the columns are CSV_COLUMNS. Both kinds
+    name their model (`rubric_model`); a score row also gives the size of the
+    scale it was agreed on (`scale_size`), since models' scales differ."""
     data = export_data(team)
     out = io.StringIO()
     writer = csv.DictWriter(out, fieldnames=CSV_COLUMNS)
@@ -276,7 +289,9 @@ def export_csv(team: Team) -> str:
                     "workshop_status": w["status"],
                     "facilitator": w["facilitator"],
                     "rubric_model": w["rubric"]["model_key"],
+                    "rubric_model_name": w["rubric"]["model_name"],
                     "rubric_as_of": w["rubric"]["as_of"],
+                    "scale_size": len(w["rubric"]["scale"]),
                     "area": s["area"],
                     "score": "" if s["score"] is None else s["score"],
                     "level_title": s["level_title"],
@@ -292,6 +307,8 @@ def export_csv(team: Team) -> str:
             {
                 "record": "experiment",
                 "workshop_id": e["workshop_id"] or "",
+                "rubric_model": e["model_key"],
+                "rubric_model_name": e["model_name"],
                 "area": e["area"],
                 "experiment_id": e["id"],
                 "experiment_status": e["status"],
