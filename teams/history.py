@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import csv
 import io
+from dataclasses import dataclass
 from datetime import date
 
 from django.db.models import Prefetch, QuerySet
@@ -16,7 +17,8 @@ from teams.charts import ScoreHistory
 from teams.models import Team
 from workshops.models import AreaScore, Workshop
 
-EXPORT_FORMAT_VERSION = 1
+# 2: workshops name their model's scale; experiments name their model (README).
+EXPORT_FORMAT_VERSION = 2
 
 
 def workshops_for_team_page(team: Team) -> QuerySet[Workshop]:
@@ -36,8 +38,35 @@ def workshops_for_team_page(team: Team) -> QuerySet[Workshop]:
     )
 
 
+# Rubrics pinned before models had a scale of their own were all 1 to 5
+# (workshops migration 0004 writes it into them; this is the fallback).
+FORMER_SCALE = [(n, str(n)) for n in range(1, 6)]
+
+
+def workshop_scale(workshop: Workshop) -> list[tuple[int, str]]:
+    """The scale the workshop scored on, from its pinned rubric: (number, label)."""
+    return [(p["number"], p.get("label", "")) for p in workshop.scale] or FORMER_SCALE
+
+
+@dataclass
+class ModelHistory:
+    """The team's workshops on one maturity model, newest first, and the
+    closed ones' agreed scores for that model's charts."""
+
+    key: str
+    name: str
+    workshops: list[Workshop]
+    scores: ScoreHistory
+
+    @property
+    def latest(self) -> Workshop:
+        return self.workshops[0]
+
+
 def score_history(workshops: list[Workshop]) -> ScoreHistory:
-    """The closed workshops' agreed scores, oldest first, for the charts."""
+    """The closed workshops' agreed scores, oldest first, for the charts. The
+    workshops are all of one model (see `histories_by_model`); the scale is
+    the largest any of them pinned, so every score fits on the axis."""
     closed = [
         w
         for w in reversed(workshops)
@@ -49,11 +78,32 @@ def score_history(workshops: list[Workshop]) -> ScoreHistory:
             areas.setdefault(score.area_id, ((score.area.order, score.area_id), score.area.name))
     ordered = sorted(areas.items(), key=lambda item: item[1][0])
     by_workshop = [{s.area_id: s.score for s in w.scores.all()} for w in closed]
+    # max() keeps the first of equals: workshops come newest first, so the newest labels.
+    scale = max((workshop_scale(w) for w in workshops), key=len, default=FORMER_SCALE)
     return ScoreHistory(
         areas=[name for _, (_, name) in ordered],
         dates=[w.held_on for w in closed],
         scores=[[scores.get(area_id) for scores in by_workshop] for area_id, _ in ordered],
+        scale=scale,
     )
+
+
+def histories_by_model(workshops: list[Workshop]) -> list[ModelHistory]:
+    """The team's workshops split by model, the model used most recently first
+    (workshops come newest first). Scores of two models never share a history:
+    their areas and scales differ."""
+    groups: dict[int, list[Workshop]] = {}
+    for workshop in workshops:
+        groups.setdefault(workshop.model_id, []).append(workshop)
+    return [
+        ModelHistory(
+            key=group[0].model.key,
+            name=group[0].model.name,
+            workshops=group,
+            scores=score_history(group),
+        )
+        for group in groups.values()
+    ]
 
 
 def current_experiment(experiments: list[Experiment]) -> Experiment | None:
@@ -96,6 +146,8 @@ def _rubric_version(workshop: Workshop) -> dict:
         "model_key": model.get("key") or workshop.model.key,
         "model_name": model.get("name") or workshop.model.name,
         "as_of": workshop.rubric_as_of.isoformat(),
+        # As pinned: a rubric from before scales existed exports none rather than a guess.
+        "scale": [{"number": p["number"], "label": p.get("label", "")} for p in workshop.scale],
     }
 
 
@@ -103,6 +155,8 @@ def _experiment_data(experiment: Experiment) -> dict:
     return {
         "id": experiment.pk,
         "workshop_id": experiment.workshop_id,
+        "model_key": experiment.area.model.key,
+        "model_name": experiment.area.model.name,
         "area": experiment.area.name,
         "area_key": experiment.area.key,
         "status": experiment.status,
@@ -134,7 +188,11 @@ def _experiment_data(experiment: Experiment) -> dict:
 def export_data(team: Team) -> dict:
     """A team's whole history as JSON-able data (the shape is in README)."""
     workshops = list(workshops_for_team_page(team))
-    experiments = list(Experiment.objects.for_team_page(team).prefetch_related("notes__author"))
+    experiments = list(
+        Experiment.objects.for_team_page(team)
+        .select_related("area__model")
+        .prefetch_related("notes__author")
+    )
     return {
         "format_version": EXPORT_FORMAT_VERSION,
         "exported_at": timezone.now().isoformat(),
@@ -175,7 +233,9 @@ CSV_COLUMNS = [
     "workshop_status",
     "facilitator",
     "rubric_model",
+    "rubric_model_name",
     "rubric_as_of",
+    "scale_size",
     "area",
     "score",
     "level_title",
@@ -211,7 +271,9 @@ def _cell(value) -> str:
 
 def export_csv(team: Team) -> str:
     """One row per agreed score ("score") and one per experiment ("experiment"),
-    so a spreadsheet can filter either; the columns are CSV_COLUMNS."""
+    so a spreadsheet can filter either; the columns are CSV_COLUMNS. Both kinds
+    name their model (`rubric_model`); a score row also gives the size of the
+    scale it was agreed on (`scale_size`), since models' scales differ."""
     data = export_data(team)
     out = io.StringIO()
     writer = csv.DictWriter(out, fieldnames=CSV_COLUMNS)
@@ -227,7 +289,9 @@ def export_csv(team: Team) -> str:
                     "workshop_status": w["status"],
                     "facilitator": w["facilitator"],
                     "rubric_model": w["rubric"]["model_key"],
+                    "rubric_model_name": w["rubric"]["model_name"],
                     "rubric_as_of": w["rubric"]["as_of"],
+                    "scale_size": len(w["rubric"]["scale"]),
                     "area": s["area"],
                     "score": "" if s["score"] is None else s["score"],
                     "level_title": s["level_title"],
@@ -243,6 +307,8 @@ def export_csv(team: Team) -> str:
             {
                 "record": "experiment",
                 "workshop_id": e["workshop_id"] or "",
+                "rubric_model": e["model_key"],
+                "rubric_model_name": e["model_name"],
                 "area": e["area"],
                 "experiment_id": e["id"],
                 "experiment_status": e["status"],

@@ -30,7 +30,7 @@ def home(request: HttpRequest) -> HttpResponse:
             Prefetch(
                 "experiments",
                 queryset=Experiment.objects.open()
-                .select_related("area")
+                .select_related("area__model")
                 .order_by("review_date", "pk"),
                 to_attr="open_experiments",
             )
@@ -54,28 +54,44 @@ def detail(request: HttpRequest, slug: str) -> HttpResponse:
     """A team's history: its workshops, how its scores moved, its experiments."""
     team = _get_team_for_user(request, slug)
     workshops = list(history.workshops_for_team_page(team))
-    experiments = list(Experiment.objects.for_team_page(team))
-    scores = history.score_history(workshops)
+    experiments = list(Experiment.objects.for_team_page(team).select_related("area__model"))
     today = timezone.localdate()
     current = history.current_experiment(experiments)
     context = {
         "team": team,
         "workshops": workshops,
+        "models": [_model_section(m) for m in history.histories_by_model(workshops)],
         "experiments": experiments,
         "current": current,
         "due": [e for e in experiments if e.review_state(today) and e != current],
         "earlier": [e for e in experiments if not e.is_open],
-        "scores": scores,
-        "table_rows": list(zip(scores.dates, zip(*scores.scores, strict=True), strict=True))
-        if scores.workshop_count
-        else [],
-        "line": charts.line_chart(scores) if scores.workshop_count else None,
-        "line_narrow": charts.line_chart(scores, narrow=True) if scores.workshop_count else None,
-        "radar": charts.radar_chart(scores) if scores.workshop_count else None,
-        "radar_rows": _radar_rows(scores),
         "today": today,
     }
     return render(request, "teams/detail.html", context)
+
+
+def _model_section(model: history.ModelHistory) -> dict:
+    """One model's part of the team page: its charts and their tables. Each
+    chart is drawn from this model's scores alone, on this model's scale."""
+    scores = model.scores
+    charted = bool(scores.workshop_count)
+    radar = charts.radar_chart(scores) if charted else None
+    return {
+        "key": model.key,
+        "name": model.name,
+        "workshops": model.workshops,
+        "latest": model.latest,
+        "scores": scores,
+        "table_rows": list(zip(scores.dates, zip(*scores.scores, strict=True), strict=True))
+        if charted
+        else [],
+        "line": charts.line_chart(scores) if charted else None,
+        "line_narrow": charts.line_chart(scores, narrow=True) if charted else None,
+        "radar": radar if radar and radar.axes else None,
+        "radar_narrow": charts.radar_chart(scores, narrow=True) if radar and radar.axes else None,
+        "radar_rows": _radar_rows(scores),
+        "compared": scores.workshop_count > 1,
+    }
 
 
 def _radar_rows(scores: charts.ScoreHistory) -> list[tuple[str, int | None, int | None, str]]:

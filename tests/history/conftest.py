@@ -27,3 +27,28 @@ def two_workshops(rubric, team_a, facilitator):
         experiment_status="running",
     )
     return older, newer
+
+
+@pytest.fixture
+def two_models(two_workshops, team_a, facilitator):
+    """Team A's history on two models: the default model's two workshops (March
+    and June) and, since then, two on the 4-level engineering quality review."""
+    from maturity.models import MaturityModel
+
+    engineering = MaturityModel.objects.get(key="engineering-quality")
+    later = [
+        make_closed_workshop(
+            team_a,
+            facilitator,
+            held_on,
+            scores,
+            model=engineering,
+            chosen=4,
+            experiment_status=status,
+        )
+        for held_on, scores, status in (
+            (date(2026, 7, 1), [1, 2, 2, 3, 1, 2, 4], "stopped"),
+            (date(2026, 9, 15), [2, 2, 3, 3, 2, 2, 4], "planned"),
+        )
+    ]
+    return [*two_workshops, *later]

@@ -8,7 +8,7 @@ from datetime import date, timedelta
 from django.utils import timezone
 
 from experiments.models import Experiment
-from maturity.models import MaturityModel
+from maturity.models import Area, Level, MaturityModel, ScaleLevel
 from workshops.models import AreaScore, Workshop
 
 
@@ -57,6 +57,28 @@ def make_closed_workshop(
             review_date=held_on + timedelta(days=review_in_days),
         )
     return workshop
+
+
+def make_model(key: str, *, areas: int, levels: int, name: str = "") -> MaturityModel:
+    """A model built in the test: `areas` areas on a scale of `levels`."""
+    model = MaturityModel.objects.create(key=key, name=name or f"Model {key}")
+    ScaleLevel.objects.bulk_create(
+        ScaleLevel(model=model, number=n, label=f"Level {n}") for n in range(1, levels + 1)
+    )
+    for order in range(1, areas + 1):
+        area = Area.objects.create(
+            model=model,
+            key=f"area-{order}",
+            name=f"{key} area number {order} with a long name",
+            summary="What this area is about.",
+            order=order,
+        )
+        Level.objects.bulk_create(
+            Level(area=area, number=n, title=f"Title {n}", descriptor=f"Descriptor {n}")
+            for n in range(1, levels + 1)
+        )
+    assert model.structure_problems() == []
+    return model
 
 
 def make_experiment(team, *, workshop=None, area=None, status="planned", **extra) -> Experiment:

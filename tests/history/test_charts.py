@@ -4,15 +4,30 @@ from datetime import date
 
 import pytest
 
-from teams.charts import LineChart, ScoreHistory, line_chart, radar_chart
+from teams.charts import (
+    CHAR_WIDTH,
+    STYLES,
+    LineChart,
+    ScoreHistory,
+    line_chart,
+    marker_path,
+    radar_chart,
+)
 
 AREAS = ["Collaboration", "Focus", "Culture", "Delivery", "Approach"]
 
 
-def history(*columns, dates=None):
-    dates = dates or [date(2026, 1 + i, 1) for i in range(len(columns))]
+def scale(levels):
+    return [(n, f"Level {n}") for n in range(1, levels + 1)]
+
+
+def history(*columns, dates=None, areas=AREAS, levels=5):
+    dates = dates or [date(2026, 1 + i % 12, 1) for i in range(len(columns))]
     return ScoreHistory(
-        areas=AREAS, dates=dates, scores=[list(row) for row in zip(*columns, strict=True)]
+        areas=areas,
+        dates=dates,
+        scores=[list(row) for row in zip(*columns, strict=True)],
+        scale=scale(levels),
     )
 
 
@@ -112,6 +127,112 @@ def test_radar_summary_names_each_change():
 
 
 def test_line_chart_y_scale_is_linear():
-    chart = LineChart()
+    chart = LineChart(levels=5)
     assert chart.y_for(5) == chart.top
     assert chart.y_for(1) == chart.plot_bottom
+
+
+# Any scale, any number of areas ------------------------------------------
+
+
+def test_a_four_level_model_has_four_ticks_and_four_rings_and_4_is_the_top():
+    four = history([1, 2, 3, 4], [4, 4, 3, 2], areas=AREAS[:4], levels=4)
+    line = line_chart(four)
+    assert [level for _y, level in line.y_ticks] == [1, 2, 3, 4]
+    assert line.y_ticks[-1][0] == line.top and line.y_ticks[0][0] == line.plot_bottom
+    assert line.series[3].points[0].y == line.top  # a 4 is at the top, not four fifths up
+    radar = radar_chart(four)
+    assert [level for level, *_ in radar.rings] == [1, 2, 3, 4]
+    top = radar.series[0].points[0]  # the latest 4 on the first axis: the outer ring
+    assert top.y == pytest.approx(radar.cy - radar.radius)
+    previous = radar.series[1].points[0]  # a 1 is a quarter of the way out
+    assert previous.y == pytest.approx(radar.cy - radar.radius / 4)
+
+
+def test_a_seven_level_model_puts_7_at_the_top():
+    seven = history([7, 1, 4], [6, 2, 4], areas=AREAS[:3], levels=7)
+    line = line_chart(seven)
+    assert len(line.y_ticks) == 7
+    assert line.series[0].points[0].y == line.top
+    assert line.series[1].points[0].y == line.plot_bottom
+    assert line.series[2].points[0].y == pytest.approx((line.top + line.plot_bottom) / 2)
+    assert len(radar_chart(seven).rings) == 7
+
+
+def test_twelve_areas_are_twelve_series_distinguishable_three_ways():
+    areas = [f"Area {n}" for n in range(1, 13)]
+    chart = line_chart(history(list(range(1, 13)), [3] * 12, areas=areas, levels=12))
+    assert len(chart.series) == 12
+    assert len({s.colour for s in chart.series}) == 12
+    assert len({s.marker_kind for s in chart.series}) == 12
+    assert len({s.dash for s in chart.series}) == 12
+    # Different kinds draw different shapes, not one shape under twelve names.
+    assert len({marker_path(kind, 0, 0) for _c, _d, kind in STYLES}) == len(STYLES) == 12
+    # The numbers at the ends of the lines do not overlap, even when all twelve tie.
+    ys = sorted(s.label_y for s in chart.series)
+    assert all(b - a >= chart.font_size for a, b in zip(ys, ys[1:], strict=False))
+    assert ys[0] >= chart.top and ys[-1] <= chart.plot_bottom
+
+
+def _contrast_on_white(colour):
+    def channel(c):
+        c /= 255
+        return c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4
+
+    r, g, b = (int(colour[i : i + 2], 16) for i in (1, 3, 5))
+    luminance = 0.2126 * channel(r) + 0.7152 * channel(g) + 0.0722 * channel(b)
+    return 1.05 / (luminance + 0.05)
+
+
+@pytest.mark.parametrize("colour", [c for c, _d, _m in STYLES])
+def test_every_series_colour_meets_aa_contrast_on_white(colour):
+    assert _contrast_on_white(colour) >= 4.5
+
+
+LONG = [
+    "Understanding users and their needs",
+    "Continuous integration and delivery",
+    "Technical debt and sustainability",
+    "Working in the open and reuse",
+    "Accessibility and inclusion",
+    "Research in the team's rhythm",
+    "Measuring what matters to users",
+]
+
+
+@pytest.mark.parametrize("narrow", [False, True])
+@pytest.mark.parametrize("count", [2, 3, 7, 12])
+def test_long_area_names_stay_inside_the_charts(narrow, count):
+    areas = [LONG[i % len(LONG)] + f" {i}" for i in range(count)]
+    data = history([3] * count, [4] * count, areas=areas, levels=6)
+    line = line_chart(data, narrow=narrow)
+    for s in line.series:
+        assert "".join(text for _y, text in s.legend_lines).strip().endswith(s.name.split()[-1])
+        for y, text in s.legend_lines:
+            width = (len(text) + 3) * line.font_size * CHAR_WIDTH
+            assert s.legend_x + width <= line.width
+            assert line.plot_bottom + 30 < y <= line.height
+    radar = radar_chart(data, narrow=narrow)
+    if count < 3:
+        assert radar.axes == [] and radar.series == []  # no radar of two spokes
+        return
+    for axis in radar.axes:
+        for y, text in axis.lines:
+            width = len(text) * radar.font_size * CHAR_WIDTH
+            left = {"start": axis.label_x, "end": axis.label_x - width}.get(
+                axis.anchor, axis.label_x - width / 2
+            )
+            assert 0 <= left and left + width <= radar.width, (axis.name, text)
+            assert radar.font_size <= y <= radar.height
+    assert radar.cy - radar.radius > 0
+    assert all(s.label_y < radar.height for s in radar.series)
+    if narrow:
+        # A phone's radar numbers its spokes and names them in a key below.
+        assert [axis.lines[0][1] for axis in radar.axes] == [str(n) for n in range(1, count + 1)]
+        assert [number for number, _lines in radar.key] == list(range(1, count + 1))
+        for _number, lines in radar.key:
+            for y, text in lines:
+                assert 8 + (len(text) + 2) * 16 * CHAR_WIDTH <= radar.width
+                assert radar.cy + radar.radius < y < radar.series[0].label_y
+    else:
+        assert radar.key == []

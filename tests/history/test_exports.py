@@ -84,3 +84,41 @@ def test_exports_are_only_for_people_who_see_the_team(member_b_client, team_a, t
     for name in ("teams:export_csv", "teams:export_json"):
         assert member_b_client.get(reverse(name, args=[team_a.slug])).status_code == 404
         assert member_b_client.post(reverse(name, args=[team_a.slug])).status_code == 405
+
+
+def test_json_names_each_workshops_model_and_scale_in_format_2(member_a_client, team_a, two_models):
+    data = get_json(member_a_client, team_a)
+    assert data["format_version"] == 2
+    by_id = {w["id"]: w for w in data["workshops"]}
+    for workshop in two_models:
+        rubric = by_id[workshop.pk]["rubric"]
+        assert rubric["model_key"] == workshop.model.key
+        assert rubric["model_name"] == workshop.model.name
+        assert rubric["scale"] == workshop.rubric["scale"]
+    engineering = by_id[two_models[-1].pk]["rubric"]
+    assert engineering["model_key"] == "engineering-quality"
+    assert [p["number"] for p in engineering["scale"]] == [1, 2, 3, 4]
+    assert engineering["scale"][0]["label"] == "Starting"
+    assert len(by_id[two_models[0].pk]["rubric"]["scale"]) == 5
+    experiments = {e["workshop_id"]: e for e in data["experiments"]}
+    for workshop in two_models:
+        assert experiments[workshop.pk]["model_key"] == workshop.model.key
+        assert experiments[workshop.pk]["model_name"] == workshop.model.name
+
+
+def test_csv_names_the_model_and_scale_size_of_every_row(member_a_client, team_a, two_models):
+    response = member_a_client.get(reverse("teams:export_csv", args=[team_a.slug]))
+    rows = list(csv.DictReader(io.StringIO(response.content.decode())))
+    models = {w.pk: w.model for w in two_models}
+    sizes = {"engineering-quality": "4", "product-team-maturity": "5"}
+    scores = [r for r in rows if r["record"] == "score"]
+    assert {r["rubric_model"] for r in scores} == set(sizes)
+    for row in scores:
+        model = models[int(row["workshop_id"])]
+        assert row["rubric_model"] == model.key
+        assert row["rubric_model_name"] == model.name
+        assert row["scale_size"] == sizes[model.key]
+    experiments = [r for r in rows if r["record"] == "experiment"]
+    assert len(experiments) == 4
+    for row in experiments:
+        assert row["rubric_model"] == models[int(row["workshop_id"])].key

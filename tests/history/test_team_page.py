@@ -1,13 +1,15 @@
 """The team page and the home dashboard."""
 
+import re
 from datetime import date, timedelta
 
 import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from maturity.models import MaturityModel
 from tests.conftest import client_for, make_user
-from tests.history.factories import make_closed_workshop, make_experiment
+from tests.history.factories import make_closed_workshop, make_experiment, make_model
 
 
 def team_url(team):
@@ -24,7 +26,7 @@ def test_member_sees_workshops_newest_first_charts_and_tables(
     assert table.index("9 June 2026") < table.index("10 March 2026")
     assert content.count('class="app-chart__svg app-chart__svg--wide"') == 1
     assert "app-chart__svg--radar" in content
-    assert "Agreed scores by workshop" in content
+    assert "Product team maturity model: agreed scores by workshop" in content
     assert "Collaboration went up from 2 to 3" in content
     assert "Fran" in content  # the facilitator
     assert "Running" in content  # the newer workshop's experiment
@@ -107,6 +109,116 @@ def test_team_page_queries_stay_flat_from_2_to_50_workshops(
     assert response.content.decode().count("nhsuk-table__row") > 50
 
 
+def _sections(content):
+    """Each model's section of the team page: {model key: its HTML}."""
+    parts = content.split('<section class="app-model-history"')[1:]
+    return {re.search(r'data-model="([^"]+)"', p).group(1): p.split("</section>")[0] for p in parts}
+
+
+def _series(html):
+    return re.findall(r'<g class="app-chart__series" data-area="([^"]+)"', html)
+
+
+def test_two_models_get_two_sections_each_with_charts_of_its_own(
+    member_a_client, team_a, two_models
+):
+    content = member_a_client.get(team_url(team_a)).content.decode()
+    sections = _sections(content)
+    # The model used most recently comes first.
+    assert list(sections) == ["engineering-quality", "product-team-maturity"]
+    assert content.count("app-chart__svg--wide") == 4  # a line and a radar each
+    engineering, product = two_models[2].model, two_models[0].model
+    for key, model, levels in ((engineering.key, engineering, 4), (product.key, product, 5)):
+        html = sections[key]
+        assert f'<h3 id="model-{key}"' in html and model.name in html
+        names = set(model.areas.values_list("name", flat=True))
+        drawn = _series(html)
+        # Both line charts (wide and narrow) draw every area of this model and none other.
+        assert sorted(drawn) == sorted([*names, *names])
+        # The scale is this model's: its ticks and rings stop at its top level.
+        wide = html.split("app-chart__svg--wide")[1].split("</svg>")[0]
+        ticks = re.findall(r'text-anchor="end" fill="#212b32">(\d+)</text>', wide)
+        assert ticks == [str(n) for n in range(1, levels + 1)]
+        radar = html.split("app-chart__svg--radar app-chart__svg--wide")[1].split("</svg>")[0]
+        assert re.findall(r'class="app-chart__ring"[^>]*data-level="(\d+)"', radar) == [
+            str(n) for n in range(1, levels + 1)
+        ]
+    # Each model's summary and table speak of its own workshops only.
+    assert (
+        "Agreed scores from 2 workshops, 1 July 2026 to 15 September 2026"
+        in sections[engineering.key]
+    )
+    assert "10 March 2026" not in sections[engineering.key]
+    assert "15 September 2026" not in sections[product.key]
+    # The workshops table names the model of each workshop.
+    table = content[content.index('id="workshops"') :]
+    assert table.count(f"</span>{engineering.name}</td>") == 2
+    assert table.count(f"</span>{product.name}</td>") == 2
+
+
+def test_a_model_without_a_finished_workshop_gets_its_own_empty_state(
+    member_a_client, team_a, two_workshops, facilitator
+):
+    from maturity.models import MaturityModel
+    from workshops.models import Workshop
+
+    ucd = MaturityModel.objects.get(key="user-centred-design")
+    Workshop.objects.create(team=team_a, facilitator=facilitator, model=ucd, rubric=ucd.snapshot())
+    content = member_a_client.get(team_url(team_a)).content.decode()
+    sections = _sections(content)
+    assert list(sections) == ["user-centred-design", "product-team-maturity"]
+    assert "No workshop on this model has finished" in sections["user-centred-design"]
+    assert "<svg" not in sections["user-centred-design"]
+    assert "No workshop on this model has finished" not in sections["product-team-maturity"]
+    assert "<svg" in sections["product-team-maturity"]
+
+
+def test_a_two_area_model_gets_a_table_instead_of_a_radar(
+    member_a_client, rubric, team_a, facilitator
+):
+    two = make_model("two-areas", areas=2, levels=3)
+    make_closed_workshop(team_a, facilitator, date(2026, 5, 1), [1, 3], model=two)
+    make_closed_workshop(team_a, facilitator, date(2026, 6, 1), [2, 3], model=two)
+    content = member_a_client.get(team_url(team_a)).content.decode()
+    assert "app-chart__svg--radar" not in content
+    assert "A radar chart needs three areas or more" in content
+    assert "Up 1" in content  # the table still compares the two workshops
+
+
+def test_team_page_queries_stay_flat_with_models_areas_and_workshops(
+    member_a_client, team_a, facilitator, rubric, django_assert_max_num_queries
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    make_closed_workshop(team_a, facilitator, date(2019, 1, 1), [1, 2, 3, 4, 5])
+    with CaptureQueriesContext(connection) as one:
+        member_a_client.get(team_url(team_a))
+    models = [
+        rubric,
+        *MaturityModel.objects.exclude(pk=rubric.pk),
+        make_model("widest", areas=12, levels=7),
+    ]
+    assert len(models) == 4
+    for i in range(24):
+        model = models[i % 4]
+        count = model.areas.count()
+        make_closed_workshop(
+            team_a,
+            facilitator,
+            date(2020, 1, 1) + timedelta(days=7 * i),
+            [1 + (i + n) % 3 for n in range(count)],
+            model=model,
+            chosen=i % count,
+            experiment_status="finished" if i % 2 else None,
+        )
+    with django_assert_max_num_queries(len(one)):
+        response = member_a_client.get(team_url(team_a))
+    content = response.content.decode()
+    assert len(_sections(content)) == 4
+    assert content.count("app-chart__svg--radar app-chart__svg--wide") == 4
+
+
 def test_dashboard_shows_my_teams_current_experiment_and_overdue(
     member_a_client, rubric, team_a, team_b
 ):
@@ -121,6 +233,19 @@ def test_dashboard_shows_my_teams_current_experiment_and_overdue(
     assert "Overdue for review" in content
     assert reverse("experiments:detail", args=[overdue.pk]) in content
     assert "team b" not in content.lower()
+
+
+def test_dashboard_names_the_model_of_each_experiment(member_a_client, rubric, team_a):
+    security = MaturityModel.objects.get(key="engineering-quality").areas.get(key="security")
+    make_experiment(team_a, area=security, status="running")
+    make_experiment(
+        team_a,
+        area=rubric.areas.get(order=1),
+        review_date=timezone.localdate() - timedelta(days=2),
+    )
+    content = member_a_client.get("/").content.decode()
+    assert "Engineering quality review: Security</a>" in content  # the current experiment
+    assert "Team A, Product team maturity model: Collaboration experiment</a>" in content
 
 
 def test_dashboard_queries_stay_flat(client, rubric, django_assert_max_num_queries):
