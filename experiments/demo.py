@@ -153,4 +153,70 @@ def seed(stdout) -> None:
         experiment.save()
         if plan.get("note"):
             ProgressNote.objects.create(experiment=experiment, author=member, text=plan["note"])
-    stdout.write(f"Experiments demo: {len(WORKSHOPS)} past workshops for {team.name}.")
+    second = seed_second_model(team, facilitator, member)
+    stdout.write(
+        f"Experiments demo: {len(WORKSHOPS)} past workshops for {team.name}"
+        f"{f', and {second} on another model' if second else ''}."
+    )
+
+
+SECOND_MODEL = "engineering-quality"
+# days ago, how far up its scale the team placed itself in each area (0..1)
+SECOND_WORKSHOPS = [(200, 0.2), (60, 0.5)]
+
+
+def seed_second_model(team, facilitator, member) -> int:
+    """Two closed workshops on the engineering quality review, so the team page
+    shows a history per model. The scores follow the model's own scale."""
+    model = MaturityModel.objects.filter(key=SECOND_MODEL).first()
+    if model is None:
+        return 0
+    snapshot = model.snapshot()
+    areas = list(model.areas.current().order_by("order"))
+    top = len(snapshot["scale"])
+    today = timezone.localdate()
+    for days_ago, height in SECOND_WORKSHOPS:
+        held_on = today - timedelta(days=days_ago)
+        chosen = areas[int(height * 10) % len(areas)]
+        workshop = Workshop.objects.create(
+            team=team,
+            facilitator=facilitator,
+            title=f"Engineering review, {held_on:%B %Y}",
+            held_on=held_on,
+            model=model,
+            rubric=snapshot,
+            status=Workshop.Status.CLOSED,
+            step=len(areas) + 3,
+            chosen_area=chosen,
+            closed_at=timezone.now() - timedelta(days=days_ago),
+        )
+        AreaScore.objects.bulk_create(
+            AreaScore(
+                workshop=workshop,
+                area=area,
+                score=min(top, 1 + int(height * top + (i % 3) * 0.5)),
+                helps="Pairing on the hard parts",
+                holds_back="Waiting for a shared test environment",
+            )
+            for i, area in enumerate(areas)
+        )
+        experiment = Experiment(
+            team=team,
+            workshop=workshop,
+            area=chosen,
+            change="every change gets a review from someone outside the pair",
+            outcome="fewer defects found after release",
+            signal="half as many bugs reported in the month after a release",
+            owner=member,
+            review_date=held_on + timedelta(days=42),
+            status="finished",
+            started_on=held_on + timedelta(days=2),
+            finished_on=held_on + timedelta(days=40),
+            result="supported",
+            what_happened="Reviews took a day at first, then a couple of hours.",
+            learning="A second pair of eyes caught the mistakes we were blind to.",
+            created_by=facilitator,
+        )
+        experiment._history_user = facilitator
+        experiment.save()
+    return len(SECOND_WORKSHOPS)

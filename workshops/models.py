@@ -89,7 +89,7 @@ class WorkshopQuerySet(models.QuerySet):
         """The facilitator's workshop list: theirs, the ones in progress first."""
         return (
             self.filter(facilitator=user)
-            .select_related("team", "chosen_area")
+            .select_related("team", "chosen_area", "model")
             .annotate(
                 is_done=models.Case(
                     models.When(status="closed", then=1),

@@ -23,7 +23,7 @@ def test_facilitator_signs_in_and_reads_the_model(page, live_server):
     expect(page.get_by_role("heading", name="Hello, Fran")).to_be_visible()
     assert_accessible(page)
 
-    page.get_by_role("link", name="The model").first.click()
+    page.get_by_role("link", name="Models").first.click()
     areas = page.locator(".app-area")
     expect(areas).to_have_count(5)
     for i in range(5):

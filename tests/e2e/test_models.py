@@ -118,6 +118,7 @@ def test_a_whole_workshop_on_the_four_level_engineering_review(
         expect(page.locator("#record-status")).to_contain_text("Saved at")
 
     page.get_by_role("button", name="Next: Choose an area").click()
+    expect(page.get_by_role("heading", name="Choose one area to work on")).to_be_visible()
     assert_accessible(page)
     page.get_by_role("radio", name=re.compile(f"^{areas[4]}")).check(force=True)
     page.get_by_role("button", name="Choose this area").click()

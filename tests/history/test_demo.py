@@ -25,3 +25,19 @@ def test_demo_team_has_a_history_with_a_running_experiment(db, settings, rubric,
     content = client.get(reverse("teams:detail", args=[team.slug])).content.decode()
     assert "app-chart__svg--radar" in content
     assert "Running" in content
+
+
+def test_demo_team_has_a_history_on_a_second_model_on_its_own_scale(db, settings, rubric, client):
+    settings.DEBUG = True
+    call_command("seed_demo")
+    team = Team.objects.get(slug="repeat-prescriptions")
+    review = Workshop.objects.filter(team=team, model__key="engineering-quality")
+    assert review.count() == 2
+    for workshop in review:
+        scores = list(workshop.scores.values_list("score", flat=True))
+        assert len(scores) == len(workshop.areas)
+        assert all(1 <= s <= workshop.highest_level for s in scores)
+    client.force_login(User.objects.get(username="member"))
+    content = client.get(reverse("teams:detail", args=[team.slug])).content.decode()
+    assert "Engineering quality review" in content
+    assert "Product team maturity model" in content
