@@ -33,6 +33,7 @@ def make_key() -> dict:
     """A private RSA JWK with a key id, as the provider holds it."""
     key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
     jwk = json.loads(jwt.algorithms.RSAAlgorithm.to_jwk(key))
+    jwk.pop("key_ops", None)  # ["sign"] would stop the provider checking its own tokens
     jwk.update(kid=secrets.token_hex(8), alg="RS256", use="sig")
     return jwk
 
