@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 export DEBUG ?= true
 
-.PHONY: run test install install-test lint format migrate demo bench audit vnu clean
+.PHONY: run test install install-test lint format migrate demo bench audit vnu oidc-provider clean
 
 # The Nu HTML checker, fetched once from the npm registry into a git-ignored cache.
 VNU_VERSION := 26.9.27
@@ -54,7 +54,16 @@ $(VNU_JAR):
 
 vnu: $(VNU_JAR)
 
-test: install-test lint $(VNU_JAR)
+# The real OpenID Connect provider the tests run (tests/oidc.py), installed
+# from its lock file into a git-ignored node_modules.
+OIDC_PROVIDER := tests/oidc_provider/node_modules/.installed
+$(OIDC_PROVIDER): tests/oidc_provider/package.json tests/oidc_provider/package-lock.json
+	cd tests/oidc_provider && npm ci --silent --no-audit --no-fund
+	touch $@
+
+oidc-provider: $(OIDC_PROVIDER)
+
+test: install-test lint $(VNU_JAR) $(OIDC_PROVIDER)
 	$(BIN)/python scripts/ensure_browser.py
 	VNU_JAR=$(VNU_JAR) DEBUG=false SECRET_KEY=test-only-secret-key $(BIN)/python -m pytest $(PYTEST_ARGS)
 
@@ -73,4 +82,4 @@ bench: $(VENV)/.installed-bench
 	MODE=$(or $(MODE),one) bash bench/run.sh
 
 clean:
-	rm -rf $(VENV) staticfiles db.sqlite3 .cache
+	rm -rf $(VENV) staticfiles db.sqlite3 .cache tests/oidc_provider/node_modules

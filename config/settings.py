@@ -7,6 +7,7 @@ in development mode on a SQLite file beside this project.
 import os
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -75,6 +76,7 @@ INSTALLED_APPS = [
     "workshops",
     "experiments",
     "playbook",
+    "identity",
 ]
 
 MIDDLEWARE = [
@@ -92,13 +94,16 @@ MIDDLEWARE = [
     "simple_history.middleware.HistoryRequestMiddleware",
     # Last, as django-axes asks: it turns a lockout into our sign-in page with a message.
     "axes.middleware.AxesMiddleware",
+    # After the CSP middleware: adds the identity provider to form-action.
+    "identity.middleware.provider_form_action",
 ]
 
 # django-axes checks every sign-in attempt first (it needs the request, so
 # tests sign in with client.force_login or through the sign-in page).
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    "identity.backends.PasswordBackend",
+    "identity.backends.OrganisationBackend",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -116,6 +121,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "csp.context_processors.nonce",
                 "teams.context_processors.roles",
+                "identity.context_processors.sign_in_options",
             ],
         },
     },
@@ -162,6 +168,49 @@ AXES_CLIENT_IP_CALLABLE = "config.security.client_ip"
 # Behind the load balancer every request comes from it; it appends the
 # client's address to X-Forwarded-For, and that one hop is all we trust.
 TRUSTED_PROXY_HOPS = 1 if env_bool("BEHIND_PROXY", False) else 0
+
+# Organisation sign-in with OpenID Connect (identity/; README "Organisation
+# sign-in"). Off unless OIDC_ISSUER is set. mozilla-django-oidc reads the
+# OIDC_RP_* and OIDC_USE_* names below.
+OIDC_ISSUER = os.environ.get("OIDC_ISSUER", "").strip()
+OIDC_DISCOVERY_URL = os.environ.get("OIDC_DISCOVERY_URL", "").strip() or (
+    OIDC_ISSUER.rstrip("/") + "/.well-known/openid-configuration" if OIDC_ISSUER else ""
+)
+OIDC_RP_CLIENT_ID = os.environ.get("OIDC_CLIENT_ID", "").strip()
+OIDC_RP_CLIENT_SECRET = os.environ.get("OIDC_CLIENT_SECRET", "")
+OIDC_RP_SCOPES = os.environ.get("OIDC_SCOPES", "openid profile email").strip()
+OIDC_RP_SIGN_ALGO = os.environ.get("OIDC_SIGN_ALGORITHM", "RS256").strip()
+OIDC_PROVIDER_NAME = os.environ.get("OIDC_PROVIDER_NAME", "").strip() or "your organisation account"
+OIDC_GROUPS_CLAIM = os.environ.get("OIDC_GROUPS_CLAIM", "").strip() or "groups"
+OIDC_FACILITATOR_GROUPS = env_list("OIDC_FACILITATOR_GROUPS", [])
+OIDC_ADMIN_GROUPS = env_list("OIDC_ADMIN_GROUPS", [])
+OIDC_ALLOWED_TENANTS = env_list("OIDC_ALLOWED_TENANTS", [])
+OIDC_ALLOWED_EMAIL_DOMAINS = [d.lower() for d in env_list("OIDC_ALLOWED_EMAIL_DOMAINS", [])]
+# Seconds to wait for the provider (discovery, token, keys, userinfo)
+# before telling the person it is not answering.
+OIDC_TIMEOUT = env_int("OIDC_TIMEOUT_SECONDS", 10)
+OIDC_USE_PKCE = True
+OIDC_USE_NONCE = True
+OIDC_STORE_ID_TOKEN = True  # the hint for signing out at the provider
+OIDC_AUTHENTICATION_CALLBACK_URL = "identity:callback"
+# Password sign-in: on by default; off leaves it to the named break-glass
+# accounts (for when the provider is down or misconfigured).
+PASSWORD_SIGN_IN = env_bool("PASSWORD_SIGN_IN", True)
+BREAK_GLASS_ACCOUNTS = env_list("BREAK_GLASS_ACCOUNTS", [])
+if OIDC_ISSUER:
+    if not (OIDC_RP_CLIENT_ID and OIDC_RP_CLIENT_SECRET):
+        raise ImproperlyConfigured(
+            "OIDC_ISSUER is set: set OIDC_CLIENT_ID and OIDC_CLIENT_SECRET too"
+        )
+    _issuer = urlsplit(OIDC_ISSUER)
+    if _issuer.scheme != "https" and _issuer.hostname not in ("127.0.0.1", "localhost", "::1"):
+        raise ImproperlyConfigured(f"OIDC_ISSUER must be an https:// address, not {OIDC_ISSUER!r}")
+    if "openid" not in OIDC_RP_SCOPES.split():
+        raise ImproperlyConfigured(f"OIDC_SCOPES must include openid, not {OIDC_RP_SCOPES!r}")
+elif not PASSWORD_SIGN_IN:
+    raise ImproperlyConfigured(
+        "PASSWORD_SIGN_IN is off but no OIDC_ISSUER is set: nobody could sign in"
+    )
 
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"

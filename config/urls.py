@@ -4,6 +4,7 @@ from django.urls import include, path
 
 from config import views
 from config.forms import SignInForm
+from identity import views as identity_views
 from teams import views as team_views
 
 urlpatterns = [
@@ -18,6 +19,9 @@ urlpatterns = [
         ),
         name="login",
     ),
+    # Before Django's own: signing out also ends the provider's session.
+    path("accounts/logout/", identity_views.sign_out, name="logout"),
+    path("accounts/organisation/", include("identity.urls")),
     path("accounts/", include("django.contrib.auth.urls")),
     path("model/", include("maturity.urls")),
     path("teams/", include("teams.urls")),

@@ -10,6 +10,7 @@ from django.core.management import call_command
 
 from teams.models import Membership, Team
 from teams.roles import ADMINS, FACILITATORS
+from tests.oidc import _running_provider, oidc_provider  # noqa: F401 (a real OIDC provider)
 
 PASSWORD = "a-long-test-password"
 

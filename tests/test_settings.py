@@ -47,3 +47,51 @@ def test_database_url_chooses_the_database():
         cwd=settings.BASE_DIR,
     )
     assert out.stdout.strip() == "django.db.backends.postgresql"
+
+
+ENTRA = {
+    "DEBUG": "true",
+    "OIDC_ISSUER": "https://login.microsoftonline.com/tenant-id/v2.0",
+    "OIDC_CLIENT_ID": "client-id",
+    "OIDC_CLIENT_SECRET": "client-secret",
+}
+
+
+def test_organisation_sign_in_configured_from_the_environment():
+    code = (
+        "import config.settings as s; "
+        "print(s.OIDC_DISCOVERY_URL, s.OIDC_FACILITATOR_GROUPS, s.OIDC_ALLOWED_EMAIL_DOMAINS)"
+    )
+    env = {k: v for k, v in os.environ.items() if not k.startswith("OIDC_")}
+    env.update(ENTRA, OIDC_FACILITATOR_GROUPS="a, b", OIDC_ALLOWED_EMAIL_DOMAINS="NHS.net")
+    result = subprocess.run(
+        [sys.executable, "-c", code], env=env, capture_output=True, text=True, cwd=settings.BASE_DIR
+    )
+    assert result.stdout.split(maxsplit=1) == [
+        "https://login.microsoftonline.com/tenant-id/v2.0/.well-known/openid-configuration",
+        "['a', 'b'] ['nhs.net']\n",
+    ], result.stderr
+
+
+def test_an_issuer_without_a_client_is_refused():
+    result = import_settings(**{**ENTRA, "OIDC_CLIENT_SECRET": ""})
+    assert result.returncode != 0
+    assert "set OIDC_CLIENT_ID and OIDC_CLIENT_SECRET" in result.stderr
+
+
+def test_an_issuer_over_plain_http_is_refused():
+    result = import_settings(**{**ENTRA, "OIDC_ISSUER": "http://login.example.com/"})
+    assert result.returncode != 0
+    assert "OIDC_ISSUER must be an https:// address" in result.stderr
+
+
+def test_scopes_without_openid_are_refused():
+    result = import_settings(**{**ENTRA, "OIDC_SCOPES": "email profile"})
+    assert result.returncode != 0
+    assert "OIDC_SCOPES must include openid" in result.stderr
+
+
+def test_password_sign_in_off_without_a_provider_is_refused():
+    result = import_settings(DEBUG="true", PASSWORD_SIGN_IN="false")
+    assert result.returncode != 0
+    assert "nobody could sign in" in result.stderr

@@ -46,6 +46,14 @@ login                      GET    -           200    200    302    302    302   
 login                      POST   -           200    200    302    302    302    302
 logout                     GET    -           405    405    405    405    405    405
 logout                     POST   -           login  login  login  login  login  login
+# Organisation sign-in: no provider is configured here, so there is none to
+# start or come back from (404); tests/identity/ run them against a real one.
+identity:start             GET    -           404    404    404    404    404    404
+identity:start             POST   -           405    405    405    405    405    405
+identity:callback          GET    -           404    404    404    404    404    404
+identity:callback          POST   -           405    405    405    405    405    405
+# The first organisation sign-in makes the link; admins only read it.
+admin:identity_organisationaccount_add GET - login login 403    403    403    403
 password_change            GET    -           login  login  200    200    200    200
 password_change            POST   -           login  login  200    200    200    200
 password_change_done       GET    -           login  login  200    200    200    200

@@ -1,0 +1,236 @@
+"""How people are let in: by password (unless switched off), or by their
+organisation's identity provider (OpenID Connect, via mozilla-django-oidc).
+
+mozilla-django-oidc does the protocol: state, nonce, PKCE, the token
+request, the signature against the provider's JWKS. This module adds what
+it leaves to the application: the endpoints from discovery, the audience,
+issuer and expiry checks on the ID token, accounts keyed on (issuer, sub),
+the allow-list and the roles.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+
+import jwt
+import requests
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.backends import ModelBackend
+from django.contrib.auth.models import Group
+from django.core.exceptions import SuspiciousOperation
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from mozilla_django_oidc.auth import OIDCAuthenticationBackend
+
+from identity.models import OrganisationAccount
+from identity.provider import ProviderUnavailable, discover, expected_issuer, is_configured
+from teams.roles import ADMINS, FACILITATORS
+
+logger = logging.getLogger(__name__)
+
+# Seconds of clock difference tolerated between the provider and us.
+CLOCK_SKEW = 60
+
+
+class SignInFailed(Exception):
+    """The answer from the provider could not be trusted: a wrong state,
+    nonce, signature, audience or issuer, an expired token, a code that
+    was already used. The person starts again."""
+
+
+class SignInRefused(Exception):
+    """The provider vouched for the person, but this service does not let
+    them in (not an allowed tenant or email domain, account switched off)."""
+
+    def __init__(self, reason: str):
+        super().__init__(reason)
+        self.reason = reason
+
+
+class PasswordBackend(ModelBackend):
+    """Django's username and password, unless PASSWORD_SIGN_IN is off; then
+    only the named break-glass accounts (BREAK_GLASS_ACCOUNTS) may use it,
+    and other password sessions end at their next request."""
+
+    def user_can_authenticate(self, user) -> bool:
+        if not super().user_can_authenticate(user):
+            return False
+        return settings.PASSWORD_SIGN_IN or user.get_username() in settings.BREAK_GLASS_ACCOUNTS
+
+
+class OrganisationBackend(OIDCAuthenticationBackend):
+    def __init__(self, *args, **kwargs):
+        # No network and no discovery here: Django builds a backend on every
+        # request from someone signed in this way (get_user).
+        self.OIDC_RP_CLIENT_ID = settings.OIDC_RP_CLIENT_ID
+        self.OIDC_RP_CLIENT_SECRET = settings.OIDC_RP_CLIENT_SECRET
+        self.OIDC_RP_SIGN_ALGO = settings.OIDC_RP_SIGN_ALGO
+        self.OIDC_RP_IDP_SIGN_KEY = None
+        self.UserModel = get_user_model()
+
+    def get_user(self, user_id):
+        user = super().get_user(user_id)
+        return user if user is not None and user.is_active else None
+
+    def authenticate(self, request, **kwargs):
+        # Only the callback passes a nonce; password sign-ins pass through.
+        if request is None or "nonce" not in kwargs or not is_configured():
+            return None
+        self.provider = discover()
+        self.OIDC_OP_TOKEN_ENDPOINT = self.provider.token_endpoint
+        self.OIDC_OP_USER_ENDPOINT = self.provider.userinfo_endpoint
+        self.OIDC_OP_JWKS_ENDPOINT = self.provider.jwks_uri
+        try:
+            user = super().authenticate(request, **kwargs)
+        except requests.HTTPError as error:
+            status = error.response.status_code if error.response is not None else 0
+            if 400 <= status < 500:
+                # invalid_grant: a code already used, or a PKCE verifier that does not match.
+                raise SignInFailed(f"the provider refused the code: {error}") from error
+            raise ProviderUnavailable(f"the provider answered {status}: {error}") from error
+        except requests.RequestException as error:
+            raise ProviderUnavailable(f"the provider did not answer: {error!r}") from error
+        except (SuspiciousOperation, jwt.InvalidTokenError, KeyError, ValueError) as error:
+            raise SignInFailed(f"{type(error).__name__}: {error}") from error
+        if user is None:
+            raise SignInFailed("the provider's answer was not accepted (see the warning above)")
+        return user
+
+    def _verify_jws(self, payload, key):
+        """The signature (as mozilla-django-oidc checks it), and also the
+        audience, issuer, expiry and issue time, which it leaves out."""
+        header = jwt.get_unverified_header(payload)
+        if header.get("alg") != self.OIDC_RP_SIGN_ALGO:
+            raise SuspiciousOperation(f"ID token signed with {header.get('alg')!r}")
+        unverified = jwt.decode(payload, options={"verify_signature": False})
+        return jwt.decode(
+            payload,
+            key,
+            algorithms=[self.OIDC_RP_SIGN_ALGO],
+            audience=self.OIDC_RP_CLIENT_ID,
+            issuer=expected_issuer(self.provider.issuer, unverified),
+            leeway=CLOCK_SKEW,
+            options={"require": ["exp", "iat", "iss", "aud", "sub"]},
+        )
+
+    def get_or_create_user(self, access_token, id_token, payload):
+        claims = {}
+        if self.provider.userinfo_endpoint:
+            userinfo = self.get_userinfo(access_token, id_token, payload)
+            if not isinstance(userinfo, dict) or userinfo.get("sub") != payload["sub"]:
+                raise SuspiciousOperation("userinfo is about someone else")
+            claims.update(userinfo)
+        claims.update(payload)  # the signed token wins
+        refusal = refusal_reason(claims)
+        if refusal:
+            raise SignInRefused(refusal)
+        return sign_in_account(claims)
+
+
+def refusal_reason(claims: dict) -> str | None:
+    """Why the allow-list keeps this person out, or None."""
+    tenants = settings.OIDC_ALLOWED_TENANTS
+    if tenants and str(claims.get("tid", "")) not in tenants:
+        return "tenant"
+    domains = settings.OIDC_ALLOWED_EMAIL_DOMAINS
+    if domains:
+        email = claims.get("email")
+        if not isinstance(email, str) or "@" not in email or claims.get("email_verified") is False:
+            return "domain"
+        if email.rpartition("@")[2].lower() not in domains:
+            return "domain"
+    return None
+
+
+def sign_in_account(claims: dict):
+    """The person's account, created at their first sign-in; name, email
+    and roles refreshed from the provider every time."""
+    issuer, subject = str(claims["iss"]), str(claims["sub"])
+    if len(issuer) > 255 or len(subject) > 255:
+        raise SuspiciousOperation("issuer or subject too long")
+    try:
+        with transaction.atomic():
+            account = _account(issuer, subject, claims)
+    except IntegrityError:
+        # Two first sign-ins at once (two tabs): the other one made it.
+        with transaction.atomic():
+            account = _account(issuer, subject, claims)
+    return account.user
+
+
+def _account(issuer: str, subject: str, claims: dict) -> OrganisationAccount:
+    account = (
+        OrganisationAccount.objects.select_related("user")
+        .filter(issuer=issuer, subject=subject)
+        .first()
+    )
+    if account is None:
+        user = get_user_model().objects.create_user(_new_username(claims, issuer, subject))
+        account = OrganisationAccount.objects.create(user=user, issuer=issuer, subject=subject)
+        logger.info("Organisation sign-in: new account %s for %s", user.pk, issuer)
+    user = account.user
+    if not user.is_active:
+        raise SignInRefused("inactive")
+    _refresh_profile(user, claims)
+    _apply_roles(user, claims)
+    account.last_signed_in_at = timezone.now()
+    account.save(update_fields=["last_signed_in_at"])
+    return account
+
+
+def _text(value, limit: int) -> str:
+    return value[:limit] if isinstance(value, str) else ""
+
+
+def _refresh_profile(user, claims: dict) -> None:
+    first = _text(claims.get("given_name"), 150)
+    last = _text(claims.get("family_name"), 150)
+    if not first and not last:
+        first, _, last = _text(claims.get("name"), 301).partition(" ")
+    email = _text(claims.get("email"), 1000)
+    user.first_name, user.last_name = first[:150], last[:150]
+    user.email = email if len(email) <= 254 and "@" in email else ""
+    user.save(update_fields=["first_name", "last_name", "email"])
+
+
+def _new_username(claims: dict, issuer: str, subject: str) -> str:
+    """Readable in the admin (people are picked by username there): the
+    provider's user name or email address, made unique. Never used to find
+    the account again."""
+    digest = hashlib.sha256(f"{issuer} {subject}".encode()).hexdigest()[:12]
+    base = ""
+    for claim in ("preferred_username", "email"):
+        value = claims.get(claim)
+        if isinstance(value, str) and value.strip():
+            base = "".join(c for c in value.strip().lower() if c.isalnum() or c in "@.+-_")
+            break
+    base = base[:140] or f"person-{digest}"
+    users = get_user_model().objects
+    candidate, n = base, 1
+    while users.filter(username=candidate).exists():
+        n += 1
+        candidate = f"{base}-{n}"
+    return candidate
+
+
+def _apply_roles(user, claims: dict) -> None:
+    """Facilitators and Admins follow the provider's groups (or app roles)
+    when OIDC_FACILITATOR_GROUPS / OIDC_ADMIN_GROUPS are set; a role whose
+    setting is empty is managed in the service instead."""
+    held = claims.get(settings.OIDC_GROUPS_CLAIM) or []
+    if isinstance(held, str):
+        held = [held]
+    held = {str(g) for g in held} if isinstance(held, list) else set()
+    for role, wanted in (
+        (FACILITATORS, settings.OIDC_FACILITATOR_GROUPS),
+        (ADMINS, settings.OIDC_ADMIN_GROUPS),
+    ):
+        if not wanted:
+            continue
+        group, _ = Group.objects.get_or_create(name=role)
+        if held & set(wanted):
+            user.groups.add(group)
+        else:
+            user.groups.remove(group)
