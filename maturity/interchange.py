@@ -134,8 +134,10 @@ def read_model_file(raw: bytes | str) -> dict:
         raw = raw.encode("utf-8")
     if len(raw) > MAX_FILE_BYTES:
         raise ModelFileError(
-            [f"The file is {len(raw) // 1024} KB; a model file can be at most "
-             f"{MAX_FILE_BYTES // 1024} KB."]
+            [
+                f"The file is {len(raw) // 1024} KB; a model file can be at most "
+                f"{MAX_FILE_BYTES // 1024} KB."
+            ]
         )
     try:
         data = json.loads(raw.decode("utf-8"))
@@ -143,16 +145,18 @@ def read_model_file(raw: bytes | str) -> dict:
         raise ModelFileError(["The file is not text (UTF-8). Export the model again."]) from None
     except json.JSONDecodeError as error:
         raise ModelFileError(
-            [f"The file is not valid JSON: {error.msg} at line {error.lineno}, "
-             f"column {error.colno}."]
+            [
+                f"The file is not valid JSON: {error.msg} at line {error.lineno}, "
+                f"column {error.colno}."
+            ]
         ) from None
     check = _Checker()
     if not check.object(data, "", MODEL_KEYS):
         raise ModelFileError(check.problems)
     if data["format_version"] != FORMAT_VERSION:
         check.problem(
-            "format_version", f"should be {FORMAT_VERSION}; this service reads version "
-            f"{FORMAT_VERSION} files."
+            "format_version",
+            f"should be {FORMAT_VERSION}; this service reads version {FORMAT_VERSION} files.",
         )
     check.key(data["key"], "key")
     check.text(data["name"], "name", LIMITS["name"])
@@ -223,26 +227,22 @@ def _check_levels(check: _Checker, levels, where: str, size: int | None) -> None
         check.problem(where, "should be a list with one level for each point of the scale.")
         return
     if size is not None and len(levels) != size:
-        check.problem(
-            where, f"has {len(levels)} levels; the scale has {size}, so it needs {size}."
-        )
+        check.problem(where, f"has {len(levels)} levels; the scale has {size}, so it needs {size}.")
     for i, level in enumerate(levels):
         here = f"{where}[{i}]"
         if not check.object(level, here, LEVEL_KEYS):
             continue
         if check.number(level["number"], f"{here}.number") and level["number"] != i + 1:
-            check.problem(f"{here}.number", f"should be {i + 1}: list the levels 1, 2, 3... in order.")
+            check.problem(
+                f"{here}.number", f"should be {i + 1}: list the levels 1, 2, 3... in order."
+            )
         check.text(level["title"], f"{here}.title", LIMITS["title"])
         check.text(level["descriptor"], f"{here}.descriptor", LIMITS["descriptor"])
 
 
 def export_model(model: MaturityModel) -> dict:
     """The model as a file's data: today's text, current areas only."""
-    areas = (
-        model.areas.current()
-        .order_by("order")
-        .prefetch_related("levels", "prompts")
-    )
+    areas = model.areas.current().order_by("order").prefetch_related("levels", "prompts")
     return {
         "format_version": FORMAT_VERSION,
         "key": model.key,
@@ -259,7 +259,9 @@ def export_model(model: MaturityModel) -> dict:
                     {"number": lv.number, "title": lv.title, "descriptor": lv.descriptor}
                     for lv in sorted(area.levels.all(), key=lambda lv: lv.number)
                 ],
-                "prompts": [p.text for p in sorted(area.prompts.all(), key=lambda p: (p.order, p.pk))],
+                "prompts": [
+                    p.text for p in sorted(area.prompts.all(), key=lambda p: (p.order, p.pk))
+                ],
             }
             for area in areas
         ],
@@ -270,7 +272,9 @@ def dump_model(model: MaturityModel) -> str:
     return json.dumps(export_model(model), indent=2, ensure_ascii=False) + "\n"
 
 
-def import_model(raw: bytes | str | dict, *, reason: str = "Imported from a model file") -> ImportResult:
+def import_model(
+    raw: bytes | str | dict, *, reason: str = "Imported from a model file"
+) -> ImportResult:
     """Create or update the model a file describes, all or nothing."""
     data = read_model_file(json.dumps(raw) if isinstance(raw, dict) else raw)
     with transaction.atomic():
@@ -332,8 +336,16 @@ def _sync_areas(model: MaturityModel, areas: list[dict], reason: str, changes: l
             changes.append(f"Added the area {data['name']}.")
         elif area.retired:
             changes.append(f"Brought back the area {data['name']}.")
-        _set(area, data, ("name", "summary"), reason, changes, f"Area {data['name']}",
-             order=order, retired=False)
+        _set(
+            area,
+            data,
+            ("name", "summary"),
+            reason,
+            changes,
+            f"Area {data['name']}",
+            order=order,
+            retired=False,
+        )
         keep.add(area.pk)
         _sync_levels(area, data["levels"], reason, changes)
         _sync_prompts(area, data["prompts"], reason, changes)
@@ -360,8 +372,14 @@ def _sync_prompts(area: Area, prompts: list[str], reason: str, changes: list[str
     existing = list(area.prompts.order_by("order", "pk"))
     for order, text in enumerate(prompts, start=1):
         prompt = existing.pop(0) if existing else Prompt(area=area)
-        _set(prompt, {"text": text, "order": order}, ("text", "order"), reason, changes,
-             f"{area.name} prompt {order}")
+        _set(
+            prompt,
+            {"text": text, "order": order},
+            ("text", "order"),
+            reason,
+            changes,
+            f"{area.name} prompt {order}",
+        )
     for prompt in existing:
         changes.append(f"{area.name}: removed a prompt.")
         prompt._change_reason = reason
