@@ -336,7 +336,7 @@ def import_model(
         if created:
             model = MaturityModel(key=data["key"])
             changes.append(f"Created the model {data['name']}.")
-        _set(model, data, ("name", "description", "framing"), reason, changes, "")
+        _set(model, data, ("name", "description", "framing"), reason, changes, "Model")
         _sync_scale(model, data["scale"], reason, changes)
         _sync_areas(model, data["areas"], reason, changes)
         problems = model.structure_problems()

@@ -77,7 +77,9 @@ def test_changed_text_updates_in_place_and_history_keeps_the_old_text(rubric, sh
     label = ScaleLevel.objects.get(model=rubric, number=1)
     assert [v.label for v in label.history.order_by("history_id")][-1] == "Beginning"
     assert rubric.history.latest().name == "Product team maturity"
-    assert any("changed descriptor" in change for change in result.changes)
+    assert "Model: changed name." in result.changes
+    assert "Scale level 1: changed label." in result.changes
+    assert "Focus level 2: changed descriptor." in result.changes
 
 
 def test_reordering_areas(rubric, shipped):
