@@ -32,9 +32,7 @@ class MaturityModelQuerySet(models.QuerySet):
         """Models a workshop can use, the default first, with their size."""
         return (
             self.annotate(
-                area_count=models.Count(
-                    "areas", filter=Q(areas__retired=False), distinct=True
-                ),
+                area_count=models.Count("areas", filter=Q(areas__retired=False), distinct=True),
                 scale_size=models.Count("scale", distinct=True),
             )
             .filter(area_count__gt=0, scale_size__gt=0)
@@ -90,9 +88,7 @@ class MaturityModel(models.Model):
         numbers = sorted(self.scale.values_list("number", flat=True))
         size = len(numbers)
         if not MIN_SCALE <= size <= MAX_SCALE:
-            problems.append(
-                f"The scale has {size} levels; it needs {MIN_SCALE} to {MAX_SCALE}."
-            )
+            problems.append(f"The scale has {size} levels; it needs {MIN_SCALE} to {MAX_SCALE}.")
         if numbers != list(range(1, size + 1)):
             problems.append(f"The scale's levels must be numbered 1 to {size}, each once.")
         areas = list(self.areas.current().prefetch_related("levels"))
@@ -130,11 +126,7 @@ class MaturityModel(models.Model):
                 key=lambda p: p.number,
             )
             areas = sorted(
-                (
-                    a
-                    for a in Area.history.as_of(as_of)
-                    if a.model_id == self.pk and not a.retired
-                ),
+                (a for a in Area.history.as_of(as_of) if a.model_id == self.pk and not a.retired),
                 key=lambda a: a.order,
             )
             area_ids = {a.pk for a in areas}
