@@ -14,7 +14,13 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from simple_history.admin import SimpleHistoryAdmin
 
-from maturity.interchange import MAX_FILE_BYTES, ModelFileError, dump_model, import_model
+from maturity.interchange import (
+    MAX_FILE_BYTES,
+    ModelFileError,
+    dump_model,
+    import_model,
+    too_big,
+)
 from maturity.models import Area, Level, MaturityModel, Prompt, ScaleLevel
 
 
@@ -91,8 +97,12 @@ class ImportForm(forms.Form):
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
-        raw = upload.read(MAX_FILE_BYTES + 1)
         try:
+            # Refuse a large upload by its real size, unread (reading only the
+            # first MAX_FILE_BYTES + 1 bytes would report it as just over the limit).
+            if upload.size > MAX_FILE_BYTES:
+                raise ModelFileError([too_big(upload.size)])
+            raw = upload.read()
             self.result = import_model(raw, reason=f"Imported from {upload.name}")
         except ModelFileError as error:
             raise forms.ValidationError(
@@ -130,8 +140,13 @@ class MaturityModelAdmin(SimpleHistoryAdmin):
     def import_view(self, request):
         if not self.has_change_permission(request):
             raise PermissionDenied
-        form = ImportForm(request.POST or None, request.FILES or None)
-        if request.method == "POST" and form.is_valid():
+        # Bound on every POST: `request.POST or None` left a post without
+        # fields unbound, so it showed the form again with no message.
+        if request.method == "POST":
+            form = ImportForm(request.POST, request.FILES)
+        else:
+            form = ImportForm()
+        if form.is_bound and form.is_valid():
             result = form.result
             verb = "Created" if result.created else "Updated"
             messages.success(

@@ -44,7 +44,8 @@ from maturity.models import (
 FORMAT_VERSION = 1
 # A large model (12 areas x 7 levels of long text) is well under 200 KB.
 MAX_FILE_BYTES = 1024 * 1024
-KEY_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+# fullmatch, not match: "$" also matches before a final newline.
+KEY_PATTERN = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 
 # Longest text per field, in characters.
 LIMITS = {
@@ -115,10 +116,13 @@ class _Checker:
             self.problem(where, f"is {len(value)} characters long; the most is {limit}.")
         elif any(ord(c) < 32 and c not in "\r\n\t" for c in value):
             self.problem(where, "contains control characters. Remove them.")
+        elif any("\ud800" <= c <= "\udfff" for c in value):
+            # A lone surrogate is valid JSON (\\ud800) but no database can store it.
+            self.problem(where, "contains a broken character (a lone surrogate). Remove it.")
 
     def key(self, value, where: str) -> None:
         self.text(value, where, LIMITS["key"])
-        if isinstance(value, str) and value and not KEY_PATTERN.match(value):
+        if isinstance(value, str) and value and not KEY_PATTERN.fullmatch(value):
             self.problem(where, "use lowercase letters, digits and single hyphens only.")
 
     def number(self, value, where: str) -> bool:
@@ -133,14 +137,13 @@ def read_model_file(raw: bytes | str) -> dict:
     if isinstance(raw, str):
         raw = raw.encode("utf-8")
     if len(raw) > MAX_FILE_BYTES:
-        raise ModelFileError(
-            [
-                f"The file is {len(raw) // 1024} KB; a model file can be at most "
-                f"{MAX_FILE_BYTES // 1024} KB."
-            ]
-        )
+        raise ModelFileError([too_big(len(raw))])
+    if not raw.strip():
+        raise ModelFileError(["The file is empty. Choose a model file exported from this service."])
+    repeated: list[str] = []
     try:
-        data = json.loads(raw.decode("utf-8"))
+        # utf-8-sig: a file saved by Windows Notepad starts with a byte order mark.
+        data = json.loads(raw.decode("utf-8-sig"), object_pairs_hook=_no_repeats(repeated))
     except UnicodeDecodeError:
         raise ModelFileError(["The file is not text (UTF-8). Export the model again."]) from None
     except json.JSONDecodeError as error:
@@ -150,10 +153,30 @@ def read_model_file(raw: bytes | str) -> dict:
                 f"column {error.colno}."
             ]
         ) from None
+    except (ValueError, RecursionError):
+        # A number of thousands of digits, or lists nested thousands deep.
+        raise ModelFileError(
+            [
+                "The file is not a model file: it is nested or numbered "
+                "far beyond what a model needs."
+            ]
+        ) from None
+    if repeated:
+        raise ModelFileError(
+            [f'"{key}" appears twice in one object. Keep one of them.' for key in repeated[:20]]
+        )
     check = _Checker()
+    if not isinstance(data, dict):
+        raise ModelFileError(
+            [
+                f"The file holds {_kind(data)}; a model file holds one object, "
+                "{...}, with " + ", ".join(MODEL_KEYS) + "."
+            ]
+        )
     if not check.object(data, "", MODEL_KEYS):
         raise ModelFileError(check.problems)
-    if data["format_version"] != FORMAT_VERSION:
+    version = data["format_version"]
+    if type(version) is not int or version != FORMAT_VERSION:  # True == 1 and 1.0 == 1
         check.problem(
             "format_version",
             f"should be {FORMAT_VERSION}; this service reads version {FORMAT_VERSION} files.",
@@ -167,6 +190,35 @@ def read_model_file(raw: bytes | str) -> dict:
     if check.problems:
         raise ModelFileError(check.problems)
     return data
+
+
+def too_big(size: int) -> str:
+    kb = -(-size // 1024)  # rounded up: 1 byte over the limit is not "1024 KB"
+    return f"The file is {kb} KB; a model file can be at most {MAX_FILE_BYTES // 1024} KB."
+
+
+def _no_repeats(repeated: list[str]):
+    """json's object_pairs_hook: note keys given twice (json keeps the last silently)."""
+
+    def hook(pairs):
+        seen = set()
+        for key, _ in pairs:
+            if key in seen:
+                repeated.append(key)
+            seen.add(key)
+        return dict(pairs)
+
+    return hook
+
+
+def _kind(value) -> str:
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, str):
+        return "a single piece of text"
+    if value is None:
+        return "null"
+    return "a single value"
 
 
 def _check_scale(check: _Checker, scale) -> int | None:
@@ -284,7 +336,7 @@ def import_model(
         if created:
             model = MaturityModel(key=data["key"])
             changes.append(f"Created the model {data['name']}.")
-        _set(model, data, ("name", "description", "framing"), reason, changes, "")
+        _set(model, data, ("name", "description", "framing"), reason, changes, "Model")
         _sync_scale(model, data["scale"], reason, changes)
         _sync_areas(model, data["areas"], reason, changes)
         problems = model.structure_problems()
