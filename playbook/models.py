@@ -16,7 +16,8 @@ from datetime import date
 from django.conf import settings
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVectorField
 from django.db import IntegrityError, connection, models, transaction
-from django.db.models import Case, F, IntegerField, Q, Value, When
+from django.db.models import Case, F, IntegerField, Q, Value, When, Window
+from django.db.models.functions import RowNumber
 from django.utils import timezone
 from django.utils.text import slugify
 
@@ -80,6 +81,26 @@ class EntryQuerySet(models.QuerySet):
         """A few entries for one area (the workshop's choose-an-area and
         write-the-experiment steps)."""
         return self.for_list().filter(area=area)[:limit]
+
+    def suggestions_by_area(self, area_ids, limit: int = 3) -> dict[int, list[Entry]]:
+        """The same few entries for each of many areas, in one query whatever
+        the number of areas (the choose-an-area step shows every area's)."""
+        ranked = (
+            self.for_list()
+            .filter(area_id__in=list(area_ids))
+            .annotate(
+                place=Window(
+                    RowNumber(),
+                    partition_by=F("area_id"),
+                    order_by=[F("published_at").desc(), F("pk").desc()],
+                )
+            )
+            .filter(place__lte=limit)
+        )
+        by_area: dict[int, list[Entry]] = {}
+        for entry in ranked:
+            by_area.setdefault(entry.area_id, []).append(entry)
+        return by_area
 
     def search(self, text: str) -> EntryQuerySet:
         """Entries matching every word of `text`, most relevant first.

@@ -48,3 +48,19 @@ def test_costs_one_query(team_a, django_assert_num_queries):
     delivery = area("delivery")
     with django_assert_num_queries(1):
         render(delivery)
+
+
+def test_every_areas_suggestions_in_one_query(team_a, admin_user, django_assert_num_queries):
+    """The choose-an-area step shows each area's few newest entries: one
+    query for all the areas, only published entries, each under its own area."""
+    for i in range(5):
+        make_entry(team_a, title=f"Delivery idea {i}")
+    make_entry(team_a, title="Rotating the stand-up", area_key="culture")
+    make_entry(team_a, title="Still a draft", area_key="culture", status=Entry.Status.DRAFT)
+    make_entry(team_a, title="Hidden one", area_key="focus").hide("Off topic.", by=admin_user)
+    ids = [area(key).pk for key in ("delivery", "culture", "focus")]
+    with django_assert_num_queries(1):
+        found = Entry.objects.suggestions_by_area(ids, limit=3)
+    assert [e.title for e in found[ids[0]]] == [f"Delivery idea {i}" for i in (4, 3, 2)]
+    assert [e.title for e in found[ids[1]]] == ["Rotating the stand-up"]
+    assert ids[2] not in found

@@ -75,3 +75,25 @@ def test_summary_queries_do_not_grow_with_participants(
     fill_room(workshop, 27)
     with django_assert_max_num_queries(summary_3):
         facilitator_client.get(path)
+
+
+def test_presenter_costs_the_same_for_the_largest_model(
+    facilitator_client, workshop, team_a, facilitator, django_assert_max_num_queries
+):
+    """12 areas of 7 levels cost the shared screen no more queries than the
+    default model's 5 x 5, at an area step and at the choose step."""
+    from maturity.interchange import import_model
+    from tests.e2e.test_models import largest_model
+    from tests.workshops.conftest import make_workshop
+
+    largest = make_workshop(team_a, facilitator, import_model(largest_model()).model)
+    costs = {}
+    for each in (workshop, largest):
+        path = reverse("workshops:present", args=[each.pk])
+        each.go_to(1)
+        each.reveal(area_id(each, 1))
+        area_step = count_queries(facilitator_client, path)
+        each.go_to(each.choose_step)
+        costs[each.pk] = (area_step, count_queries(facilitator_client, path))
+    assert costs[largest.pk] == costs[workshop.pk]
+    assert largest.area_count == 12 and largest.highest_level == 7
