@@ -185,9 +185,43 @@ def _experiment_data(experiment: Experiment) -> dict:
     }
 
 
+def _cards_by_workshop(workshops: list[Workshop]) -> dict[int, list[dict]]:
+    """The participants' notes that were shown on the screen and not hidden,
+    per workshop, in one query. Never who wrote them."""
+    from django.db.models import Exists, OuterRef
+
+    from workshops.models import AreaScore, Note
+
+    shown = AreaScore.objects.filter(
+        workshop_id=OuterRef("workshop_id"),
+        area_id=OuterRef("area_id"),
+        notes_shown_at__isnull=False,
+    )
+    cards: dict[int, list[dict]] = {}
+    notes = (
+        Note.objects.filter(workshop__in=[w.pk for w in workshops], hidden=False)
+        .filter(Exists(shown))
+        .select_related("area")
+        .only("workshop_id", "kind", "text", "added_at", "area__name", "area__key")
+        .order_by("workshop_id", "area__order", "created_at", "id")
+    )
+    for note in notes:
+        cards.setdefault(note.workshop_id, []).append(
+            {
+                "area": note.area.name,
+                "area_key": note.area.key,
+                "kind": note.kind,
+                "text": note.text,
+                "in_agreed_notes": note.added_at is not None,
+            }
+        )
+    return cards
+
+
 def export_data(team: Team) -> dict:
     """A team's whole history as JSON-able data (the shape is in README)."""
     workshops = list(workshops_for_team_page(team))
+    cards = _cards_by_workshop(workshops)
     experiments = list(
         Experiment.objects.for_team_page(team)
         .select_related("area__model")
@@ -219,6 +253,7 @@ def export_data(team: Team) -> dict:
                     }
                     for s in w.scores.all()
                 ],
+                "cards": cards.get(w.pk, []),
             }
             for w in workshops
         ],
@@ -255,6 +290,9 @@ CSV_COLUMNS = [
     "what_happened",
     "learning",
     "advice",
+    "card_kind",
+    "card_text",
+    "card_in_agreed_notes",
 ]
 
 
@@ -299,6 +337,22 @@ def export_csv(team: Team) -> str:
                     "holds_back": s["holds_back"],
                     "chosen_area": w["chosen_area"] or "",
                     "experiment_id": w["experiment_id"] or "",
+                },
+            )
+        for c in w["cards"]:
+            _write(
+                writer,
+                {
+                    "record": "card",
+                    "workshop_id": w["id"],
+                    "held_on": w["held_on"],
+                    "workshop_status": w["status"],
+                    "rubric_model": w["rubric"]["model_key"],
+                    "rubric_model_name": w["rubric"]["model_name"],
+                    "area": c["area"],
+                    "card_kind": c["kind"],
+                    "card_text": c["text"],
+                    "card_in_agreed_notes": "yes" if c["in_agreed_notes"] else "no",
                 },
             )
     for e in data["experiments"]:

@@ -3,11 +3,18 @@
 from __future__ import annotations
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from maturity.models import MaturityModel
 from teams.models import Team
-from workshops.models import JOIN_CODE_ALPHABET, JOIN_CODE_LENGTH
+from workshops.models import (
+    JOIN_CODE_ALPHABET,
+    JOIN_CODE_LENGTH,
+    NOTE_MAX,
+    Note,
+    clean_note_text,
+)
 
 HYPOTHESIS_MAX = 500
 
@@ -85,6 +92,41 @@ class VoteForm(forms.Form):
         message = f"Choose a level from 1 to {len(levels)}."
         self.fields["level"].choices = [(n, str(n)) for n in levels]
         self.fields["level"].error_messages.update(required=message, invalid_choice=message)
+
+
+class NoteForm(forms.Form):
+    """A participant's note: which area (a new note) or which note (a
+    change), the kind and the text."""
+
+    area = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    note = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    kind = forms.ChoiceField(
+        label="Is it something that",
+        choices=Note.Kind.choices,
+        initial=Note.Kind.HELPS,
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": "Choose what helps us or what holds us back.",
+            "invalid_choice": "Choose what helps us or what holds us back.",
+        },
+    )
+    text = forms.CharField(
+        label="Your note",
+        max_length=NOTE_MAX,
+        strip=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=f"Up to {NOTE_MAX} characters.",
+        error_messages={
+            "required": "Write your note before adding it.",
+            "max_length": f"Keep your note to {NOTE_MAX} characters or fewer.",
+        },
+    )
+
+    def clean_text(self) -> str:
+        try:
+            return clean_note_text(self.cleaned_data["text"])
+        except ValidationError as error:
+            raise forms.ValidationError(error.messages[0]) from error
 
 
 class RecordForm(forms.Form):

@@ -63,8 +63,28 @@ class Spread:
 
 
 def participant_key(step: int, status: str, revealed_count: int) -> str:
-    """What a participant's screen depends on: not other people's votes."""
+    """What a participant's screen depends on: not other people's votes,
+    notes or dots. `revealed_count` counts every reveal a phone must show:
+    votes revealed, voting opened again (a new round), notes shown and the
+    dots' tally. Each only ever goes up, so the key never comes back to a
+    value a phone already shows."""
     return f"{step}.{status}.{revealed_count}"
+
+
+# The phase of one area for the participants' key (see participant_key):
+# round 1 unrevealed is 0; a reveal adds 1; opening voting again adds 2 and
+# takes the reveal back (net +1); showing the notes adds 1.
+PHASE_SQL = (
+    "2 * ({t}.vote_round - 1)"
+    " + CASE WHEN {t}.revealed_at IS NULL THEN 0 ELSE 1 END"
+    " + CASE WHEN {t}.notes_shown_at IS NULL THEN 0 ELSE 1 END"
+)
+
+# Notes from the phones: a limit a phone can explain, and the same check
+# in the form, the model and the database column.
+NOTE_MAX = 280
+NOTES_PER_AREA = 5
+DOTS_PER_PARTICIPANT = 3
 
 
 class WorkshopQuerySet(models.QuerySet):
@@ -77,8 +97,9 @@ class WorkshopQuerySet(models.QuerySet):
         score = AreaScore._meta.db_table
         with connection.cursor() as cursor:
             cursor.execute(
-                f"SELECT w.step, w.status, (SELECT COUNT(*) FROM {score} s"
-                f" WHERE s.workshop_id = w.id AND s.revealed_at IS NOT NULL)"
+                f"SELECT w.step, w.status, (SELECT COALESCE(SUM({PHASE_SQL.format(t='s')}), 0)"
+                f" FROM {score} s WHERE s.workshop_id = w.id)"
+                f" + CASE WHEN w.dots_revealed_at IS NULL THEN 0 ELSE 1 END"
                 f" FROM {workshop} w WHERE w.join_code = %s",
                 [join_code],
             )
@@ -139,6 +160,8 @@ class Workshop(models.Model):
     chosen_area = models.ForeignKey(
         Area, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
+    # The tally of the participants' dots at the choose step, once shown.
+    dots_revealed_at = models.DateTimeField(null=True, blank=True)
     timer_seconds = models.PositiveIntegerField(default=10 * 60)
     timer_started_at = models.DateTimeField(null=True, blank=True)
     timer_elapsed = models.PositiveIntegerField(default=0)
@@ -293,6 +316,25 @@ class Workshop(models.Model):
             self.bump_version()
         return bool(changed)
 
+    def _area_state(self, area_id) -> tuple[bool, int, bool]:
+        """(votes revealed, the round open, notes shown) for one area, in one query."""
+        row = (
+            AreaScore.objects.filter(workshop=self, area_id=area_id)
+            .values_list("revealed_at", "vote_round", "notes_shown_at")
+            .first()
+        )
+        if row is None:
+            return False, 1, False
+        return row[0] is not None, row[1], row[2] is not None
+
+    def _check_live(self, what: str) -> None:
+        if self.is_closed:
+            raise ValidationError(f"This workshop has finished, so {what} are closed.")
+        if self.status == self.Status.PAUSED:
+            raise ValidationError(
+                f"The workshop is paused. Carry on when the facilitator resumes it ({what})."
+            )
+
     def vote(self, participant: Participant, area_id, level: int) -> Vote:
         if self.is_closed:
             raise ValidationError("This workshop has finished, so votes are closed.")
@@ -303,9 +345,8 @@ class Workshop(models.Model):
             raise ValidationError("Voting for that area is not open. Vote on the area on screen.")
         if level not in self.level_numbers:
             raise ValidationError(f"Choose a level from 1 to {self.highest_level}.")
-        if AreaScore.objects.filter(
-            workshop=self, area_id=area_id, revealed_at__isnull=False
-        ).exists():
+        revealed, vote_round, _ = self._area_state(area_id)
+        if revealed:
             raise ValidationError("The votes for this area have been revealed, so it is closed.")
         for attempt in range(2):
             try:
@@ -313,6 +354,7 @@ class Workshop(models.Model):
                     vote, _ = Vote.objects.update_or_create(
                         participant=participant,
                         area_id=area_id,
+                        round=vote_round,
                         defaults={"level": level, "workshop": self},
                     )
                 break
@@ -322,6 +364,200 @@ class Workshop(models.Model):
                     raise
         self.bump_version()
         return vote
+
+    def revote(self, area_id) -> bool:
+        """Open voting again on a revealed area: a new round starts, the
+        earlier round's votes are kept. A repeat (double click) does nothing."""
+        self._check_open()
+        if self.area_by_id(area_id) is None:
+            raise ValidationError("That area is not part of this workshop.")
+        changed = AreaScore.objects.filter(
+            workshop=self, area_id=area_id, revealed_at__isnull=False
+        ).update(revealed_at=None, vote_round=F("vote_round") + 1, updated_at=timezone.now())
+        if changed:
+            self.bump_version()
+        return bool(changed)
+
+    # Notes from the phones: private to their author until shown, and then
+    # shown without a name.
+
+    def _check_notes_open(self, area_id) -> None:
+        self._check_live("notes")
+        area = self.current_area
+        if area is None or str(area["id"]) != str(area_id):
+            raise ValidationError(
+                "Notes for that area are not open. Add notes to the area on screen."
+            )
+        if self._area_state(area_id)[2]:
+            raise ValidationError(
+                "The notes for this area are on the shared screen now, so they can no longer "
+                "change."
+            )
+
+    def add_note(self, participant: Participant, area_id, kind: str, text: str) -> Note:
+        text = clean_note_text(text)
+        if kind not in Note.Kind.values:
+            raise ValidationError("Choose what helps us or what holds us back.")
+        self._check_notes_open(area_id)
+        with transaction.atomic():
+            # One phone's notes go in one at a time, so its limit holds even
+            # when it sends several at once.
+            Participant.objects.select_for_update().filter(pk=participant.pk).first()
+            if (
+                Note.objects.filter(participant=participant, area_id=area_id).count()
+                >= NOTES_PER_AREA
+            ):
+                raise ValidationError(
+                    f"You have added {NOTES_PER_AREA} notes on this area, the most there can "
+                    "be. Change or delete one to add another."
+                )
+            note = Note.objects.create(
+                workshop=self, participant=participant, area_id=area_id, kind=kind, text=text
+            )
+        self.bump_version()
+        return note
+
+    def _own_note(self, participant: Participant, note_id) -> Note:
+        try:
+            note_id = int(note_id)
+        except (TypeError, ValueError):
+            note_id = None
+        note = Note.objects.filter(pk=note_id, workshop=self, participant=participant).first()
+        if note is None:
+            raise ValidationError("That note is not one of yours, or it has been deleted.")
+        return note
+
+    def change_note(self, participant: Participant, note_id, kind: str, text: str) -> Note:
+        text = clean_note_text(text)
+        if kind not in Note.Kind.values:
+            raise ValidationError("Choose what helps us or what holds us back.")
+        note = self._own_note(participant, note_id)
+        self._check_notes_open(note.area_id)
+        Note.objects.filter(pk=note.pk).update(kind=kind, text=text, updated_at=timezone.now())
+        note.kind, note.text = kind, text
+        self.bump_version()
+        return note
+
+    def delete_note(self, participant: Participant, note_id) -> bool:
+        note = self._own_note(participant, note_id)
+        self._check_notes_open(note.area_id)
+        deleted, _ = Note.objects.filter(pk=note.pk).delete()
+        if deleted:
+            self.bump_version()
+        return bool(deleted)
+
+    def show_notes(self, area_id) -> bool:
+        self._check_open()
+        if self.area_by_id(area_id) is None:
+            raise ValidationError("That area is not part of this workshop.")
+        score = self.score_for(area_id)
+        changed = AreaScore.objects.filter(pk=score.pk, notes_shown_at__isnull=True).update(
+            notes_shown_at=timezone.now()
+        )
+        if changed:
+            self.bump_version()
+        return bool(changed)
+
+    def _shown_note(self, note_id) -> Note:
+        self._check_open()
+        try:
+            note_id = int(note_id)
+        except (TypeError, ValueError):
+            note_id = None
+        note = Note.objects.filter(pk=note_id, workshop=self).first()
+        if note is None or not self._area_state(note.area_id)[2]:
+            raise ValidationError("That card is not on the screen. Reload the page.")
+        return note
+
+    def hide_note(self, note_id, hidden: bool = True) -> bool:
+        """Take a card off the screen (or put it back). It is kept for the record."""
+        note = self._shown_note(note_id)
+        changed = Note.objects.filter(pk=note.pk, hidden=not hidden).update(hidden=hidden)
+        if changed:
+            self.bump_version()
+        return bool(changed)
+
+    def add_note_to_record(self, note_id) -> bool:
+        """Append a card's text to the agreed notes, through the same
+        revision check as typing, so it never replaces what someone is typing:
+        the open form is told newer notes were saved and keeps its text."""
+        note = self._shown_note(note_id)
+        if note.added_at is not None:
+            return False
+        field = "helps" if note.kind == Note.Kind.HELPS else "holds_back"
+        for _ in range(5):
+            score = self.score_for(note.area_id)
+            current = getattr(score, field)
+            combined = f"{current.rstrip()}\n{note.text}" if current.strip() else note.text
+            if len(combined) > RECORD_NOTES_MAX:
+                raise ValidationError(
+                    f"The agreed notes would be longer than {RECORD_NOTES_MAX} characters. "
+                    "Shorten them first."
+                )
+            values = {"helps": score.helps, "holds_back": score.holds_back, field: combined}
+            if self.record(
+                note.area_id, score=score.score, revision=score.notes_revision, **values
+            ):
+                Note.objects.filter(pk=note.pk).update(added_at=timezone.now())
+                return True
+        raise ValidationError("The agreed notes kept changing. Try again.")
+
+    # Dots: at the choose step each participant places up to three dots on
+    # the areas. An aid: the facilitator still records the choice.
+
+    def _check_dots_open(self) -> None:
+        self._check_live("dots")
+        if self.step != self.choose_step:
+            raise ValidationError("Dots are placed at the choose-an-area step.")
+        if self.dots_revealed_at is not None:
+            raise ValidationError("The dots have been counted on the shared screen.")
+
+    def place_dot(self, participant: Participant, area_id) -> bool:
+        self._check_dots_open()
+        if self.area_by_id(area_id) is None:
+            raise ValidationError(f"Choose one of the {self.area_count} areas.")
+        with transaction.atomic():
+            Participant.objects.select_for_update().filter(pk=participant.pk).first()
+            if Dot.objects.filter(participant=participant).count() >= DOTS_PER_PARTICIPANT:
+                raise ValidationError(
+                    f"You have placed all {DOTS_PER_PARTICIPANT} dots. Take one back to move it."
+                )
+            Dot.objects.create(workshop=self, participant=participant, area_id=int(area_id))
+        self.bump_version()
+        return True
+
+    def remove_dot(self, participant: Participant, area_id) -> bool:
+        self._check_dots_open()
+        if self.area_by_id(area_id) is None:
+            raise ValidationError(f"Choose one of the {self.area_count} areas.")
+        dot = Dot.objects.filter(participant=participant, area_id=int(area_id)).last()
+        if dot is None:
+            return False
+        deleted, _ = Dot.objects.filter(pk=dot.pk).delete()
+        if deleted:
+            self.bump_version()
+        return bool(deleted)
+
+    def reveal_dots(self) -> bool:
+        self._check_open()
+        changed = Workshop.objects.filter(pk=self.pk, dots_revealed_at__isnull=True).update(
+            dots_revealed_at=timezone.now()
+        )
+        if changed:
+            self.refresh_from_db(fields=["dots_revealed_at"])
+            self.bump_version()
+        return bool(changed)
+
+    def dot_tally(self) -> dict[int, int]:
+        """Dots per area of the pinned rubric, in one query."""
+        counts = dict(
+            Dot.objects.filter(workshop=self)
+            .values_list("area_id")
+            .annotate(n=Count("id"))
+            .order_by()
+            .values_list("area_id", "n")
+        )
+        return {area["id"]: counts.get(area["id"], 0) for area in self.areas}
 
     def choose(self, area_id) -> bool:
         self._check_open()
@@ -393,32 +629,73 @@ class Workshop(models.Model):
 
     # What the screens show.
 
-    def spreads(self) -> dict[int, Spread]:
-        """Every area's spread, in one query."""
-        counts: dict[int, dict[int, int]] = {}
+    def spreads(self, rounds: dict[int, int] | None = None) -> dict[int, Spread]:
+        """Every area's spread in its latest round (`rounds`: area -> round;
+        read from the scores when not given), in one query (two without)."""
+        if rounds is None:
+            rounds = dict(
+                AreaScore.objects.filter(workshop=self).values_list("area_id", "vote_round")
+            )
+        return {
+            area_id: by_round.get(self._round(rounds, area_id), self._empty_spread())
+            for area_id, by_round in self.spreads_by_round(rounds).items()
+        }
+
+    def _empty_spread(self) -> Spread:
+        return Spread({}, self.level_numbers)
+
+    def _round(self, rounds, area_id) -> int:
+        return (rounds or {}).get(area_id, 1)
+
+    def spreads_by_round(self, rounds: dict[int, int] | None = None) -> dict[int, dict]:
+        """area -> {round: Spread} for every round voted, in one query (two
+        when the rounds are not given)."""
+        if rounds is None:
+            rounds = dict(
+                AreaScore.objects.filter(workshop=self).values_list("area_id", "vote_round")
+            )
+        counts: dict[int, dict[int, dict[int, int]]] = {}
         rows = (
             Vote.objects.filter(workshop=self)
-            .values_list("area_id", "level")
+            .values_list("area_id", "round", "level")
             .annotate(n=Count("id"))
             .order_by()
         )
-        for area_id, level, n in rows:
-            counts.setdefault(area_id, {})[level] = n
+        for area_id, vote_round, level, n in rows:
+            counts.setdefault(area_id, {}).setdefault(vote_round, {})[level] = n
         levels = self.level_numbers
-        return {area["id"]: Spread(counts.get(area["id"], {}), levels) for area in self.areas}
+        return {
+            area["id"]: {r: Spread(c, levels) for r, c in counts.get(area["id"], {}).items()}
+            for area in self.areas
+        }
 
     def scores_by_area(self) -> dict[int, AreaScore]:
         return {s.area_id: s for s in self.scores.all()}
 
-    def room(self) -> dict:
-        """Joined and voted counts for the current area, in one query."""
+    def room(self, vote_round: int = 1) -> dict:
+        """Joined and voted counts for the current area (voted in the open
+        round, and how many notes from how many people), or at the choose
+        step how many placed dots: one query."""
         area = self.current_area
-        return Participant.objects.filter(workshop=self).aggregate(
-            joined=Count("id", distinct=True),
-            voted=Count(
-                "votes", filter=Q(votes__area_id=area["id"] if area else None), distinct=True
-            ),
-        )
+        people = Participant.objects.filter(workshop=self)
+        if area:
+            return people.aggregate(
+                joined=Count("id", distinct=True),
+                voted=Count(
+                    "votes",
+                    filter=Q(votes__area_id=area["id"], votes__round=vote_round),
+                    distinct=True,
+                ),
+                note_count=Count("notes", filter=Q(notes__area_id=area["id"]), distinct=True),
+                noted=Count("id", filter=Q(notes__area_id=area["id"]), distinct=True),
+            )
+        if self.step == self.choose_step:
+            return people.aggregate(
+                joined=Count("id", distinct=True),
+                dotted=Count("id", filter=Q(dots__isnull=False), distinct=True),
+                dot_count=Count("dots", distinct=True),
+            )
+        return people.aggregate(joined=Count("id", distinct=True))
 
     def default_review_date(self):
         return timezone.localdate() + timedelta(weeks=4)
@@ -440,6 +717,11 @@ class AreaScore(models.Model):
     # Autosave sends the revision it started from; older text never replaces newer.
     notes_revision = models.PositiveIntegerField(default=0)
     revealed_at = models.DateTimeField(null=True, blank=True)
+    # The round of voting open (or last revealed): opening voting again after
+    # a reveal starts the next round; earlier rounds' votes are kept.
+    vote_round = models.PositiveSmallIntegerField(default=1)
+    # When the facilitator showed the participants' notes on this area.
+    notes_shown_at = models.DateTimeField(null=True, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -488,11 +770,15 @@ class Vote(models.Model):
     level = models.PositiveSmallIntegerField(
         validators=[MinValueValidator(1), MaxValueValidator(MAX_SCALE)]
     )
+    # Votes before voting was opened again stay in the record as earlier rounds.
+    round = models.PositiveSmallIntegerField(default=1)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["participant", "area"], name="one_vote_per_area"),
+            models.UniqueConstraint(
+                fields=["participant", "area", "round"], name="one_vote_per_area_round"
+            ),
             models.CheckConstraint(
                 condition=Q(level__gte=1) & Q(level__lte=MAX_SCALE), name="vote_level_in_range"
             ),
@@ -501,6 +787,77 @@ class Vote(models.Model):
 
     def __str__(self) -> str:
         return f"{self.area}: {self.level}"
+
+
+RECORD_NOTES_MAX = 2000
+
+
+def clean_note_text(text: str) -> str:
+    """A note as it is kept: trimmed, no control characters but new lines,
+    within NOTE_MAX. Explains what is wrong otherwise."""
+    text = "".join(
+        c for c in (text or "") if c in "\n\t" or (c.isprintable() and c not in "\u2028\u2029")
+    )
+    text = "\n".join(line.rstrip() for line in text.replace("\t", " ").split("\n")).strip()
+    if not text:
+        raise ValidationError("Write your note before adding it.")
+    if len(text) > NOTE_MAX:
+        raise ValidationError(f"Keep your note to {NOTE_MAX} characters or fewer.")
+    return text
+
+
+class Note(models.Model):
+    """A participant's note on one area. Its author is kept so only they can
+    change it before it is shown; no page (nor the admin) ever shows who
+    wrote it. Hidden cards stay in the workshop's record."""
+
+    class Kind(models.TextChoices):
+        HELPS = "helps", "What helps us"
+        HOLDS_BACK = "holds_back", "What holds us back"
+
+    workshop = models.ForeignKey(Workshop, on_delete=models.CASCADE, related_name="notes")
+    # Never shown anywhere. SET_NULL: a note outlives its participant.
+    participant = models.ForeignKey(
+        Participant, on_delete=models.SET_NULL, null=True, related_name="notes"
+    )
+    area = models.ForeignKey(Area, on_delete=models.PROTECT, related_name="+")
+    kind = models.CharField(max_length=12, choices=Kind.choices)
+    text = models.CharField(max_length=NOTE_MAX)
+    # Taken off the shared screen by the facilitator (kept for the record).
+    hidden = models.BooleanField(default=False)
+    # When the facilitator added the card to the agreed notes.
+    added_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        indexes = [models.Index(fields=["workshop", "area"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind__in=["helps", "holds_back"]), name="note_kind_known"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.text[:40]}"
+
+
+class Dot(models.Model):
+    """One of a participant's dots on an area at the choose step (up to
+    DOTS_PER_PARTICIPANT, several may sit on one area). Only the tally is shown."""
+
+    workshop = models.ForeignKey(Workshop, on_delete=models.CASCADE, related_name="dots")
+    participant = models.ForeignKey(Participant, on_delete=models.CASCADE, related_name="dots")
+    area = models.ForeignKey(Area, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        indexes = [models.Index(fields=["workshop", "area"])]
+
+    def __str__(self) -> str:
+        return f"Dot on {self.area_id}"
 
 
 class FailedJoin(models.Model):

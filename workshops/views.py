@@ -15,7 +15,8 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.signing import BadSignature, Signer
-from django.db.models import Count, Q
+from django.db.models import IntegerField
+from django.db.models.expressions import RawSQL
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -30,13 +31,20 @@ from workshops.forms import (
     ChooseForm,
     ExperimentForm,
     JoinForm,
+    NoteForm,
     RecordForm,
     VoteForm,
     WorkshopForm,
 )
 from workshops.models import (
+    DOTS_PER_PARTICIPANT,
+    NOTE_MAX,
+    NOTES_PER_AREA,
+    PHASE_SQL,
     AreaScore,
+    Dot,
     FailedJoin,
+    Note,
     Participant,
     Vote,
     Workshop,
@@ -128,13 +136,9 @@ def _present_context(request: HttpRequest, workshop: Workshop, **forms) -> dict:
         "workshop": workshop,
         "can_run": _can_run(workshop, request.user),
         "area": area,
-        "join_url": request.build_absolute_uri(
-            reverse("workshops:join_code", args=[workshop.join_code])
-        ),
+        "join_url": _join_url(request, workshop),
     }
-    context["qr"] = segno.make(context["join_url"], error="m").svg_inline(
-        scale=4, svgclass="app-qr", title="QR code: scan to join the workshop"
-    )
+    context["qr"] = _qr(context["join_url"])
     context.update(_live_context(workshop))
     if step == 0:
         previous = Workshop.objects.previous_to(workshop).first()
@@ -174,36 +178,71 @@ def _present_context(request: HttpRequest, workshop: Workshop, **forms) -> dict:
 
 
 def _live_context(workshop: Workshop) -> dict:
-    """The region other people change: who joined, who voted, the reveal."""
+    """The region other people change: who joined, voted, added notes or
+    placed dots; the reveal; the cards once shown. Its query count does not
+    depend on how many people, votes, notes or dots there are."""
     area = workshop.current_area
-    context = {"room": workshop.room()}
+    context = {}
     if area:
-        revealed = AreaScore.objects.filter(
-            workshop=workshop, area_id=area["id"], revealed_at__isnull=False
-        ).exists()
-        context["revealed"] = revealed
+        revealed, vote_round, notes_shown = workshop._area_state(area["id"])
+        context.update(revealed=revealed, vote_round=vote_round, notes_shown=notes_shown)
+        context["room"] = workshop.room(vote_round)
         if revealed:
-            context["spread"] = workshop.spreads()[area["id"]]
+            context["spread"] = workshop.spreads({area["id"]: vote_round})[area["id"]]
+        if notes_shown:
+            cards = list(
+                Note.objects.filter(workshop=workshop, area_id=area["id"]).only(
+                    "id", "kind", "text", "hidden", "added_at", "area_id"
+                )
+            )
+            context["cards"] = {
+                kind: [c for c in cards if c.kind == kind] for kind in Note.Kind.values
+            }
+            context["hidden_cards"] = sum(c.hidden for c in cards)
+            context["card_kinds"] = Note.Kind.choices
+    else:
+        context["room"] = workshop.room()
+        if workshop.step == workshop.choose_step and workshop.dots_revealed_at:
+            tally = workshop.dot_tally()
+            top = max(tally.values(), default=0) or 1
+            context["tally"] = [
+                (a, tally[a["id"]], round(10 * tally[a["id"]] / top)) for a in workshop.areas
+            ]
     return context
 
 
-def _scored_areas(workshop: Workshop) -> list[dict]:
+def _scored_areas(workshop: Workshop, *, cards: bool = False) -> list[dict]:
     """Each area of the pinned rubric with its agreed score, the descriptor
-    of that level as the team saw it, the notes and the spread."""
+    of that level as the team saw it, the notes and the spread of the latest
+    round (and earlier rounds); with `cards`, the cards shown on the screen
+    and not hidden."""
     scores = workshop.scores_by_area()
-    spreads = workshop.spreads()
+    rounds = {area_id: s.vote_round for area_id, s in scores.items()}
+    by_round = workshop.spreads_by_round(rounds)
+    shown_cards: dict[int, list[Note]] = {}
+    if cards:
+        shown = [a for a, s in scores.items() if s.notes_shown_at]
+        for note in Note.objects.filter(workshop=workshop, area_id__in=shown, hidden=False).only(
+            "id", "kind", "text", "area_id", "added_at"
+        ):
+            shown_cards.setdefault(note.area_id, []).append(note)
     rows = []
     for area in workshop.areas:
         score = scores.get(area["id"])
+        latest = rounds.get(area["id"], 1)
         level = None
         if score and score.score:
             level = next((lv for lv in area["levels"] if lv["number"] == score.score), None)
+        spreads = by_round[area["id"]]
         rows.append(
             {
                 "area": area,
                 "score": score,
                 "level": level,
-                "spread": spreads[area["id"]],
+                "spread": spreads.get(latest) or workshop._empty_spread(),
+                "vote_round": latest,
+                "earlier": [(r, spreads[r]) for r in sorted(spreads) if r < latest],
+                "cards": shown_cards.get(area["id"], []),
                 "chosen": workshop.chosen_area_id == area["id"],
                 "out_of": workshop.highest_level,
             }
@@ -255,8 +294,47 @@ def present(request: HttpRequest, pk: int) -> HttpResponse:
             return HttpResponse(status=204)
         context = {"workshop": workshop, "can_run": _can_run(workshop, request.user)}
         context.update(_live_context(workshop))
-        return render(request, "workshops/present.html#live", context)
+        return render(request, "workshops/present.html#poll", context)
     return render(request, "workshops/present.html", _present_context(request, workshop))
+
+
+@require_GET
+@login_required
+def screen(request: HttpRequest, pk: int) -> HttpResponse:
+    """Presenter mode: the shared screen for a projector, large type and no
+    controls; the facilitator keeps the controls on their own screen. It
+    polls as the shared screen does (its version, 204 when unchanged)."""
+    workshop = _get_workshop_for_user(request, pk)
+    if request.htmx:
+        if request.GET.get("s") not in (None, str(workshop.step)):
+            return HttpResponseClientRefresh()
+        if request.GET.get("v") == str(workshop.version):
+            return HttpResponse(status=204)
+        context = {"workshop": workshop, "can_run": False, "screen": True}
+        context.update(_live_context(workshop))
+        return render(request, "workshops/present.html#poll", context)
+    context = {
+        "workshop": workshop,
+        "can_run": False,
+        "screen": True,
+        "area": workshop.current_area,
+        "join_url": _join_url(request, workshop),
+    }
+    context["qr"] = _qr(context["join_url"])
+    context.update(_live_context(workshop))
+    if workshop.step in (workshop.choose_step, workshop.summary_step):
+        context["scored_areas"] = _scored_areas(workshop)
+    return render(request, "workshops/screen.html", context)
+
+
+def _join_url(request: HttpRequest, workshop: Workshop) -> str:
+    return request.build_absolute_uri(reverse("workshops:join_code", args=[workshop.join_code]))
+
+
+def _qr(url: str) -> str:
+    return segno.make(url, error="m").svg_inline(
+        scale=4, svgclass="app-qr", title="QR code: scan to join the workshop"
+    )
 
 
 def _back(workshop: Workshop) -> HttpResponse:
@@ -313,10 +391,69 @@ def reveal(request: HttpRequest, pk: int) -> HttpResponse:
     if request.htmx:
         context = {"workshop": workshop, "can_run": True, "live_error": error}
         context.update(_live_context(workshop))
-        return render(request, "workshops/present.html#live", context)
+        return render(request, "workshops/present.html#poll", context)
     if error:
         messages.error(request, error)
     return _back(workshop)
+
+
+def _act(request: HttpRequest, pk: int, action, success: str | None = None) -> HttpResponse:
+    """A facilitator's button that changes one thing and comes back to the
+    shared screen (a plain form post; repeats change nothing)."""
+    workshop = _get_workshop_for_user(request, pk, run=True)
+    try:
+        if action(workshop) and success:
+            messages.success(request, success)
+    except ValidationError as error:
+        messages.error(request, error.messages[0])
+    return _back(workshop)
+
+
+@require_POST
+@login_required
+def revote(request: HttpRequest, pk: int) -> HttpResponse:
+    """Open voting again on a revealed area: the earlier round is kept."""
+    return _act(
+        request,
+        pk,
+        lambda w: w.revote(request.POST.get("area")),
+        "Voting is open again. The earlier round's votes are kept in the record.",
+    )
+
+
+@require_POST
+@login_required
+def show_notes(request: HttpRequest, pk: int) -> HttpResponse:
+    return _act(request, pk, lambda w: w.show_notes(request.POST.get("area")))
+
+
+@require_POST
+@login_required
+def card(request: HttpRequest, pk: int) -> HttpResponse:
+    """One card on the screen: hide it, show it again, or add it to the
+    agreed notes."""
+    note, action = request.POST.get("note"), request.POST.get("action")
+
+    def act(workshop: Workshop) -> bool:
+        if action == "hide":
+            return workshop.hide_note(note)
+        if action == "show":
+            return workshop.hide_note(note, hidden=False)
+        if action == "record":
+            return workshop.add_note_to_record(note)
+        raise ValidationError("Choose what to do with the card.")
+
+    messages_for = {
+        "record": "Added to the agreed notes, where you can still change it.",
+        "hide": "Card hidden from the screen. It is kept in the workshop's record.",
+    }
+    return _act(request, pk, act, messages_for.get(action))
+
+
+@require_POST
+@login_required
+def reveal_dots(request: HttpRequest, pk: int) -> HttpResponse:
+    return _act(request, pk, lambda w: w.reveal_dots())
 
 
 @require_POST
@@ -474,10 +611,12 @@ def experiment(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def summary(request: HttpRequest, pk: int) -> HttpResponse:
     workshop = _get_workshop_for_user(request, pk)
+    can_run = _can_run(workshop, request.user)
     context = {
         "workshop": workshop,
-        "can_run": _can_run(workshop, request.user),
-        "scored_areas": _scored_areas(workshop),
+        "can_run": can_run,
+        # The team's members see the cards once the workshop is closed.
+        "scored_areas": _scored_areas(workshop, cards=can_run or workshop.is_closed),
         "experiment": Experiment.objects.filter(workshop=workshop)
         .select_related("owner", "area")
         .first(),
@@ -571,13 +710,23 @@ def _workshop_for_participant(request: HttpRequest, code: str) -> Workshop | Non
     token = request.session.get(SESSION_KEY, {}).get(code.upper())
     if token is None:
         return None
+    score = AreaScore._meta.db_table
     workshops = Workshop.objects.filter(join_code=code.upper()).annotate(
-        revealed_count=Count("scores", filter=Q(scores__revealed_at__isnull=False))
+        revealed_count=RawSQL(
+            f"SELECT COALESCE(SUM({PHASE_SQL.format(t='s')}), 0) FROM {score} s"
+            f" WHERE s.workshop_id = {Workshop._meta.db_table}.id",
+            [],
+            output_field=IntegerField(),
+        )
     )
-    return workshops.first()
+    workshop = workshops.first()
+    if workshop is not None and workshop.dots_revealed_at:
+        workshop.revealed_count += 1
+    return workshop
 
 
 def _participant_context(request: HttpRequest, workshop: Workshop, **extra) -> dict:
+    """A phone's screen: only this participant's own vote, notes and dots."""
     token = request.session[SESSION_KEY][workshop.join_code]
     participant = Participant.objects.filter(workshop=workshop, token=token).first()
     area = workshop.current_area
@@ -587,16 +736,49 @@ def _participant_context(request: HttpRequest, workshop: Workshop, **extra) -> d
         "area": area,
         "key": _participant_key(workshop),
         "poll_pass": _POLL_PASS.sign(workshop.join_code),
+        "note_max": NOTE_MAX,
+        "notes_per_area": NOTES_PER_AREA,
+        "dots_per_participant": DOTS_PER_PARTICIPANT,
     }
     if area and participant:
+        revealed, vote_round, notes_shown = workshop._area_state(area["id"])
+        context.update(revealed=revealed, vote_round=vote_round, notes_shown=notes_shown)
         context["my_vote"] = (
-            Vote.objects.filter(participant=participant, area_id=area["id"])
+            Vote.objects.filter(participant=participant, area_id=area["id"], round=vote_round)
             .values_list("level", flat=True)
             .first()
         )
-        context["revealed"] = AreaScore.objects.filter(
-            workshop=workshop, area_id=area["id"], revealed_at__isnull=False
-        ).exists()
+        notes = list(
+            Note.objects.filter(participant=participant, area_id=area["id"]).only(
+                "id", "kind", "text"
+            )
+        )
+        context["my_notes"] = notes
+        context["notes_left"] = max(NOTES_PER_AREA - len(notes), 0)
+        editing = next((n for n in notes if str(n.pk) == request.GET.get("edit")), None)
+        context["editing"] = editing
+        if "note_form" not in extra:
+            context["note_form"] = NoteForm(
+                initial={"kind": editing.kind, "text": editing.text} if editing else None
+            )
+    elif participant and workshop.step == workshop.choose_step:
+        mine: dict[int, int] = {}
+        for area_id in Dot.objects.filter(participant=participant).values_list(
+            "area_id", flat=True
+        ):
+            mine[area_id] = mine.get(area_id, 0) + 1
+        scores = workshop.scores_by_area()
+        tally = workshop.dot_tally() if workshop.dots_revealed_at else {}
+        context["dot_rows"] = [
+            {
+                "area": a,
+                "score": scores.get(a["id"]),
+                "mine": mine.get(a["id"], 0),
+                "tally": tally.get(a["id"], 0),
+            }
+            for a in workshop.areas
+        ]
+        context["dots_left"] = DOTS_PER_PARTICIPANT - sum(mine.values())
     context.update(extra)
     return context
 
@@ -650,3 +832,96 @@ def vote(request: HttpRequest, code: str) -> HttpResponse:
     context["vote_error"] = error
     template = "workshops/live.html#room" if request.htmx else "workshops/live.html"
     return render(request, template, context, status=200 if request.htmx else 400)
+
+
+def _phone(request: HttpRequest, code: str):
+    """The workshop and this phone's participant, or a redirect to join."""
+    workshop = _workshop_for_participant(request, code)
+    if workshop is None:
+        return None, None, redirect("workshops:join_code", code.upper())
+    context = _participant_context(request, workshop)
+    if context["participant"] is None:
+        return None, None, redirect("workshops:join_code", code.upper())
+    return workshop, context, None
+
+
+def _phone_answer(request, workshop, *, error=None, success=None, saved=False, **extra):
+    """After a phone's note or dot: htmx gets its screen redrawn (with the
+    outcome announced); a plain form post is redirected back to it."""
+    if not request.htmx:
+        if error:
+            context = _participant_context(request, workshop, phone_error=error, **extra)
+            return render(request, "workshops/live.html", context, status=400)
+        if success:
+            messages.success(request, success)
+        return redirect("workshops:live", workshop.join_code)
+    context = _participant_context(
+        request, workshop, phone_error=error, phone_success=success, **extra
+    )
+    response = render(request, "workshops/live.html#room", context)
+    if saved:
+        # The phone's offline queue (static/js/workshop.js) drops a note it
+        # kept only when the service says it is saved.
+        response["X-Note-Saved"] = "true"
+    return response
+
+
+@require_POST
+def note(request: HttpRequest, code: str) -> HttpResponse:
+    """Add, change or delete one of this phone's own notes on the area on
+    screen. A note id that is not this participant's is refused."""
+    workshop, context, gone = _phone(request, code)
+    if gone:
+        return gone
+    participant = context["participant"]
+    area = workshop.current_area
+    if "delete" in request.POST:
+        try:
+            workshop.delete_note(participant, request.POST.get("delete"))
+            return _phone_answer(request, workshop, success="Your note is deleted.")
+        except ValidationError as error:
+            return _phone_answer(request, workshop, error=error.messages[0])
+    form = NoteForm(request.POST)
+    if not form.is_valid():
+        first = next(iter(form.errors.values()))[0]
+        return _phone_answer(request, workshop, error=first, note_form=form)
+    data = form.cleaned_data
+    try:
+        if data.get("note"):
+            workshop.change_note(participant, data["note"], data["kind"], data["text"])
+            success = "Your note is changed."
+        else:
+            if area is None or str(area["id"]) != str(data.get("area")):
+                raise ValidationError(
+                    "Notes for that area are not open. Add notes to the area on screen."
+                )
+            workshop.add_note(participant, data["area"], data["kind"], data["text"])
+            success = "Your note is added. Nobody sees it until the facilitator shows the notes."
+    except ValidationError as error:
+        return _phone_answer(request, workshop, error=error.messages[0], note_form=form)
+    return _phone_answer(request, workshop, success=success, saved=True)
+
+
+@require_POST
+def dot(request: HttpRequest, code: str) -> HttpResponse:
+    """Place a dot on an area, or take one back, at the choose step."""
+    workshop, context, gone = _phone(request, code)
+    if gone:
+        return gone
+    participant = context["participant"]
+    area = workshop.area_by_id(request.POST.get("area"))
+    action = request.POST.get("action")
+    try:
+        if area is None:
+            raise ValidationError(f"Choose one of the {workshop.area_count} areas.")
+        if action == "add":
+            workshop.place_dot(participant, area["id"])
+            success = f"You placed a dot on {area['name']}."
+        elif action == "remove":
+            workshop.remove_dot(participant, area["id"])
+            success = f"You took a dot back from {area['name']}."
+        else:
+            raise ValidationError("Place a dot or take one back.")
+    except ValidationError as error:
+        return _phone_answer(request, workshop, error=error.messages[0])
+    return _phone_answer(request, workshop, success=success)

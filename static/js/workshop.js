@@ -149,3 +149,140 @@ for (const button of document.querySelectorAll("[data-print]")) {
   button.hidden = false;
   button.addEventListener("click", () => window.print());
 }
+
+// Phones: announce what changed (a reveal, voting opened again, the notes
+// or the dots shown) in a live region that stays in the page while the
+// room's region is redrawn, so a screen reader hears it once.
+let announced = document.querySelector("#room")?.dataset.announce ?? null;
+document.addEventListener("htmx:afterSwap", () => {
+  const room = document.querySelector("#room");
+  const region = document.querySelector("#announce");
+  if (!room || !region) return;
+  if (room.dataset.announce !== announced) {
+    announced = room.dataset.announce;
+    region.textContent = announced;
+  }
+});
+
+// A note is never lost on the phone. What is typed is kept in
+// localStorage as it is typed (so a redraw of the screen, a reload or a
+// closed tab keeps it); a note sent while the service cannot be reached
+// is kept in a queue on the phone and sent again every few seconds until
+// the service says it is saved (X-Note-Saved), and the phone says so.
+const DRAFTS = "workshop-note-drafts";
+const QUEUE = "workshop-note-queue";
+const read = (name, fallback) => {
+  try {
+    return JSON.parse(localStorage.getItem(name)) ?? fallback;
+  } catch {
+    return fallback;
+  }
+};
+const write = (name, value) => {
+  try {
+    localStorage.setItem(name, JSON.stringify(value));
+  } catch {
+    // Private browsing without storage: the note stays in the form.
+  }
+};
+function noteForm() {
+  return document.querySelector("form[data-note-form]");
+}
+function draftKey(form) {
+  const editing = form.querySelector("input[name=note]")?.value;
+  return `${form.dataset.noteForm}:${editing || "new"}`;
+}
+function saveDraft(form) {
+  const drafts = read(DRAFTS, {});
+  const text = form.querySelector("textarea[name=text]")?.value ?? "";
+  if (text.trim()) drafts[draftKey(form)] = text;
+  else delete drafts[draftKey(form)];
+  write(DRAFTS, drafts);
+}
+function restoreDraft() {
+  const form = noteForm();
+  if (!form) return;
+  const area = form.querySelector("textarea[name=text]");
+  const draft = read(DRAFTS, {})[draftKey(form)];
+  if (area && draft && !area.value) area.value = draft;
+  showQueued();
+}
+function showQueued() {
+  const status = noteForm()?.querySelector("[data-note-status]");
+  const waiting = read(QUEUE, []).length;
+  if (!status) return;
+  status.textContent = waiting
+    ? `${waiting === 1 ? "1 note is" : `${waiting} notes are`} kept on this phone: we cannot reach the service just now. ${waiting === 1 ? "It is" : "They are"} sent as soon as the connection is back.`
+    : "";
+  status.classList.toggle("app-note-status--waiting", waiting > 0);
+}
+document.addEventListener("input", (event) => {
+  const form = event.target.closest?.("form[data-note-form]");
+  if (form) saveDraft(form);
+});
+document.addEventListener("htmx:load", restoreDraft);
+document.addEventListener("htmx:afterRequest", (event) => {
+  const form = event.detail.elt.closest?.("form[data-note-form]");
+  if (!form) return;
+  if (event.detail.xhr?.getResponseHeader("X-Note-Saved")) {
+    const drafts = read(DRAFTS, {});
+    delete drafts[draftKey(form)];
+    write(DRAFTS, drafts);
+  } else if (!event.detail.successful && !(event.detail.xhr?.status < 500)) {
+    // Not reached: keep it on the phone and send it when the service is back.
+    const data = Object.fromEntries(new FormData(form));
+    const queue = read(QUEUE, []);
+    queue.push({ url: form.action, data });
+    write(QUEUE, queue);
+    const drafts = read(DRAFTS, {});
+    delete drafts[draftKey(form)];
+    write(DRAFTS, drafts);
+    form.querySelector("textarea[name=text]").value = "";
+    showQueued();
+  }
+});
+// Someone typing a note is not interrupted by a poll redrawing the screen:
+// the poll tries again in two seconds (the draft is kept either way).
+document.addEventListener("htmx:beforeSwap", (event) => {
+  const typing = document.activeElement?.closest?.("form[data-note-form]");
+  if (typing && event.detail.requestConfig?.verb === "get" && typing.closest("#room")) {
+    if (document.activeElement.value?.trim()) event.detail.shouldSwap = false;
+  }
+});
+let flushing = false;
+async function flushQueue() {
+  const queue = read(QUEUE, []);
+  if (flushing || !queue.length) return;
+  flushing = true;
+  try {
+    while (queue.length) {
+      const { url, data } = queue[0];
+      const response = await fetch(url, {
+        method: "POST",
+        body: new URLSearchParams(data),
+        headers: { "HX-Request": "true", "X-CSRFToken": data.csrfmiddlewaretoken ?? "" },
+        credentials: "same-origin",
+      });
+      if (!response.ok) break;
+      queue.shift();
+      write(QUEUE, queue);
+      // Refused (the notes were shown meanwhile, or the limit reached): the
+      // answer shows the reason with the text back in the form.
+      const room = document.querySelector("#room");
+      if (room) room.outerHTML = await response.text();
+      window.htmx?.process(document.querySelector("#room"));
+      restoreRefused(data.text);
+    }
+  } catch {
+    // Still unreachable: try again shortly.
+  } finally {
+    flushing = false;
+    showQueued();
+  }
+}
+function restoreRefused(text) {
+  const area = noteForm()?.querySelector("textarea[name=text]");
+  if (area && !area.value && document.querySelector("#room .app-phone-error")) area.value = text;
+}
+setInterval(flushQueue, 3000);
+window.addEventListener("online", flushQueue);

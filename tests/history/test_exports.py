@@ -122,3 +122,42 @@ def test_csv_names_the_model_and_scale_size_of_every_row(member_a_client, team_a
     assert len(experiments) == 4
     for row in experiments:
         assert row["rubric_model"] == models[int(row["workshop_id"])].key
+
+
+def test_exports_hold_the_visible_cards_without_authors(member_a_client, team_a, two_workshops):
+    """Cards shown on the screen and not hidden go out (JSON `cards`, CSV
+    rows with `record` = `card`); hidden and never-shown notes do not, and
+    nothing says who wrote a note."""
+    from workshops.models import Note, Participant
+
+    older = two_workshops[0]
+    area = older.scores.order_by("area__order").first().area
+    person = Participant.objects.create(workshop=older, display_name="Secret Author")
+    for text, hidden in (("=Shown card", False), ("Hidden card", True)):
+        Note.objects.create(
+            workshop=older, participant=person, area=area, kind="helps", text=text, hidden=hidden
+        )
+    other_area = older.scores.order_by("area__order").last().area
+    Note.objects.create(
+        workshop=older, participant=person, area=other_area, kind="helps", text="Never shown"
+    )
+    AreaScore.objects.filter(workshop=older, area=area).update(notes_shown_at="2026-03-10T10:00Z")
+    data = get_json(member_a_client, team_a)
+    exported = {w["id"]: w for w in data["workshops"]}
+    assert exported[older.pk]["cards"] == [
+        {
+            "area": area.name,
+            "area_key": area.key,
+            "kind": "helps",
+            "text": "=Shown card",
+            "in_agreed_notes": False,
+        }
+    ]
+    assert exported[two_workshops[1].pk]["cards"] == []
+    response = member_a_client.get(reverse("teams:export_csv", args=[team_a.slug]))
+    body = response.content.decode()
+    rows = [r for r in csv.DictReader(io.StringIO(body)) if r["record"] == "card"]
+    assert [(r["area"], r["card_kind"], r["card_text"]) for r in rows] == [
+        (area.name, "helps", "'=Shown card")
+    ]
+    assert "Secret Author" not in body and "Hidden card" not in body and "Never shown" not in body

@@ -450,3 +450,130 @@ FORMS += [
         _workshop_experiment_form,
     ),
 ]
+
+
+# Notes, dots, voting again and cards. The participant persona's own
+# participant is the newest in team A's workshop (it joined last).
+
+
+def _phone_participant(world):
+    from workshops.models import Participant
+
+    return Participant.objects.filter(workshop=world.workshop_a).order_by("-pk").first()
+
+
+def _note_form(world) -> dict:
+    _on_first_area(world)
+    return {"area": world.area.pk, "kind": "helps", "text": "Pairing helps"}
+
+
+def _own_note_form(world) -> dict:
+    """A change to the phone's own note (made here if it has none left)."""
+    from workshops.models import Note
+
+    data = _note_form(world)
+    person = _phone_participant(world)
+    note = Note.objects.filter(participant=person).first() or Note.objects.create(
+        workshop=world.workshop_a, participant=person, area=world.area, kind="helps", text="x"
+    )
+    return {**data, "note": note.pk}
+
+
+def _someone_elses_note(world) -> dict:
+    """Another participant's note id: always refused, whatever comes with it."""
+    from workshops.models import Note
+
+    data = _note_form(world)
+    note = Note.objects.filter(participant=world.participant_a).first() or Note.objects.create(
+        workshop=world.workshop_a,
+        participant=world.participant_a,
+        area=world.area,
+        kind="helps",
+        text="theirs",
+    )
+    return {**data, "note": note.pk, "delete": note.pk}
+
+
+def _dot_form(world) -> dict:
+    from workshops.models import Dot, Workshop
+
+    workshop = Workshop.objects.get(pk=world.workshop_a.pk)
+    Workshop.objects.filter(pk=workshop.pk).update(
+        step=workshop.choose_step, status="active", dots_revealed_at=None
+    )
+    Dot.objects.filter(workshop=workshop).delete()  # room for the next example's dot
+    return {"area": world.area.pk, "action": "add"}
+
+
+def _other_models_area(world) -> dict:
+    """An area of another model (another workshop's area): refused."""
+    from maturity.models import Area
+
+    other = Area.objects.exclude(model=world.area.model_id).first()
+    return {**_dot_form(world), "area": other.pk}
+
+
+def _card_form(world) -> dict:
+    from workshops.models import AreaScore, Note
+
+    _on_first_area(world)
+    note = Note.objects.create(
+        workshop=world.workshop_a,
+        participant=world.participant_a,
+        area=world.area,
+        kind="holds_back",
+        text="A card",
+    )
+    AreaScore.objects.filter(workshop=world.workshop_a, area=world.area).update(
+        notes_shown_at="2026-01-01T10:00:00Z", helps="", holds_back=""
+    )
+    return {"note": note.pk, "action": "record"}
+
+
+FORMS += [
+    _live_case(
+        "participant note",
+        "workshops:note",
+        ("area", "kind", "text"),
+        _note_form,
+        shown_on=(("workshops:present", "workshop_a", "facilitator"),),
+    ),
+    _live_case(
+        "participant note (htmx)", "workshops:note", ("area", "kind", "text"), _note_form, htmx=True
+    ),
+    _live_case(
+        "participant note change", "workshops:note", ("note", "kind", "text"), _own_note_form
+    ),
+    _live_case(
+        "participant note: another participant's note id",
+        "workshops:note",
+        ("note", "delete", "text"),
+        _someone_elses_note,
+    ),
+    _live_case("participant dot", "workshops:dot", ("area", "action"), _dot_form),
+    _live_case("participant dot (htmx)", "workshops:dot", ("area", "action"), _dot_form, htmx=True),
+    _live_case(
+        "participant dot: another workshop's area",
+        "workshops:dot",
+        ("area", "action"),
+        _other_models_area,
+    ),
+    _workshop_case(
+        "presenter mode poll (htmx)",
+        "workshops:screen",
+        ("v", "s"),
+        htmx=True,
+        method="GET",
+        too_long=POLL,
+    ),
+    _workshop_case(
+        "workshop vote again", "workshops:revote", ("area",), lambda w: {"area": w.area.pk}
+    ),
+    _workshop_case(
+        "workshop show the notes", "workshops:show_notes", ("area",), lambda w: {"area": w.area.pk}
+    ),
+    _workshop_case("workshop card", "workshops:card", ("note", "action"), _card_form),
+    _workshop_case(
+        "workshop show the dots", "workshops:reveal_dots", ("confirm",), too_long=IGNORED
+    ),
+]

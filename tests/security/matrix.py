@@ -138,6 +138,9 @@ workshops:create           GET    -           login  login  403    403    200   
 workshops:create           POST   -           login  login  403    403    200    200
 workshops:present          GET    workshop_a  login  login  200    404    200    200
 workshops:present          POST   workshop_a  405    405    405    405    405    405
+# Presenter mode: the shared screen for a projector, read like the shared screen.
+workshops:screen           GET    workshop_a  login  login  200    404    200    200
+workshops:screen           POST   workshop_a  405    405    405    405    405    405
 workshops:summary          GET    workshop_a  login  login  200    404    200    200
 workshops:summary          POST   workshop_a  405    405    405    405    405    405
 workshops:go_to            GET    workshop_a  405    405    405    405    405    405
@@ -150,6 +153,17 @@ workshops:reveal           GET    workshop_a  405    405    405    405    405   
 workshops:reveal           POST   workshop_a  login  login  403    404    302    302
 workshops:record           GET    workshop_a  405    405    405    405    405    405
 workshops:record           POST   workshop_a  login  login  403    404    302    302
+# Voting again, showing the notes, a card (hide, show, add to the record)
+# and counting the dots: the facilitator's; an empty post is explained with
+# a message back on the screen (302).
+workshops:revote           GET    workshop_a  405    405    405    405    405    405
+workshops:revote           POST   workshop_a  login  login  403    404    302    302
+workshops:show_notes       GET    workshop_a  405    405    405    405    405    405
+workshops:show_notes       POST   workshop_a  login  login  403    404    302    302
+workshops:card             GET    workshop_a  405    405    405    405    405    405
+workshops:card             POST   workshop_a  login  login  403    404    302    302
+workshops:reveal_dots      GET    workshop_a  405    405    405    405    405    405
+workshops:reveal_dots      POST   workshop_a  login  login  403    404    302    302
 workshops:choose           GET    workshop_a  405    405    405    405    405    405
 workshops:choose           POST   workshop_a  login  login  403    404    302    302
 workshops:experiment       GET    workshop_a  405    405    405    405    405    405
@@ -165,6 +179,11 @@ workshops:live             GET    join_code   302    200    302    302    302   
 workshops:live             POST   join_code   405    405    405    405    405    405
 workshops:vote             GET    join_code   405    405    405    405    405    405
 workshops:vote             POST   join_code   302    400    302    302    302    302
+# A participant's own notes and dots: the same; an empty post is explained (400).
+workshops:note             GET    join_code   405    405    405    405    405    405
+workshops:note             POST   join_code   302    400    302    302    302    302
+workshops:dot              GET    join_code   405    405    405    405    405    405
+workshops:dot              POST   join_code   302    400    302    302    302    302
 # Workshops start from the facilitator's page (it pins the rubric); failed
 # joins are only ever recorded by the service.
 admin:workshops_workshop_add GET  -           login  login  403    403    403    403

@@ -71,6 +71,11 @@ def workshop_steps(world) -> list[Page]:
     present = reverse("workshops:present", args=[workshop.pk])
     go_to = reverse("workshops:go_to", args=[workshop.pk])
     choose = reverse("workshops:choose", args=[workshop.pk])
+    screen = reverse("workshops:screen", args=[workshop.pk])
+    live = reverse("workshops:live", args=[workshop.join_code])
+    note = reverse("workshops:note", args=[workshop.join_code])
+    dot = reverse("workshops:dot", args=[workshop.join_code])
+    show = reverse("workshops:show_notes", args=[workshop.pk])
     found = []
     steps = (1, workshop.choose_step, workshop.experiment_step, workshop.summary_step)
     for step in steps:
@@ -79,5 +84,29 @@ def workshop_steps(world) -> list[Page]:
                 Page("choose", "facilitator", choose, "POST", {"area": world.area.pk}, 302)
             )
         found.append(Page(f"go to step {step}", "facilitator", go_to, "POST", {"step": step}, 302))
+        if step == 1:
+            # A phone's note (its own, shown on the phone), then the cards.
+            note_data = {"area": world.area.pk, "kind": "helps", "text": "Pairing"}
+            found += [
+                Page("phone note", "participant", note, "POST", note_data, 302),
+                Page("phone with its note", "participant", live),
+                Page("phone note refused", "participant", note, "POST", {"kind": "x"}, 400),
+                Page("workshop before the notes", "facilitator", present),
+                Page("show the notes", "facilitator", show, "POST", {"area": world.area.pk}, 302),
+                Page("presenter mode with cards", "facilitator", screen),
+            ]
+        if step == workshop.choose_step:
+            found += [
+                Page(
+                    "phone dot",
+                    "participant",
+                    dot,
+                    "POST",
+                    {"area": world.area.pk, "action": "add"},
+                    302,
+                ),
+                Page("phone at choose", "participant", live),
+                Page("presenter mode at choose", "facilitator", screen),
+            ]
         found.append(Page(f"workshop at step {step}", "facilitator", present))
     return found

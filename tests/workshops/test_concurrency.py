@@ -6,6 +6,7 @@ import threading
 
 import pytest
 from django.db import connection, connections
+from django.db.models import Count
 from django.test import Client
 from django.urls import reverse
 
@@ -120,3 +121,57 @@ def test_an_older_tab_never_overwrites_newer_notes_saved_at_the_same_time(worksh
     score = AreaScore.objects.get(workshop=workshop, area_id=area)
     assert score.helps == "new " * 20
     assert score.notes_revision == 21
+
+
+def test_thirty_phones_posting_notes_and_dots_at_once_lose_none(workshop):
+    """30 phones, each with its own session, post two notes on the area on
+    screen at the same instant; then, at the choose step, three dots each.
+    Every note and dot is kept, none twice, and each phone's limits hold."""
+    from workshops.models import Dot, Note
+
+    workshop.go_to(1)
+    area = area_id(workshop, 1)
+    phones = []
+    for _ in range(30):
+        phone = Client()
+        join(phone, workshop)
+        phones.append(phone)
+    notes = reverse("workshops:note", args=[workshop.join_code])
+    dots = reverse("workshops:dot", args=[workshop.join_code])
+    statuses = []
+
+    def post_notes(n, phone):
+        def job():
+            for kind in ("helps", "holds_back"):
+                data = {"area": area, "kind": kind, "text": f"phone {n} {kind}"}
+                statuses.append(phone.post(notes, data).status_code)
+
+        return job
+
+    errors = run_together([post_notes(n, p) for n, p in enumerate(phones)])
+    assert not errors, errors
+    assert statuses == [302] * 60
+    assert Note.objects.count() == 60
+    assert set(Note.objects.values_list("text", flat=True)) == {
+        f"phone {n} {kind}" for n in range(30) for kind in ("helps", "holds_back")
+    }
+
+    Workshop.objects.get(pk=workshop.pk).go_to(workshop.choose_step)
+    statuses.clear()
+
+    def place_dots(n, phone):
+        def job():
+            # Four tries each: the fourth is refused by the limit of three.
+            for k in range(4):
+                data = {"area": area_id(workshop, 1 + (n + k) % 3), "action": "add"}
+                statuses.append(phone.post(dots, data).status_code)
+
+        return job
+
+    errors = run_together([place_dots(n, p) for n, p in enumerate(phones)])
+    assert not errors, errors
+    assert sorted(statuses) == [302] * 90 + [400] * 30
+    assert Dot.objects.count() == 90
+    per_phone = Dot.objects.values("participant").annotate(n=Count("id"))
+    assert {row["n"] for row in per_phone} == {3}
+    assert sum(Workshop.objects.get(pk=workshop.pk).dot_tally().values()) == 90

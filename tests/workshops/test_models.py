@@ -137,7 +137,7 @@ def test_room_counts_joined_and_voted_on_the_current_area(workshop):
     people = [Participant.objects.create(workshop=workshop) for _ in range(3)]
     workshop.vote(people[0], area_id(workshop, 1), 2)
     workshop.vote(people[1], area_id(workshop, 1), 5)
-    assert workshop.room() == {"joined": 3, "voted": 2}
+    assert workshop.room() == {"joined": 3, "voted": 2, "note_count": 0, "noted": 0}
 
 
 def test_failed_joins_block_a_client_after_the_limit(db):
