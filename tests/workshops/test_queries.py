@@ -97,3 +97,80 @@ def test_presenter_costs_the_same_for_the_largest_model(
         costs[each.pk] = (area_step, count_queries(facilitator_client, path))
     assert costs[largest.pk] == costs[workshop.pk]
     assert largest.area_count == 12 and largest.highest_level == 7
+
+
+def fill_notes_and_dots(workshop, count):
+    """`count` more people, each with two notes on area 1 and three dots."""
+    from workshops.models import Dot, Note
+
+    area = area_id(workshop, 1)
+    for n in range(count):
+        person = Participant.objects.create(workshop=workshop, display_name=f"N{n}")
+        for kind in ("helps", "holds_back"):
+            Note.objects.create(
+                workshop=workshop, participant=person, area_id=area, kind=kind, text=f"{n}"
+            )
+        for k in range(3):
+            Dot.objects.create(
+                workshop=workshop, participant=person, area_id=area_id(workshop, k + 1)
+            )
+
+
+def test_other_peoples_notes_and_dots_leave_a_phones_poll_at_one_query(
+    workshop, django_assert_max_num_queries
+):
+    from workshops.models import Workshop
+
+    workshop.go_to(1)
+    phone = Client()
+    join(phone, workshop)
+    path = reverse("workshops:live", args=[workshop.join_code])
+    key = Workshop.objects.participant_poll_key(workshop.join_code)
+    fill_notes_and_dots(workshop, 10)
+    workshop.add_note(Participant.objects.first(), area_id(workshop, 1), "helps", "via model")
+    assert Workshop.objects.participant_poll_key(workshop.join_code) == key
+    poll_pass = _poll_pass(phone, path)
+    # One small indexed query: no session, no participant, no notes.
+    with django_assert_max_num_queries(1):
+        response = phone.get(path, {"k": key, "p": poll_pass}, **HTMX)
+    assert response.status_code == 204
+
+
+def _poll_pass(phone, path) -> str:
+    return phone.get(path).content.decode().split('"p": "')[1].split('"')[0]
+
+
+def test_presenter_and_presenter_mode_do_not_grow_with_notes_dots_and_people(
+    facilitator_client, workshop, django_assert_max_num_queries
+):
+    area = area_id(workshop, 1)
+    workshop.go_to(1)
+    workshop.reveal(area)
+    workshop.show_notes(area)
+    pages = [
+        reverse("workshops:present", args=[workshop.pk]),
+        reverse("workshops:screen", args=[workshop.pk]),
+    ]
+    fill_notes_and_dots(workshop, 3)
+    fill_room(workshop, 3)
+    costs = {}
+    for step in (1, workshop.choose_step):
+        workshop.go_to(step)
+        if step == workshop.choose_step:
+            workshop.reveal_dots()
+        for path in pages:
+            costs[(step, path)] = count_queries(facilitator_client, path)
+            costs[(step, path, "poll")] = count_queries(
+                facilitator_client, path, {"v": 0, "s": step}, **HTMX
+            )
+    fill_notes_and_dots(workshop, 27)
+    fill_room(workshop, 27)
+    workshop.go_to(1)
+    for step in (1, workshop.choose_step):
+        workshop.go_to(step)
+        for path in pages:
+            with django_assert_max_num_queries(costs[(step, path)]):
+                page = facilitator_client.get(path)
+            assert page.status_code == 200
+            with django_assert_max_num_queries(costs[(step, path, "poll")]):
+                facilitator_client.get(path, {"v": 0, "s": step}, **HTMX)
