@@ -221,14 +221,20 @@ document.addEventListener("input", (event) => {
   if (form) saveDraft(form);
 });
 document.addEventListener("htmx:load", restoreDraft);
-document.addEventListener("htmx:afterRequest", (event) => {
-  const form = event.detail.elt.closest?.("form[data-note-form]");
-  if (!form) return;
-  if (event.detail.xhr?.getResponseHeader("X-Note-Saved")) {
+// Saved: forget the draft before the new screen is drawn (it would be
+// restored into the empty form otherwise).
+document.addEventListener("htmx:beforeSwap", (event) => {
+  const form = event.detail.elt?.closest?.("form[data-note-form]");
+  if (form && event.detail.xhr?.getResponseHeader("X-Note-Saved")) {
     const drafts = read(DRAFTS, {});
     delete drafts[draftKey(form)];
     write(DRAFTS, drafts);
-  } else if (!event.detail.successful && !(event.detail.xhr?.status < 500)) {
+  }
+});
+document.addEventListener("htmx:afterRequest", (event) => {
+  const form = event.detail.elt.closest?.("form[data-note-form]");
+  if (!form || event.detail.xhr?.getResponseHeader("X-Note-Saved")) return;
+  if (!event.detail.successful && !(event.detail.xhr?.status < 500)) {
     // Not reached: keep it on the phone and send it when the service is back.
     const data = Object.fromEntries(new FormData(form));
     const queue = read(QUEUE, []);
