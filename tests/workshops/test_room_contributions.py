@@ -326,7 +326,7 @@ def test_a_late_joiner_lands_on_the_current_step_and_can_add_notes(workshop):
     phone = Client()
     join(phone, workshop, "Late")
     page = text(phone.get(live_url(workshop)))
-    assert workshop.area_for_step(2)["name"] in page and "Your notes on" in page
+    assert workshop.area_for_step(2)["name"] in page and "Add a note on" in page
     data = {"area": area_id(workshop, 2), "kind": "helps", "text": "late thought"}
     assert phone.post(note_url(workshop), data).status_code == 302
     workshop.go_to(workshop.choose_step)
