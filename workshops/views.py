@@ -351,15 +351,14 @@ def _int(value) -> int | None:
 @require_POST
 @login_required
 def go_to(request: HttpRequest, pk: int) -> HttpResponse:
-    workshop = _get_workshop_for_user(request, pk, run=True)
     step = _int(request.POST.get("step"))
-    try:
+
+    def act(workshop: Workshop) -> bool:
         if step is None:
             raise ValidationError("Say which step to go to.")
-        workshop.go_to(step)
-    except ValidationError as error:
-        messages.error(request, error.messages[0])
-    return _back(workshop)
+        return workshop.go_to(step)
+
+    return _act(request, pk, act)
 
 
 @require_POST

@@ -234,8 +234,9 @@ document.addEventListener("htmx:beforeSwap", (event) => {
 document.addEventListener("htmx:afterRequest", (event) => {
   const form = event.detail.elt.closest?.("form[data-note-form]");
   if (!form || event.detail.xhr?.getResponseHeader("X-Note-Saved")) return;
-  if (!event.detail.successful && !(event.detail.xhr?.status < 500)) {
-    // Not reached: keep it on the phone and send it when the service is back.
+  const status = event.detail.xhr?.status ?? 0;
+  // Not reached (no answer, or the server failed): queue it on the phone.
+  if (!event.detail.successful && (status === 0 || status >= 500)) {
     const data = Object.fromEntries(new FormData(form));
     const queue = read(QUEUE, []);
     queue.push({ url: form.action, data });

@@ -113,3 +113,17 @@ def sign_in(page, live_server, username: str, password: str = PASSWORD) -> None:
     page.get_by_label("Password").fill(password)
     page.get_by_role("button", name="Sign in").click()
     page.wait_for_url(f"{live_server.url}/")
+
+
+@pytest.fixture
+def setup_team(db):
+    """The models, a facilitator "fran" and the team "Repeat Prescriptions"
+    (a module may define its own)."""
+    from django.core.management import call_command
+
+    from teams.roles import FACILITATORS
+    from tests.conftest import make_team, make_user
+
+    call_command("load_models")
+    make_user("fran", groups=[FACILITATORS])
+    make_team("Repeat Prescriptions", make_user("morgan", first_name="Morgan"))
