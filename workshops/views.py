@@ -287,15 +287,20 @@ def present(request: HttpRequest, pk: int) -> HttpResponse:
     """The shared screen. Polls ask for the live region only."""
     workshop = _get_workshop_for_user(request, pk)
     if request.htmx:
-        if request.GET.get("s") not in (None, str(workshop.step)):
-            # Another tab moved the workshop on: show the new step whole.
-            return HttpResponseClientRefresh()
-        if request.GET.get("v") == str(workshop.version):
-            return HttpResponse(status=204)
-        context = {"workshop": workshop, "can_run": _can_run(workshop, request.user)}
-        context.update(_live_context(workshop))
-        return render(request, "workshops/present.html#poll", context)
+        return _poll(request, workshop, can_run=_can_run(workshop, request.user))
     return render(request, "workshops/present.html", _present_context(request, workshop))
+
+
+def _poll(request: HttpRequest, workshop: Workshop, **context) -> HttpResponse:
+    """A shared screen's poll (the facilitator's or presenter mode): 204 if
+    it shows this version, a whole reload if the step moved on (another tab
+    did it), else the live region and the cards."""
+    if request.GET.get("s") not in (None, str(workshop.step)):
+        return HttpResponseClientRefresh()
+    if request.GET.get("v") == str(workshop.version):
+        return HttpResponse(status=204)
+    context.update(workshop=workshop, **_live_context(workshop))
+    return render(request, "workshops/present.html#poll", context)
 
 
 @require_GET
@@ -306,13 +311,7 @@ def screen(request: HttpRequest, pk: int) -> HttpResponse:
     polls as the shared screen does (its version, 204 when unchanged)."""
     workshop = _get_workshop_for_user(request, pk)
     if request.htmx:
-        if request.GET.get("s") not in (None, str(workshop.step)):
-            return HttpResponseClientRefresh()
-        if request.GET.get("v") == str(workshop.version):
-            return HttpResponse(status=204)
-        context = {"workshop": workshop, "can_run": False, "screen": True}
-        context.update(_live_context(workshop))
-        return render(request, "workshops/present.html#poll", context)
+        return _poll(request, workshop, can_run=False, screen=True)
     context = {
         "workshop": workshop,
         "can_run": False,
