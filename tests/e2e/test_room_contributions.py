@@ -109,7 +109,7 @@ def test_the_room_adds_notes_and_dots_and_presenter_mode_follows(
         expect(page.locator("#cards")).to_contain_text(text)
         expect(screen.locator("#cards")).to_contain_text(text)
     expect(phones[0].get_by_text("The notes are on the shared screen now")).to_be_visible()
-    expect(phones[0].locator("#announce")).to_contain_text("notes are on the shared screen")
+    expect(phones[0].locator("#announce")).to_contain_text("Notes shown on the shared screen")
     for name in ("Sam", "Kit", "Noscript"):
         assert name not in screen.locator("main").inner_text()
         assert name not in page.locator("#cards").inner_text()
