@@ -146,9 +146,7 @@ def test_the_room_adds_notes_and_dots_and_presenter_mode_follows(
     tally = screen.get_by_role("list", name="Dots per area")
     expect(tally).to_contain_text("6 dots")
     expect(phones[0].locator("#room")).to_contain_text("The dots are counted on the shared screen")
-    expect(phones[0].locator("#announce")).to_have_text(
-        "The dots are counted on the shared screen."
-    )
+    expect(phones[0].locator("#announce")).to_have_text("Dots counted on the shared screen.")
     assert_accessible(screen)
     assert Dot.objects.count() == 9
     page.get_by_role("radio", name=re.compile("^Culture")).check(force=True)
