@@ -47,3 +47,12 @@ def test_database_url_chooses_the_database():
         cwd=settings.BASE_DIR,
     )
     assert out.stdout.strip() == "django.db.backends.postgresql"
+
+
+def test_a_poll_cache_as_long_as_the_poll_interval_is_refused():
+    # Remembering a workshop's key for 2 s or more could hide a change made
+    # through another app server for a whole poll (workshops/poll_cache.py).
+    result = import_settings(DEBUG="true", WORKSHOP_POLL_CACHE_MS="2000")
+    assert result.returncode != 0
+    assert "WORKSHOP_POLL_CACHE_MS must be from 0 to 1999" in result.stderr
+    assert import_settings(DEBUG="true", WORKSHOP_POLL_CACHE_MS="1999").returncode == 0

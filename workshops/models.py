@@ -21,6 +21,7 @@ from django.db.models import Count, F, Q
 from django.utils import timezone
 
 from maturity.models import HIGHEST_LEVEL, LOWEST_LEVEL, Area, MaturityModel
+from workshops.poll_cache import poll_keys
 
 # No 0/O, 1/I/L, 2/Z, 5/S, 8/B: a code read off a projector must not be misread.
 JOIN_CODE_ALPHABET = "ACDEFGHJKMNPQRTUVWXY34679"
@@ -159,6 +160,11 @@ class Workshop(models.Model):
         """Tell polling screens something changed, without a read-modify-write race."""
         Workshop.objects.filter(pk=self.pk).update(version=F("version") + 1)
         self.refresh_from_db(fields=["version"])
+        # This process's phones see the change at once (other processes
+        # within WORKSHOP_POLL_CACHE_SECONDS): forget now, and again as it
+        # commits, in case a poll read the old key in between.
+        poll_keys.forget(self.join_code)
+        transaction.on_commit(lambda: poll_keys.forget(self.join_code))
 
     # Steps. 0 opens; 1..N are the areas of the pinned rubric; then choose,
     # experiment and summary.

@@ -1,0 +1,113 @@
+"""The participants' unchanged poll answers from a short-lived per-process
+memory of the workshop's key: no database, yet a change made through
+another app server shows within WORKSHOP_POLL_CACHE_SECONDS and one made
+through this process at once. A clock the test moves makes it exact."""
+
+import pytest
+from django.urls import reverse
+
+from tests.workshops.conftest import area_id
+from workshops.models import Workshop
+from workshops.poll_cache import MAX_ENTRIES, PollKeys, poll_keys
+
+HTMX = {"HTTP_HX_REQUEST": "true"}
+
+
+class Clock:
+    def __init__(self):
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+@pytest.fixture
+def clock(monkeypatch):
+    clock = Clock()
+    monkeypatch.setattr(poll_keys, "clock", clock)
+    return clock
+
+
+def shown(client, workshop) -> dict:
+    """What a phone's screen carries into its next poll: the key and the pass."""
+    body = client.get(reverse("workshops:live", args=[workshop.join_code])).content.decode()
+    return {"k": body.split('"k": "')[1].split('"')[0], "p": body.split('"p": "')[1].split('"')[0]}
+
+
+def poll(client, workshop, carried):
+    return client.get(reverse("workshops:live", args=[workshop.join_code]), carried, **HTMX)
+
+
+def changed_through_another_server(workshop):
+    """What another app server's change looks like from here: the database
+    moves on and nothing in this process is told."""
+    Workshop.objects.filter(pk=workshop.pk).update(step=2, version=workshop.version + 1)
+
+
+def test_an_unchanged_poll_within_the_window_skips_the_database(
+    participant_client, workshop, clock, django_assert_num_queries
+):
+    workshop.go_to(1)
+    carried = shown(participant_client, workshop)
+    with django_assert_num_queries(1):
+        assert poll(participant_client, workshop, carried).status_code == 204
+    clock.now += 0.9
+    with django_assert_num_queries(0):
+        assert poll(participant_client, workshop, carried).status_code == 204
+
+
+def test_a_change_through_another_server_shows_once_the_window_has_passed(
+    participant_client, workshop, clock, settings
+):
+    workshop.go_to(1)
+    carried = shown(participant_client, workshop)
+    assert poll(participant_client, workshop, carried).status_code == 204
+    changed_through_another_server(workshop)
+    clock.now += settings.WORKSHOP_POLL_CACHE_SECONDS - 0.01
+    assert poll(participant_client, workshop, carried).status_code == 204  # remembered
+    clock.now += 0.01
+    response = poll(participant_client, workshop, carried)
+    assert response.status_code == 200
+    assert "Area 2 of 5" in response.content.decode()
+
+
+def test_a_change_through_this_process_shows_at_once(participant_client, workshop, clock):
+    workshop.go_to(1)
+    carried = shown(participant_client, workshop)
+    assert poll(participant_client, workshop, carried).status_code == 204
+    workshop.reveal(area_id(workshop, 1))
+    response = poll(participant_client, workshop, carried)
+    assert response.status_code == 200 and "revealed" in response.content.decode()
+
+
+def test_the_window_is_shorter_than_the_poll_interval(settings):
+    assert 0 < settings.WORKSHOP_POLL_CACHE_SECONDS < 2
+
+
+def test_no_window_means_every_poll_reads_the_database(
+    participant_client, workshop, clock, settings, django_assert_num_queries
+):
+    settings.WORKSHOP_POLL_CACHE_SECONDS = 0
+    workshop.go_to(1)
+    carried = shown(participant_client, workshop)
+    for _ in range(2):
+        with django_assert_num_queries(1):
+            assert poll(participant_client, workshop, carried).status_code == 204
+
+
+def test_a_key_read_before_a_change_committed_is_not_remembered(settings):
+    keys = PollKeys(clock=Clock())
+
+    def read_then_change_lands(code):
+        keys.forget(code)  # another thread's change commits during this read
+        return "1.active.0"
+
+    assert keys.get("ABCDEF", read_then_change_lands) == "1.active.0"
+    assert keys.get("ABCDEF", lambda code: "2.active.0") == "2.active.0"
+
+
+def test_the_memory_is_bounded(settings):
+    keys = PollKeys(clock=Clock())
+    for n in range(MAX_ENTRIES + 1):
+        keys.get(f"C{n}", lambda code: "0.active.0")
+    assert len(keys._entries) <= MAX_ENTRIES
