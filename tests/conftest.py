@@ -27,9 +27,10 @@ def _test_settings(settings):
     }
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     # Each test's database starts empty: no join code remembered from the last.
-    from workshops.poll_cache import poll_keys
+    from workshops.poll_cache import poll_keys, screen_keys
 
     poll_keys.clear()
+    screen_keys.clear()
 
 
 @pytest.fixture

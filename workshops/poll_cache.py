@@ -1,7 +1,9 @@
-"""A short-lived memory, per app-server process, of each live workshop's
-participant key, so the busiest request there is (every phone in every room
-asks every 2 s whether its screen changed) usually answers 204 without
-touching the database.
+"""A short-lived memory, per app-server process, of what each live
+workshop's screens show, so the busiest requests there are (every phone in
+every room, and every shared screen, asks every 2 s whether it changed)
+usually answer 204 without touching the database: `poll_keys` holds the
+participants' key by join code, `screen_keys` the shared screen's version
+and step by workshop id.
 
 Correct with any number of app servers because it forgets on its own: a key
 is trusted for at most `WORKSHOP_POLL_CACHE_SECONDS` (default 1 s) from the
@@ -60,3 +62,4 @@ class PollKeys:
 
 
 poll_keys = PollKeys()
+screen_keys = PollKeys()

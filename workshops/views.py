@@ -41,7 +41,7 @@ from workshops.models import (
     Workshop,
     participant_key,
 )
-from workshops.poll_cache import poll_keys
+from workshops.poll_cache import poll_keys, screen_keys
 
 SESSION_KEY = "workshop_participants"
 
@@ -168,7 +168,7 @@ def _present_context(request: HttpRequest, workshop: Workshop, **forms) -> dict:
 def _live_context(workshop: Workshop) -> dict:
     """The region other people change: who joined, who voted, the reveal."""
     area = workshop.current_area
-    context = {"room": workshop.room()}
+    context = {"room": workshop.room(), "screen_pass": _SCREEN_PASS.sign(str(workshop.pk))}
     if area:
         revealed = AreaScore.objects.filter(
             workshop=workshop, area_id=area["id"], revealed_at__isnull=False
@@ -233,10 +233,31 @@ def _experiment_form(workshop: Workshop, data=None) -> ExperimentForm:
     return ExperimentForm(data, team=workshop.team, initial=initial)
 
 
+# The shared screen's poll carries this pass (the workshop's id, signed):
+# proof that the screen was drawn for someone allowed to see it, so an
+# unchanged poll is answered 204 from this process's memory of the
+# workshop's version and step, without the session, the user or the
+# database. A 204 says only "nothing changed"; any other answer goes
+# through sign-in and the access check as before.
+_SCREEN_PASS = Signer(salt="workshops.present")
+
+
 @require_GET
-@login_required
 def present(request: HttpRequest, pk: int) -> HttpResponse:
     """The shared screen. Polls ask for the live region only."""
+    if request.htmx and "v" in request.GET:
+        try:
+            has_pass = _SCREEN_PASS.unsign(request.GET.get("p", "")) == str(pk)
+        except BadSignature:
+            has_pass = False
+        shown = f"{request.GET['v']}.{request.GET.get('s')}"
+        if has_pass and shown == screen_keys.get(str(pk), Workshop.objects.screen_key):
+            return HttpResponse(status=204)
+    return _present(request, pk)
+
+
+@login_required
+def _present(request: HttpRequest, pk: int) -> HttpResponse:
     workshop = _get_workshop_for_user(request, pk)
     if request.htmx:
         if request.GET.get("s") not in (None, str(workshop.step)):

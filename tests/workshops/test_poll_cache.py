@@ -1,14 +1,18 @@
-"""The participants' unchanged poll answers from a short-lived per-process
-memory of the workshop's key: no database, yet a change made through
-another app server shows within WORKSHOP_POLL_CACHE_SECONDS and one made
-through this process at once. A clock the test moves makes it exact."""
+"""The unchanged polls (phones and the shared screen) answer from a
+short-lived per-process memory of what the workshop's screens show: no
+database, yet a change made through another app server shows within
+WORKSHOP_POLL_CACHE_SECONDS and one made through this process at once.
+A clock the test moves makes it exact."""
+
+import re
 
 import pytest
+from django.test import Client
 from django.urls import reverse
 
 from tests.workshops.conftest import area_id
 from workshops.models import Workshop
-from workshops.poll_cache import MAX_ENTRIES, PollKeys, poll_keys
+from workshops.poll_cache import MAX_ENTRIES, PollKeys, poll_keys, screen_keys
 
 HTMX = {"HTTP_HX_REQUEST": "true"}
 
@@ -25,6 +29,7 @@ class Clock:
 def clock(monkeypatch):
     clock = Clock()
     monkeypatch.setattr(poll_keys, "clock", clock)
+    monkeypatch.setattr(screen_keys, "clock", clock)
     return clock
 
 
@@ -111,3 +116,75 @@ def test_the_memory_is_bounded(settings):
     for n in range(MAX_ENTRIES + 1):
         keys.get(f"C{n}", lambda code: "0.active.0")
     assert len(keys._entries) <= MAX_ENTRIES
+
+
+# The shared screen's poll: the same memory, by workshop id, with its own pass.
+
+
+SCREEN_VALS = re.compile(r'data-hx-vals=\'\{"v": "(\d+)", "s": "(\d+)", "p": "([^"]+)"\}\'')
+
+
+def screen(client, workshop) -> dict:
+    """What the shared screen carries into its next poll."""
+    body = client.get(reverse("workshops:present", args=[workshop.pk])).content.decode()
+    return dict(zip("vsp", SCREEN_VALS.search(body).groups(), strict=True))
+
+
+def screen_poll(client, workshop, carried):
+    return client.get(reverse("workshops:present", args=[workshop.pk]), carried, **HTMX)
+
+
+def test_an_unchanged_screen_poll_skips_session_and_database(
+    facilitator_client, workshop, clock, django_assert_num_queries
+):
+    workshop.go_to(1)
+    carried = screen(facilitator_client, workshop)
+    assert carried["v"] == str(workshop.version) and carried["s"] == "1"
+    with django_assert_num_queries(1):
+        assert screen_poll(facilitator_client, workshop, carried).status_code == 204
+    with django_assert_num_queries(0):
+        assert screen_poll(facilitator_client, workshop, carried).status_code == 204
+
+
+def test_a_screen_poll_without_its_pass_signs_in_first(facilitator_client, workshop):
+    carried = screen(facilitator_client, workshop)
+    other = screen(facilitator_client, make_other_workshop(workshop))
+    assert screen_poll(Client(), workshop, carried).status_code == 204  # the real pass
+    for forged in ["", f"{workshop.pk}", other["p"], f"{carried['p']}x"]:
+        response = screen_poll(Client(), workshop, {**carried, "p": forged})
+        assert response.status_code == 302 and "/accounts/login/" in response.url, forged
+
+
+def test_a_vote_shows_on_the_screen_at_once(
+    facilitator_client, participant_client, workshop, clock
+):
+    workshop.go_to(1)
+    carried = screen(facilitator_client, workshop)
+    assert screen_poll(facilitator_client, workshop, carried).status_code == 204
+    participant_client.post(
+        reverse("workshops:vote", args=[workshop.join_code]),
+        {"area": area_id(workshop, 1), "level": 2},
+    )
+    response = screen_poll(facilitator_client, workshop, carried)
+    assert (
+        response.status_code == 200 and 'data-testid="voted-count">1<' in response.content.decode()
+    )
+
+
+def test_a_screen_sees_another_servers_change_once_the_window_has_passed(
+    facilitator_client, workshop, clock, settings
+):
+    workshop.go_to(1)
+    carried = screen(facilitator_client, workshop)
+    assert screen_poll(facilitator_client, workshop, carried).status_code == 204
+    Workshop.objects.filter(pk=workshop.pk).update(version=workshop.version + 1)
+    clock.now += settings.WORKSHOP_POLL_CACHE_SECONDS - 0.01
+    assert screen_poll(facilitator_client, workshop, carried).status_code == 204
+    clock.now += 0.01
+    assert screen_poll(facilitator_client, workshop, carried).status_code == 200
+
+
+def make_other_workshop(workshop):
+    from tests.workshops.conftest import make_workshop
+
+    return make_workshop(workshop.team, workshop.facilitator, workshop.model)
