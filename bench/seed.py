@@ -5,14 +5,23 @@ finished experiments run without a workshop), and 50 live workshops on
 their first area, each with its own facilitator, for the load to run.
 Run after migrate and load_default_rubric:
 
-    DATABASE_URL=... python bench/seed.py
+    DATABASE_URL=... SECRET_KEY=... python bench/seed.py [SESSIONS_JSON]
 
 Prints one line with what it made. Sizes come from BENCH_TEAMS,
 BENCH_WORKSHOPS_PER_TEAM, BENCH_ENTRIES and BENCH_LIVE_WORKSHOPS.
+
+With SESSIONS_JSON it also signs people in, straight into the session
+table, and writes their session keys there for the load: each live
+workshop's facilitator (with the workshop's id) and one member per team.
+Signing in through the page hashes a password on purpose (hundreds of
+milliseconds of CPU each); that is not what the benchmark measures, so the
+load starts signed in, as people are who opened the service before the
+workshop began.
 """
 
 from __future__ import annotations
 
+import json
 import os
 import random
 import sys
@@ -30,6 +39,8 @@ django.setup()
 from django.contrib.auth import get_user_model  # noqa: E402
 from django.contrib.auth.hashers import make_password  # noqa: E402
 from django.contrib.auth.models import Group  # noqa: E402
+from django.contrib.sessions.backends.db import SessionStore  # noqa: E402
+from django.contrib.sessions.models import Session  # noqa: E402
 from django.db import transaction  # noqa: E402
 
 from experiments.models import Experiment  # noqa: E402
@@ -266,5 +277,53 @@ def seed() -> str:
     )
 
 
+def sign_in(users) -> list[str]:
+    """A session for each user, as the sign-in page would leave it."""
+    store, expires = SessionStore(), django.utils.timezone.now() + timedelta(days=1)
+    sessions = [
+        Session(
+            session_key=store._get_new_session_key(),
+            session_data=store.encode(
+                {
+                    "_auth_user_id": str(user.pk),
+                    "_auth_user_backend": "django.contrib.auth.backends.ModelBackend",
+                    "_auth_user_hash": user.get_session_auth_hash(),
+                }
+            ),
+            expire_date=expires,
+        )
+        for user in users
+    ]
+    Session.objects.bulk_create(sessions, batch_size=1000)
+    return [s.session_key for s in sessions]
+
+
+def write_sessions(path: Path) -> None:
+    User = get_user_model()
+    live = list(
+        Workshop.objects.filter(join_code__startswith="WXY", status=Workshop.Status.ACTIVE)
+        .select_related("facilitator")
+        .order_by("facilitator__username")
+    )
+    live.sort(key=lambda w: int(w.facilitator.username.removeprefix("live")))
+    members = list(User.objects.filter(username__endswith="-0", username__startswith="member"))
+    path.write_text(
+        json.dumps(
+            {
+                "live": [
+                    {"session": key, "workshop": w.pk, "code": w.join_code}
+                    for key, w in zip(sign_in(w.facilitator for w in live), live, strict=True)
+                ],
+                "members": [
+                    {"session": key, "team": int(u.username[6:].split("-")[0])}
+                    for key, u in zip(sign_in(members), members, strict=True)
+                ],
+            }
+        )
+    )
+
+
 if __name__ == "__main__":
     print(seed())
+    if len(sys.argv) > 1:
+        write_sessions(Path(sys.argv[1]))
