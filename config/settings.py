@@ -80,7 +80,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     # Before WhiteNoise so static files (an SVG opened on its own, say) carry the policy too.
-    "csp.middleware.CSPMiddleware",
+    "config.security.CSPMiddleware",  # django-csp's, building the header once
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
