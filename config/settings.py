@@ -82,6 +82,8 @@ MIDDLEWARE = [
     # Before WhiteNoise so static files (an SVG opened on its own, say) carry the policy too.
     "config.security.CSPMiddleware",  # django-csp's, building the header once
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Phones' and screens' unchanged polls end here, with the headers above.
+    "workshops.middleware.UnchangedPollMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",

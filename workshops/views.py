@@ -245,15 +245,23 @@ _SCREEN_PASS = Signer(salt="workshops.present")
 @require_GET
 def present(request: HttpRequest, pk: int) -> HttpResponse:
     """The shared screen. Polls ask for the live region only."""
-    if request.htmx and "v" in request.GET:
-        try:
-            has_pass = _SCREEN_PASS.unsign(request.GET.get("p", "")) == str(pk)
-        except BadSignature:
-            has_pass = False
-        shown = f"{request.GET['v']}.{request.GET.get('s')}"
-        if has_pass and shown == screen_keys.get(str(pk), Workshop.objects.screen_key):
-            return HttpResponse(status=204)
+    if request.htmx and screen_unchanged(request, pk):
+        return HttpResponse(status=204)
     return _present(request, pk)
+
+
+def screen_unchanged(request: HttpRequest, pk) -> bool:
+    """A shared screen's poll that carries its pass and the version and step
+    the workshop still has (workshops/middleware.py answers these early)."""
+    if "v" not in request.GET:
+        return False
+    try:
+        if _SCREEN_PASS.unsign(request.GET.get("p", "")) != str(pk):
+            return False
+    except BadSignature:
+        return False
+    shown = f"{request.GET['v']}.{request.GET.get('s')}"
+    return shown == screen_keys.get(str(pk), Workshop.objects.screen_key)
 
 
 @login_required
@@ -575,6 +583,15 @@ def _has_poll_pass(request: HttpRequest, code: str) -> bool:
         return False
 
 
+def room_unchanged(request: HttpRequest, code: str) -> bool:
+    """A phone's poll that carries its pass and the key its screen still has
+    (workshops/middleware.py answers these early)."""
+    shown = request.GET.get("k")
+    if not shown or not _has_poll_pass(request, code):
+        return False
+    return shown == poll_keys.get(code.upper(), Workshop.objects.participant_poll_key)
+
+
 def _participant_key(workshop: Workshop) -> str:
     return participant_key(workshop.step, workshop.status, workshop.revealed_count)
 
@@ -616,10 +633,8 @@ def _participant_context(request: HttpRequest, workshop: Workshop, **extra) -> d
 @require_GET
 def live(request: HttpRequest, code: str) -> HttpResponse:
     """A participant's screen: the area on screen and their own vote."""
-    shown = request.GET.get("k")
-    if request.htmx and shown and _has_poll_pass(request, code):
-        if shown == poll_keys.get(code.upper(), Workshop.objects.participant_poll_key):
-            return HttpResponse(status=204)
+    if request.htmx and room_unchanged(request, code):
+        return HttpResponse(status=204)
     workshop = _workshop_for_participant(request, code)
     if workshop is None:
         return redirect("workshops:join_code", code.upper())

@@ -188,3 +188,55 @@ def make_other_workshop(workshop):
     from tests.workshops.conftest import make_workshop
 
     return make_workshop(workshop.team, workshop.facilitator, workshop.model)
+
+
+# Answered early: before sessions, CSRF, users and messages.
+
+
+def test_unchanged_polls_are_answered_before_the_rest_of_the_stack(
+    participant_client, facilitator_client, workshop, rf, settings
+):
+    from workshops.middleware import UnchangedPollMiddleware
+
+    stack = settings.MIDDLEWARE
+    early = stack.index("workshops.middleware.UnchangedPollMiddleware")
+    assert early < stack.index("django.contrib.sessions.middleware.SessionMiddleware")
+    assert early > stack.index("config.security.CSPMiddleware")
+
+    workshop.go_to(1)
+    room, screen_vals = shown(participant_client, workshop), screen(facilitator_client, workshop)
+
+    def the_rest(request):
+        raise AssertionError("an unchanged poll went past the middleware")
+
+    early = UnchangedPollMiddleware(the_rest)
+    live = reverse("workshops:live", args=[workshop.join_code])
+    present = reverse("workshops:present", args=[workshop.pk])
+    assert early(rf.get(live, room, HTTP_HX_REQUEST="true")).status_code == 204
+    assert early(rf.get(present, screen_vals, HTTP_HX_REQUEST="true")).status_code == 204
+
+    passed_on = UnchangedPollMiddleware(lambda request: "to the view")
+    changed = {**room, "k": "0.active.0"}
+    assert passed_on(rf.get(live, changed, HTTP_HX_REQUEST="true")) == "to the view"
+    assert passed_on(rf.get(live, room)) == "to the view"  # not htmx: the whole page
+    assert passed_on(rf.get(present, {**screen_vals, "p": ""}, HTTP_HX_REQUEST="true")) == (
+        "to the view"
+    )
+
+
+def test_an_early_204_carries_the_strict_headers_and_no_cookie(
+    participant_client, workshop, settings
+):
+    settings.SECURE_HSTS_SECONDS = 31536000
+    workshop.go_to(1)
+    response = participant_client.get(
+        reverse("workshops:live", args=[workshop.join_code]),
+        shown(participant_client, workshop),
+        secure=True,
+        **HTMX,
+    )
+    assert response.status_code == 204
+    assert "default-src 'self'" in response["Content-Security-Policy"]
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert response["Strict-Transport-Security"].startswith("max-age=31536000")
+    assert not response.cookies
