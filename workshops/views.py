@@ -42,6 +42,7 @@ from workshops.models import (
     Workshop,
     participant_key,
 )
+from workshops.poll_cache import poll_keys, screen_keys
 
 SESSION_KEY = "workshop_participants"
 
@@ -176,7 +177,7 @@ def _present_context(request: HttpRequest, workshop: Workshop, **forms) -> dict:
 def _live_context(workshop: Workshop) -> dict:
     """The region other people change: who joined, who voted, the reveal."""
     area = workshop.current_area
-    context = {"room": workshop.room()}
+    context = {"room": workshop.room(), "screen_pass": _SCREEN_PASS.sign(str(workshop.pk))}
     if area:
         revealed = AreaScore.objects.filter(
             workshop=workshop, area_id=area["id"], revealed_at__isnull=False
@@ -242,10 +243,39 @@ def _experiment_form(workshop: Workshop, data=None) -> ExperimentForm:
     return ExperimentForm(data, team=workshop.team, initial=initial)
 
 
+# The shared screen's poll carries this pass (the workshop's id, signed):
+# proof that the screen was drawn for someone allowed to see it, so an
+# unchanged poll is answered 204 from this process's memory of the
+# workshop's version and step, without the session, the user or the
+# database. A 204 says only "nothing changed"; any other answer goes
+# through sign-in and the access check as before.
+_SCREEN_PASS = Signer(salt="workshops.present")
+
+
 @require_GET
-@login_required
 def present(request: HttpRequest, pk: int) -> HttpResponse:
     """The shared screen. Polls ask for the live region only."""
+    if request.htmx and screen_unchanged(request, pk):
+        return HttpResponse(status=204)
+    return _present(request, pk)
+
+
+def screen_unchanged(request: HttpRequest, pk) -> bool:
+    """A shared screen's poll that carries its pass and the version and step
+    the workshop still has (workshops/middleware.py answers these early)."""
+    if "v" not in request.GET:
+        return False
+    try:
+        if _SCREEN_PASS.unsign(request.GET.get("p", "")) != str(pk):
+            return False
+    except BadSignature:
+        return False
+    shown = f"{request.GET['v']}.{request.GET.get('s')}"
+    return shown == screen_keys.get(str(pk), Workshop.objects.screen_key)
+
+
+@login_required
+def _present(request: HttpRequest, pk: int) -> HttpResponse:
     workshop = _get_workshop_for_user(request, pk)
     if request.htmx:
         if request.GET.get("s") not in (None, str(workshop.step)):
@@ -563,6 +593,15 @@ def _has_poll_pass(request: HttpRequest, code: str) -> bool:
         return False
 
 
+def room_unchanged(request: HttpRequest, code: str) -> bool:
+    """A phone's poll that carries its pass and the key its screen still has
+    (workshops/middleware.py answers these early)."""
+    shown = request.GET.get("k")
+    if not shown or not _has_poll_pass(request, code):
+        return False
+    return shown == poll_keys.get(code.upper(), Workshop.objects.participant_poll_key)
+
+
 def _participant_key(workshop: Workshop) -> str:
     return participant_key(workshop.step, workshop.status, workshop.revealed_count)
 
@@ -604,10 +643,8 @@ def _participant_context(request: HttpRequest, workshop: Workshop, **extra) -> d
 @require_GET
 def live(request: HttpRequest, code: str) -> HttpResponse:
     """A participant's screen: the area on screen and their own vote."""
-    shown = request.GET.get("k")
-    if request.htmx and shown and _has_poll_pass(request, code):
-        if shown == Workshop.objects.participant_poll_key(code.upper()):
-            return HttpResponse(status=204)
+    if request.htmx and room_unchanged(request, code):
+        return HttpResponse(status=204)
     workshop = _workshop_for_participant(request, code)
     if workshop is None:
         return redirect("workshops:join_code", code.upper())
