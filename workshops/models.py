@@ -193,8 +193,13 @@ class Workshop(models.Model):
 
     @property
     def scale(self) -> list[dict]:
-        """The pinned scale: [{"number", "label"}], lowest first."""
-        return self.rubric.get("scale", [])
+        """The pinned scale: [{"number", "label"}], lowest first. A rubric
+        pinned without one (workshops migration 0004 adds it to all of them)
+        has as many points as its areas have levels."""
+        if "scale" in self.rubric:
+            return self.rubric["scale"]
+        size = max((len(area["levels"]) for area in self.areas), default=0)
+        return [{"number": n, "label": str(n)} for n in range(1, size + 1)]
 
     @property
     def level_numbers(self) -> list[int]:

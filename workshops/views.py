@@ -24,7 +24,6 @@ from django_htmx.http import HttpResponseClientRefresh, reswap, retarget
 
 from experiments.models import Experiment
 from maturity.models import MaturityModel
-from playbook.models import Entry
 from teams.roles import is_admin, is_facilitator
 from workshops.forms import (
     ChooseForm,
@@ -160,10 +159,6 @@ def _present_context(request: HttpRequest, workshop: Workshop, **forms) -> dict:
         context["record_form"] = forms.get("record_form") or _record_form(area, score)
     elif step in (workshop.choose_step, workshop.summary_step):
         context["scored_areas"] = _scored_areas(workshop)
-        if step == workshop.choose_step:
-            suggestions = Entry.objects.suggestions_by_area(a["id"] for a in workshop.areas)
-            for row in context["scored_areas"]:
-                row["suggestions"] = suggestions.get(row["area"]["id"], [])
         context["choose_form"] = forms.get("choose_form") or ChooseForm(
             areas=workshop.areas,
             scores=context["scored_areas"],
