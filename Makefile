@@ -72,8 +72,8 @@ test: install-test lint $(VNU_JAR) $(OIDC_PROVIDER)
 audit: install-test
 	$(BIN)/python scripts/audit_deps.py
 
-# A short, bounded load test on loopback; see README "Benchmark".
-# make bench [MODE=two] [DURATION=60] [BENCH_LIVE_WORKSHOPS=50]
+# A bounded load test on loopback (about 8 minutes); see README "Benchmark".
+# make bench [MODE=two] [DURATION=60] [CAPACITY_STEPS=100,150,...] [STEP_S=20]
 $(VENV)/.installed-bench: pyproject.toml $(VENV)/.installed
 	$(BIN)/pip install --quiet -e '.[bench]'
 	touch $@

@@ -1,91 +1,176 @@
-"""Turn locust's CSV statistics into the benchmark table and bench.json.
+"""Put the scenarios' results together: the tables `make bench` prints and
+bench-results/bench.json (its shape is in the README, "Benchmark").
 
-Usage: python bench/report.py STATS_CSV OUT_JSON [key=value ...]
-The key=value pairs (mode, duration, workers ...) go into the JSON's "run".
+Usage: python bench/report.py OUT_DIR [key=value ...]
+Reads start.json, workshop.json and capacity.json (bench/locustfile.py) and
+poll.json (bench/poll_ratio.py) from OUT_DIR; the key=value pairs go into
+the JSON's "run".
 """
 
 from __future__ import annotations
 
-import csv
 import json
 import sys
 from pathlib import Path
 
 P95_TARGET_MS = 150
-
-
-def _ms(value: str) -> float:
-    """A percentile from locust's CSV: "N/A" (or empty) for a group that
-    made no request after the stats were reset."""
-    try:
-        return float(value)
-    except ValueError:
-        return 0.0
-
-
-def load(stats_csv: Path) -> list[dict]:
-    groups = []
-    with stats_csv.open() as f:
-        for row in csv.DictReader(f):
-            if row["Name"] == "Aggregated":
-                continue
-            groups.append(
-                {
-                    "group": row["Name"],
-                    "method": row["Type"],
-                    "requests": int(row["Request Count"]),
-                    "errors": int(row["Failure Count"]),
-                    "rps": float(row["Requests/s"]),
-                    "p50_ms": _ms(row["50%"]),
-                    "p95_ms": _ms(row["95%"]),
-                    "p99_ms": _ms(row["99%"]),
-                }
-            )
-    return groups
+JOIN_P95_TARGET_MS = 500
+WORKSHOPS_PER_CORE_TARGET = 200
 
 
 def with_ratios(groups: list[dict]) -> list[dict]:
     base = next((g for g in groups if g["group"] == "baseline"), None)
     for g in groups:
-        g["p50_x_baseline"] = (
-            round(g["p50_ms"] / base["p50_ms"], 2) if base and base["p50_ms"] else None
-        )
-        g["p95_x_baseline"] = (
-            round(g["p95_ms"] / base["p95_ms"], 2) if base and base["p95_ms"] else None
-        )
+        for p in ("p50", "p95"):
+            g[f"{p}_x_baseline"] = (
+                round(g[f"{p}_ms"] / base[f"{p}_ms"], 2) if base and base[f"{p}_ms"] else None
+            )
         g["meets_p95_target"] = g["p95_ms"] < P95_TARGET_MS
     return groups
 
 
-def table(groups: list[dict]) -> str:
-    head = (
-        f"{'endpoint group':<20}{'method':<7}{'requests':>9}{'errors':>7}{'req/s':>8}"
-        f"{'p50 ms':>8}{'p95 ms':>8}{'p99 ms':>8}{'p50 x base':>11}{'p95 x base':>11}"
-    )
+def table(groups: list[dict], ratios: bool = True) -> str:
+    head = f"{'endpoint group':<20}{'method':<7}{'requests':>9}{'errors':>7}{'req/s':>8}"
+    head += f"{'p50 ms':>8}{'p95 ms':>8}{'p99 ms':>8}"
+    if ratios:
+        head += f"{'p50 x base':>11}{'p95 x base':>11}"
     lines = [head, "-" * len(head)]
     for g in sorted(groups, key=lambda g: (g["group"] != "baseline", g["group"])):
-        lines.append(
-            f"{g['group']:<20}{g['method']:<7}{g['requests']:>9}{g['errors']:>7}{g['rps']:>8.1f}"
-            f"{g['p50_ms']:>8.0f}{g['p95_ms']:>8.0f}{g['p99_ms']:>8.0f}"
-            f"{g['p50_x_baseline'] or 0:>11.2f}{g['p95_x_baseline'] or 0:>11.2f}"
-        )
-    errors = sum(g["errors"] for g in groups)
-    slow = [g["group"] for g in groups if not g["meets_p95_target"]]
-    lines.append("")
-    lines.append(
-        f"Errors: {errors} (target 0). p95 under {P95_TARGET_MS} ms: "
-        + ("every group" if not slow else "missed by " + ", ".join(slow))
-    )
+        line = f"{g['group']:<20}{g['method']:<7}{g['requests']:>9}{g['errors']:>7}"
+        line += f"{g['rps']:>8.1f}{g['p50_ms']:>8.0f}{g['p95_ms']:>8.0f}{g['p99_ms']:>8.0f}"
+        if ratios:
+            line += f"{g.get('p50_x_baseline') or 0:>11.2f}{g.get('p95_x_baseline') or 0:>11.2f}"
+        lines.append(line)
     return "\n".join(lines)
 
 
+def verdict(met: bool) -> str:
+    return "met" if met else "MISSED"
+
+
+def read(path: Path) -> dict | None:
+    return json.loads(path.read_text()) if path.exists() else None
+
+
+def capacity_of(sweep: dict | None, service_cores: int) -> dict | None:
+    if not sweep or not sweep["steps"]:
+        return None
+    steps = []
+    for s in sweep["steps"]:
+        held = s["errors"] == 0 and s["worst_p95_ms"] <= P95_TARGET_MS and s["warmed_up"]
+        steps.append({**{k: v for k, v in s.items() if k != "groups"}, "held": held})
+    held = [s["workshops"] for s in steps if s["held"]]
+    last = steps[-1]
+    largest = max(held, default=0)
+    per_core = round(largest / service_cores, 1)
+    return {
+        "workshops_per_core": per_core,
+        "workshops": largest,
+        "service_cores": service_cores,
+        "target_per_core": WORKSHOPS_PER_CORE_TARGET,
+        "met": per_core >= WORKSHOPS_PER_CORE_TARGET,
+        # "limit" when a step failed; "sweep end" when every step held, so
+        # the real capacity is higher than the largest step tried.
+        "stopped_by": "sweep end" if last["held"] else "limit",
+        "criterion": f"every group's p95 <= {P95_TARGET_MS} ms and no errors",
+        "steps": steps,
+        "last_step_groups": sweep["steps"][-1]["groups"],
+    }
+
+
 def main(argv: list[str]) -> int:
-    stats_csv, out_json, *pairs = argv
-    groups = with_ratios(load(Path(stats_csv)))
+    out_dir, *pairs = argv
+    out = Path(out_dir)
     run = dict(pair.split("=", 1) for pair in pairs)
-    Path(out_json).write_text(json.dumps({"run": run, "groups": groups}, indent=2) + "\n")
-    print(table(groups))
-    print(f"\nWritten to {out_json}")
+    start, workshop = read(out / "start.json"), read(out / "workshop.json")
+    sweep, poll = read(out / "capacity.json"), read(out / "poll.json")
+    service_cores = int(run.get("service_cores", "1"))
+
+    steady = workshop["steps"][0] if workshop and workshop["steps"] else None
+    groups = with_ratios(steady["groups"]) if steady else []
+    if steady:
+        run["measured_s"] = steady["measured_s"]
+        run["generator_cpu_percent"] = steady["generator_cpu_percent"]
+        run["cpu_busy_percent"] = steady["cpu_busy_percent"]
+    storm = start["steps"][0] if start and start["steps"] else None
+    join = next((g for g in storm["groups"] if g["group"] == "join"), None) if storm else None
+    capacity = capacity_of(sweep, service_cores)
+
+    result = {
+        "run": run,
+        "groups": groups,
+        "start": storm
+        and {
+            **storm,
+            "join_p95_ms": join and join["p95_ms"],
+            "join_p95_target_ms": JOIN_P95_TARGET_MS,
+            "met": bool(join) and storm["errors"] == 0 and join["p95_ms"] < JOIN_P95_TARGET_MS,
+        },
+        "capacity": capacity,
+        "poll_ratio": poll and poll["poll_ratio"],
+        "poll": poll,
+    }
+    errors = sum(g["errors"] for g in groups)
+    slow = [g["group"] for g in groups if not g["meets_p95_target"]]
+    result["targets"] = {
+        "workshop_errors_zero": bool(groups) and errors == 0,
+        "workshop_p95_under_150_ms": bool(groups) and not slow,
+        "start_join_p95_under_500_ms": bool(result["start"] and result["start"]["met"]),
+        "capacity_200_per_core": bool(capacity and capacity["met"]),
+        "poll_ratio_0_7": bool(poll and poll["poll_ratio"] >= poll["target"]),
+    }
+    (out / "bench.json").write_text(json.dumps(result, indent=2) + "\n")
+
+    print(
+        f"Service on CPU {run.get('service_cpus')} ({service_cores} core), load generators "
+        f"on CPU {run.get('load_cpus')}; load average before {run.get('load_average_before')}, "
+        f"after {run.get('load_average_after')}."
+    )
+    if storm:
+        print(f"\n== Start of workshop: {storm['users']} users joining, {storm['measured_s']} s")
+        print(table(storm["groups"], ratios=False))
+        print(
+            f"Join p95 {join and join['p95_ms']:.0f} ms (target < {JOIN_P95_TARGET_MS}): "
+            f"{verdict(result['targets']['start_join_p95_under_500_ms'])}. "
+            f"Errors {storm['errors']}. Generator CPU {storm['generator_cpu_percent']}%."
+        )
+    if steady:
+        print(f"\n== Live workshops: {steady['users']} users, {steady['measured_s']} s, warmed up")
+        print(table(groups))
+        print(
+            f"Errors: {errors} (target 0): {verdict(errors == 0)}. p95 under {P95_TARGET_MS} ms: "
+            + ("every group, met" if not slow else "MISSED by " + ", ".join(slow))
+            + f". Generator CPU {steady['generator_cpu_percent']}%, "
+            f"CPU busy per core {steady['cpu_busy_percent']}%."
+        )
+    if poll:
+        p = poll["unchanged_poll"]
+        print(
+            f"\n== Unchanged poll vs baseline ({poll['generator']}): "
+            f"{p['rps']:.0f} vs {poll['baseline_rps']:.0f} req/s, "
+            f"poll_ratio {poll['poll_ratio']} (target >= {poll['target']}): "
+            f"{verdict(result['targets']['poll_ratio_0_7'])}. Poll p95 {p['p95_ms']} ms, "
+            f"non-204 {p['unexpected_status']}, socket errors {p['socket_errors']}, "
+            f"baseline drift {poll['baseline_drift']:.0%}, wrk CPU {p['generator_cpu_percent']}%."
+        )
+    if capacity:
+        print("\n== Capacity sweep (live workshops only)")
+        head = f"{'workshops':>9}{'users':>7}{'req/s':>8}{'errors':>7}"
+        head += f"{'worst p95':>10}  {'worst group':<18}{'gen CPU':>8}  held"
+        print(head + "\n" + "-" * len(head))
+        for s in capacity["steps"]:
+            print(
+                f"{s['workshops']:>9}{s['users']:>7}{s['rps']:>8.0f}{s['errors']:>7}"
+                f"{s['worst_p95_ms']:>10.0f}  {s['worst_group'] or '':<18}"
+                f"{s['generator_cpu_percent']:>7.0f}%  {'yes' if s['held'] else 'no'}"
+            )
+        more = " (every step held: at least this)" if capacity["stopped_by"] == "sweep end" else ""
+        print(
+            f"Capacity: {capacity['workshops']} live workshops on {service_cores} service core "
+            f"= {capacity['workshops_per_core']} per core{more} (target >= "
+            f"{WORKSHOPS_PER_CORE_TARGET}): {verdict(capacity['met'])}."
+        )
+    print(f"\nWritten to {out / 'bench.json'}")
     return 0
 
 

@@ -1,24 +1,65 @@
 #!/usr/bin/env bash
-# make bench: a throwaway PostgreSQL, the service under gunicorn with
-# production settings (MODE=one, or MODE=two: two servers behind nginx),
-# a seeded dataset, a bounded headless locust run against 127.0.0.1, and
-# the table + bench-results/bench.json.
+# make bench: a throwaway PostgreSQL and the service under gunicorn with
+# production settings (MODE=one, or MODE=two: two servers behind nginx), all
+# pinned to the service's core(s); a seeded dataset; then, from the other
+# core, four measurements against 127.0.0.1 only, each stopping by itself:
 #
-# DURATION (seconds, default 60), USERS (default: every user class's fixed
-# count in bench/locustfile.py, 573 for 50 live workshops), SPAWN_RATE (default 50),
-# BENCH_LIVE_WORKSHOPS (default 50),
-# MODE (one|two), WEB_CONCURRENCY and THREADS (see config/gunicorn.conf.py).
+#   1. start of workshop: 50 rooms x 10 phones joining within 60 s (locust)
+#   2. live workshops: the steady state after warm-up, table per group (locust)
+#   3. unchanged poll vs baseline, closed loop (wrk, bench/poll_ratio.py)
+#   4. capacity sweep: live workshops in steps until a p95 > 150 ms or an error
+#
+# and the tables + bench-results/bench.json (bench/report.py).
+#
+# DURATION (s measured in 2, default 60), BENCH_LIVE_WORKSHOPS (in 1-3,
+# default 50), CAPACITY_STEPS (workshop counts, default below; empty skips
+# the sweep), STEP_S (s measured per step, default 20), SERVICE_CPUS and
+# LOAD_CPUS (taskset lists, default 0 and 1), MODE (one|two),
+# WEB_CONCURRENCY and THREADS (default 1 x 4: one process per service core).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PY=.venv/bin/python
 MODE=${MODE:-one}
 DURATION=${DURATION:-60}
 LIVE=${BENCH_LIVE_WORKSHOPS:-50}
-# 11 people per live workshop, 20 browsing, 2 on the baseline, 1 health check.
-USERS=${USERS:-$((LIVE * 11 + 23))}
-SPAWN_RATE=${SPAWN_RATE:-50}
+CAPACITY_STEPS=${CAPACITY_STEPS-100,200,300,400}
+STEP_S=${STEP_S:-20}
+export WEB_CONCURRENCY=${WEB_CONCURRENCY:-1} THREADS=${THREADS:-4}
 OUT=bench-results
 mkdir -p "$OUT"
+rm -f "$OUT"/{start,workshop,poll,capacity,bench}.json
+
+# The tools, from Debian's packages (as .ci/run installs its own).
+need=()
+command -v wrk >/dev/null || need+=(wrk)
+command -v taskset >/dev/null || need+=(util-linux)
+[ "$MODE" = two ] && ! command -v nginx >/dev/null && need+=(nginx)
+if [ ${#need[@]} -gt 0 ]; then
+  if [ "$(id -u)" != 0 ]; then
+    echo "make bench needs: ${need[*]} (apt-get install ${need[*]})" >&2
+    exit 1
+  fi
+  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >/dev/null
+fi
+
+# Service and load on their own cores. Pinning this shell pins everything it
+# starts (PostgreSQL, gunicorn, the setup); the generators are started on
+# LOAD_CPUS explicitly.
+if [ "$(nproc)" -ge 2 ]; then
+  SERVICE_CPUS=${SERVICE_CPUS:-0}
+  LOAD_CPUS=${LOAD_CPUS:-1}
+  taskset -cp "$SERVICE_CPUS" $$ >/dev/null
+  LOAD=(taskset -c "$LOAD_CPUS")
+else
+  echo "One CPU: service and load share it; the figures measure both." >&2
+  SERVICE_CPUS=all LOAD_CPUS=all LOAD=()
+fi
+export LOAD_CPUS
+SERVICE_CORES=$("$PY" -c 'import os; print(len(os.sched_getaffinity(0)))')
+ulimit -n 65536 2>/dev/null || true  # a connection per simulated phone
+LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)
+STARTED=$(date -u +%Y-%m-%dT%H:%M:%SZ)
+echo "Load average before: $LOAD_BEFORE (figures are trustworthy below about 0.5)"
 
 # shellcheck source=scripts/pg.sh
 source scripts/pg.sh
@@ -37,24 +78,51 @@ pg_start
 export DATABASE_URL=$PG_URL DEBUG=false ALLOWED_HOSTS=127.0.0.1,localhost
 SECRET_KEY=$("$PY" -c 'import secrets; print(secrets.token_urlsafe(50))')
 export SECRET_KEY SECURE_SSL_REDIRECT=false SECURE_COOKIES=false SECURE_HSTS_SECONDS=0
-export STATIC_ROOT=$RUN_DIR/static LOG_LEVEL=WARNING
+export STATIC_ROOT=$RUN_DIR/static LOG_LEVEL=WARNING WORKER_CONNECTIONS=20000
 [ "$MODE" = two ] && export BEHIND_PROXY=true
 
+# Live workshops: LIVE for the start, LIVE for the steady state, then the sweep's.
+LARGEST_STEP=$(echo "${CAPACITY_STEPS:-0}" | tr , '\n' | sort -n | tail -1)
+export BENCH_LIVE_WORKSHOPS=$((2 * LIVE + LARGEST_STEP))
 "$PY" manage.py migrate --noinput -v0
 "$PY" manage.py collectstatic --noinput -v0
 "$PY" manage.py load_models
-"$PY" bench/seed.py
+"$PY" bench/seed.py "$OUT/sessions.json"
 
 URL=$(bench/topology.sh start "$MODE" "$RUN_DIR")
-echo "Load: $USERS users for ${DURATION}s against $URL ($MODE server(s))"
-# locust exits non-zero when a request failed; the report says which.
-# --reset-stats: count from the end of ramp-up (sign-in hashes passwords on
-# purpose, slowly; a burst of them is not the steady state we measure).
-.venv/bin/locust -f bench/locustfile.py --headless --host "$URL" \
-  -u "$USERS" -r "$SPAWN_RATE" -t "${DURATION}s" --stop-timeout 5 --reset-stats \
-  --csv "$OUT/locust" --only-summary --loglevel WARNING >"$OUT/locust.log" 2>&1 || true
+PG_PID=$(head -1 "$PG_DIR/data/postmaster.pid")
+APP_PID=$(cat "$RUN_DIR/app1.pid")
+affinity() { taskset -pc "$1" | sed 's/.*: //'; }
+echo "Service: $URL ($MODE; gunicorn ${WEB_CONCURRENCY}x${THREADS} on CPU $(affinity "$APP_PID"), PostgreSQL on CPU $(affinity "$PG_PID")); load on CPU $LOAD_CPUS"
 
-"$PY" bench/report.py "$OUT/locust_stats.csv" "$OUT/bench.json" \
-  "mode=$MODE" "duration_s=$DURATION" "users=$USERS" \
-  "workers=${WEB_CONCURRENCY:-2}" "threads=${THREADS:-4}" \
+locust_run() {  # scenario first-workshop result [env...]; locust exits non-zero on any failure
+  local scenario=$1 first=$2
+  shift 2
+  env BENCH_SCENARIO="$scenario" BENCH_FIRST="$first" BENCH_SESSIONS="$OUT/sessions.json" \
+    BENCH_RESULT="$OUT/$scenario.json" "$@" \
+    "${LOAD[@]}" timeout 20m .venv/bin/locust -f bench/locustfile.py --headless --host "$URL" \
+    --only-summary --loglevel WARNING --stop-timeout 5 \
+    >>"$OUT/locust.log" 2>&1 || true
+}
+: >"$OUT/locust.log"
+
+echo "1/4 Start of workshop: $LIVE rooms x 10 phones joining within 60 s"
+locust_run start 0 BENCH_WORKSHOPS="$LIVE" BENCH_MEASURE_S="${START_S:-60}"
+echo "2/4 Live workshops: $LIVE workshops and 23 others, warm-up, then ${DURATION} s"
+locust_run workshop "$LIVE" BENCH_WORKSHOPS="$LIVE" BENCH_MEASURE_S="$DURATION"
+echo "3/4 Unchanged poll against the baseline (wrk)"
+"${LOAD[@]}" "$PY" bench/poll_ratio.py "$URL" "$OUT/sessions.json" "$LIVE" "$LIVE" "$OUT/poll.json"
+if [ -n "$CAPACITY_STEPS" ]; then
+  echo "4/4 Capacity sweep: $CAPACITY_STEPS live workshops, ${STEP_S} s each, until a p95 > 150 ms or an error"
+  locust_run capacity $((2 * LIVE)) BENCH_STEPS="$CAPACITY_STEPS" BENCH_MEASURE_S="$STEP_S"
+fi
+
+"$PY" bench/report.py "$OUT" \
+  "mode=$MODE" "started_at=$STARTED" "duration_s=$DURATION" "live_workshops=$LIVE" \
+  "workers=$WEB_CONCURRENCY" "threads=$THREADS" \
+  "service_cpus=$SERVICE_CPUS" "service_cores=$SERVICE_CORES" "load_cpus=$LOAD_CPUS" \
+  "gunicorn_affinity=$(affinity "$APP_PID")" "postgres_affinity=$(affinity "$PG_PID")" \
+  "generators=locust FastHttpUser (scenarios), wrk (poll ratio)" \
+  "poll_cache_ms=${WORKSHOP_POLL_CACHE_MS:-1000}" \
+  "load_average_before=$LOAD_BEFORE" "load_average_after=$(cut -d' ' -f1-3 /proc/loadavg)" \
   "commit=$(git rev-parse --short HEAD 2>/dev/null || echo unknown)"

@@ -5,14 +5,23 @@ finished experiments run without a workshop), and 50 live workshops on
 their first area, each with its own facilitator, for the load to run.
 Run after migrate and load_models:
 
-    DATABASE_URL=... python bench/seed.py
+    DATABASE_URL=... SECRET_KEY=... python bench/seed.py [SESSIONS_JSON]
 
 Prints one line with what it made. Sizes come from BENCH_TEAMS,
 BENCH_WORKSHOPS_PER_TEAM, BENCH_ENTRIES and BENCH_LIVE_WORKSHOPS.
+
+With SESSIONS_JSON it also signs people in, straight into the session
+table, and writes their session keys there for the load: each live
+workshop's facilitator (with the workshop's id) and one member per team.
+Signing in through the page hashes a password on purpose (hundreds of
+milliseconds of CPU each); that is not what the benchmark measures, so the
+load starts signed in, as people are who opened the service before the
+workshop began.
 """
 
 from __future__ import annotations
 
+import json
 import os
 import random
 import sys
@@ -30,6 +39,8 @@ django.setup()
 from django.contrib.auth import get_user_model  # noqa: E402
 from django.contrib.auth.hashers import make_password  # noqa: E402
 from django.contrib.auth.models import Group  # noqa: E402
+from django.contrib.sessions.backends.db import SessionStore  # noqa: E402
+from django.contrib.sessions.models import Session  # noqa: E402
 from django.db import transaction  # noqa: E402
 
 from experiments.models import Experiment  # noqa: E402
@@ -96,7 +107,13 @@ def live_code(i: int) -> str:
     return "WXY" + "".join(JOIN_ALPHABET[(i // 25**k) % 25] for k in range(3))
 
 
-def seed_live_workshops(model, teams: list[Team], password: str) -> int:
+def _models() -> list[MaturityModel]:
+    """Every shipped model, the default first: the workshops, live and past,
+    are a mix of them, as in a service that runs several frameworks."""
+    return list(MaturityModel.objects.order_by("-is_default", "key"))
+
+
+def seed_live_workshops(teams: list[Team], password: str) -> int:
     """LIVE_WORKSHOPS workshops in progress on their first area, each run by
     its own facilitator (`live<i>`), for the load test to run live."""
     User = get_user_model()
@@ -105,15 +122,16 @@ def seed_live_workshops(model, teams: list[Team], password: str) -> int:
         for i in range(LIVE_WORKSHOPS)
     )
     Group.objects.get(name=FACILITATORS).user_set.add(*facilitators)
-    snapshot = model.snapshot()
+    models = _models()
+    snapshots = {m.pk: m.snapshot() for m in models}
     Workshop.objects.bulk_create(
         Workshop(
             team=teams[i % len(teams)],
             facilitator=facilitator,
             title=f"Live workshop {i}",
             held_on=date.today(),
-            model=model,
-            rubric=snapshot,
+            model=models[i % len(models)],
+            rubric=snapshots[models[i % len(models)].pk],
             status=Workshop.Status.ACTIVE,
             step=1,
             join_code=live_code(i),
@@ -131,7 +149,7 @@ def seed_playbook(rng: random.Random, experiments: list[Experiment]) -> int:
     from playbook.models import Entry
 
     teams = list(Team.objects.order_by("pk"))
-    areas = list(MaturityModel.default().areas.order_by("order"))
+    areas = [a for m in _models() for a in m.areas.current().order_by("order")]
     extra = max(0, ENTRIES - len(experiments))
     today = date.today()
     experiments = experiments + Experiment.objects.bulk_create(
@@ -186,9 +204,9 @@ def seed_playbook(rng: random.Random, experiments: list[Experiment]) -> int:
 @transaction.atomic
 def seed() -> str:
     rng = random.Random(6)
-    model = MaturityModel.default()
-    areas = list(model.areas.order_by("order"))
-    snapshot = model.snapshot()
+    models = _models()
+    areas = {m.pk: list(m.areas.current().order_by("order")) for m in models}
+    snapshots = {m.pk: m.snapshot() for m in models}
     password = make_password(PASSWORD)
     User = get_user_model()
 
@@ -212,16 +230,17 @@ def seed() -> str:
     )
 
     start = date.today() - timedelta(weeks=6 * WORKSHOPS_PER_TEAM)
+    # Each team alternates between the models, as a team using all three would.
     workshops = Workshop.objects.bulk_create(
         Workshop(
             team=team,
             facilitator=rng.choice(facilitators),
             held_on=start + timedelta(weeks=6 * n),
-            model=model,
-            rubric=snapshot,
+            model=(model := models[(t + n) % len(models)]),
+            rubric=snapshots[model.pk],
             status=Workshop.Status.CLOSED,
-            step=len(areas) + 3,
-            chosen_area=rng.choice(areas),
+            step=len(areas[model.pk]) + 3,
+            chosen_area=rng.choice(areas[model.pk]),
             # Closed workshops keep their code; fixed ones cannot collide.
             join_code=f"B{t:03d}{n:04d}",
         )
@@ -232,12 +251,12 @@ def seed() -> str:
         AreaScore(
             workshop=workshop,
             area=area,
-            score=rng.randint(1, 5),
+            score=rng.randint(1, len(snapshots[workshop.model_id]["scale"])),
             helps=rng.choice(HELPS),
             holds_back=rng.choice(HOLDS_BACK),
         )
         for workshop in workshops
-        for area in areas
+        for area in areas[workshop.model_id]
     )
     experiments = Experiment.objects.bulk_create(
         Experiment(
@@ -257,14 +276,63 @@ def seed() -> str:
         for workshop in workshops
     )
     entries = seed_playbook(rng, experiments)
-    live = seed_live_workshops(model, teams, password)
+    live = seed_live_workshops(teams, password)
     return (
         f"Seeded {len(teams)} teams, {len(members) + len(facilitators)} people, "
-        f"{len(workshops)} workshops, {len(workshops) * len(areas)} scores, "
+        f"{len(workshops)} workshops on {len(models)} models, "
+        f"{AreaScore.objects.count()} scores, "
         f"{Experiment.objects.count()} experiments, {entries} playbook entries, "
         f"{live} live workshops."
     )
 
 
+def sign_in(users) -> list[str]:
+    """A session for each user, as the sign-in page would leave it."""
+    store, expires = SessionStore(), django.utils.timezone.now() + timedelta(days=1)
+    sessions = [
+        Session(
+            session_key=store._get_new_session_key(),
+            session_data=store.encode(
+                {
+                    "_auth_user_id": str(user.pk),
+                    "_auth_user_backend": "identity.backends.PasswordBackend",
+                    "_auth_user_hash": user.get_session_auth_hash(),
+                }
+            ),
+            expire_date=expires,
+        )
+        for user in users
+    ]
+    Session.objects.bulk_create(sessions, batch_size=1000)
+    return [s.session_key for s in sessions]
+
+
+def write_sessions(path: Path) -> None:
+    User = get_user_model()
+    live = list(
+        Workshop.objects.filter(join_code__startswith="WXY", status=Workshop.Status.ACTIVE)
+        .select_related("facilitator")
+        .order_by("facilitator__username")
+    )
+    live.sort(key=lambda w: int(w.facilitator.username.removeprefix("live")))
+    members = list(User.objects.filter(username__endswith="-0", username__startswith="member"))
+    path.write_text(
+        json.dumps(
+            {
+                "live": [
+                    {"session": key, "workshop": w.pk, "code": w.join_code}
+                    for key, w in zip(sign_in(w.facilitator for w in live), live, strict=True)
+                ],
+                "members": [
+                    {"session": key, "team": int(u.username[6:].split("-")[0])}
+                    for key, u in zip(sign_in(members), members, strict=True)
+                ],
+            }
+        )
+    )
+
+
 if __name__ == "__main__":
     print(seed())
+    if len(sys.argv) > 1:
+        write_sessions(Path(sys.argv[1]))

@@ -19,6 +19,11 @@ bind = os.environ.get("BIND", "127.0.0.1:8000")
 worker_class = "gthread"
 workers = int(os.environ.get("WEB_CONCURRENCY", "2"))
 threads = int(os.environ.get("THREADS", "4"))
+# Open connections one process keeps (gthread parks idle keep-alive ones
+# without a thread). Every phone holds one between its 2 s polls when it
+# talks to gunicorn directly, as `make bench` does, so the benchmark raises
+# it; behind a load balancer that pools connections the default is plenty.
+worker_connections = int(os.environ.get("WORKER_CONNECTIONS", "1000"))
 # Keep-alive long enough for a poll every 2 s to reuse its connection
 # (and longer than nginx's upstream keepalive_timeout of 4 s).
 keepalive = 5

@@ -82,8 +82,10 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     # Before WhiteNoise so static files (an SVG opened on its own, say) carry the policy too.
-    "csp.middleware.CSPMiddleware",
+    "config.security.CSPMiddleware",  # django-csp's, building the header once
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Phones' and screens' unchanged polls end here, with the headers above.
+    "workshops.middleware.UnchangedPollMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -253,6 +255,16 @@ CSRF_COOKIE_SAMESITE = "Lax"
 # workshop never runs that long). Run `manage.py clearsessions` daily.
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 60 * 60 * 8)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = env_bool("SESSION_EXPIRE_AT_BROWSER_CLOSE", True)
+# Each app-server process remembers a live workshop's participant key this
+# long, so most phone polls (every 2 s) answer 204 without the database
+# (workshops/poll_cache.py). A change made through another server reaches
+# phones at most this much later; under the 2 s poll interval, 0 turns it off.
+_poll_cache_ms = env_int("WORKSHOP_POLL_CACHE_MS", 1000)
+if not 0 <= _poll_cache_ms < 2000:
+    raise ImproperlyConfigured(
+        "WORKSHOP_POLL_CACHE_MS must be from 0 to 1999 (polls are every 2 s)"
+    )
+WORKSHOP_POLL_CACHE_SECONDS = _poll_cache_ms / 1000
 # Refuse oversized posts before any form sees them, with a clear 413 page
 # (config.views.bad_request). 64 KB is several times the longest form here
 # (a playbook entry); fields also carry their own max_length.

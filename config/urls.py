@@ -5,6 +5,7 @@ from django.urls import include, path
 from config import views
 from config.forms import SignInForm
 from identity import views as identity_views
+from identity.forms import PasswordResetForm
 from teams import views as team_views
 
 urlpatterns = [
@@ -22,6 +23,11 @@ urlpatterns = [
     # Before Django's own: signing out also ends the provider's session.
     path("accounts/logout/", identity_views.sign_out, name="logout"),
     path("accounts/organisation/", include("identity.urls")),
+    path(
+        "accounts/password_reset/",
+        auth_views.PasswordResetView.as_view(form_class=PasswordResetForm),
+        name="password_reset",
+    ),
     path("accounts/", include("django.contrib.auth.urls")),
     path("model/", include("maturity.urls")),
     path("teams/", include("teams.urls")),

@@ -38,14 +38,9 @@ def workshops_for_team_page(team: Team) -> QuerySet[Workshop]:
     )
 
 
-# Rubrics pinned before models had a scale of their own were all 1 to 5
-# (workshops migration 0004 writes it into them; this is the fallback).
-FORMER_SCALE = [(n, str(n)) for n in range(1, 6)]
-
-
 def workshop_scale(workshop: Workshop) -> list[tuple[int, str]]:
     """The scale the workshop scored on, from its pinned rubric: (number, label)."""
-    return [(p["number"], p.get("label", "")) for p in workshop.scale] or FORMER_SCALE
+    return [(p["number"], p.get("label", "")) for p in workshop.scale]
 
 
 @dataclass
@@ -79,7 +74,7 @@ def score_history(workshops: list[Workshop]) -> ScoreHistory:
     ordered = sorted(areas.items(), key=lambda item: item[1][0])
     by_workshop = [{s.area_id: s.score for s in w.scores.all()} for w in closed]
     # max() keeps the first of equals: workshops come newest first, so the newest labels.
-    scale = max((workshop_scale(w) for w in workshops), key=len, default=FORMER_SCALE)
+    scale = max((workshop_scale(w) for w in workshops), key=len, default=[])
     return ScoreHistory(
         areas=[name for _, (_, name) in ordered],
         dates=[w.held_on for w in closed],
@@ -147,7 +142,10 @@ def _rubric_version(workshop: Workshop) -> dict:
         "model_name": model.get("name") or workshop.model.name,
         "as_of": workshop.rubric_as_of.isoformat(),
         # As pinned: a rubric from before scales existed exports none rather than a guess.
-        "scale": [{"number": p["number"], "label": p.get("label", "")} for p in workshop.scale],
+        "scale": [
+            {"number": p["number"], "label": p.get("label", "")}
+            for p in workshop.rubric.get("scale", [])
+        ],
     }
 
 

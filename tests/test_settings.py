@@ -95,3 +95,12 @@ def test_password_sign_in_off_without_a_provider_is_refused():
     result = import_settings(DEBUG="true", PASSWORD_SIGN_IN="false")
     assert result.returncode != 0
     assert "nobody could sign in" in result.stderr
+
+
+def test_a_poll_cache_as_long_as_the_poll_interval_is_refused():
+    # Remembering a workshop's key for 2 s or more could hide a change made
+    # through another app server for a whole poll (workshops/poll_cache.py).
+    result = import_settings(DEBUG="true", WORKSHOP_POLL_CACHE_MS="2000")
+    assert result.returncode != 0
+    assert "WORKSHOP_POLL_CACHE_MS must be from 0 to 1999" in result.stderr
+    assert import_settings(DEBUG="true", WORKSHOP_POLL_CACHE_MS="1999").returncode == 0

@@ -22,6 +22,7 @@ from django.db.models import Count, F, Q
 from django.utils import timezone
 
 from maturity.models import MAX_SCALE, Area, MaturityModel
+from workshops.poll_cache import poll_keys, screen_keys
 
 # No 0/O, 1/I/L, 2/Z, 5/S, 8/B: a code read off a projector must not be misread.
 JOIN_CODE_ALPHABET = "ACDEFGHJKMNPQRTUVWXY34679"
@@ -106,6 +107,15 @@ class WorkshopQuerySet(models.QuerySet):
             row = cursor.fetchone()
         return participant_key(*row) if row else None
 
+    def screen_key(self, pk: str) -> str | None:
+        """For the shared screen's poll: the version and step it shows."""
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT version, step FROM {self.model._meta.db_table} WHERE id = %s", [pk]
+            )
+            row = cursor.fetchone()
+        return f"{row[0]}.{row[1]}" if row else None
+
     def run_by(self, user) -> WorkshopQuerySet:
         """The facilitator's workshop list: theirs, the ones in progress first."""
         return (
@@ -187,6 +197,15 @@ class Workshop(models.Model):
         """Tell polling screens something changed, without a read-modify-write race."""
         Workshop.objects.filter(pk=self.pk).update(version=F("version") + 1)
         self.refresh_from_db(fields=["version"])
+        # This process's phones see the change at once (other processes
+        # within WORKSHOP_POLL_CACHE_SECONDS): forget now, and again as it
+        # commits, in case a poll read the old key in between.
+        self._forget_screens()
+        transaction.on_commit(self._forget_screens)
+
+    def _forget_screens(self) -> None:
+        poll_keys.forget(self.join_code)
+        screen_keys.forget(str(self.pk))
 
     # Steps. 0 opens; 1..N are the areas of the pinned rubric; then choose,
     # experiment and summary.
@@ -197,8 +216,13 @@ class Workshop(models.Model):
 
     @property
     def scale(self) -> list[dict]:
-        """The pinned scale: [{"number", "label"}], lowest first."""
-        return self.rubric.get("scale", [])
+        """The pinned scale: [{"number", "label"}], lowest first. A rubric
+        pinned without one (workshops migration 0004 adds it to all of them)
+        has as many points as its areas have levels."""
+        if "scale" in self.rubric:
+            return self.rubric["scale"]
+        size = max((len(area["levels"]) for area in self.areas), default=0)
+        return [{"number": n, "label": str(n)} for n in range(1, size + 1)]
 
     @property
     def level_numbers(self) -> list[int]:

@@ -25,7 +25,6 @@ from django_htmx.http import HttpResponseClientRefresh, reswap, retarget
 
 from experiments.models import Experiment
 from maturity.models import MaturityModel
-from playbook.models import Entry
 from teams.roles import is_admin, is_facilitator
 from workshops.forms import (
     ChooseForm,
@@ -50,6 +49,7 @@ from workshops.models import (
     Workshop,
     participant_key,
 )
+from workshops.poll_cache import poll_keys, screen_keys
 
 SESSION_KEY = "workshop_participants"
 
@@ -163,10 +163,6 @@ def _present_context(request: HttpRequest, workshop: Workshop, **forms) -> dict:
         context["record_form"] = forms.get("record_form") or _record_form(area, score)
     elif step in (workshop.choose_step, workshop.summary_step):
         context["scored_areas"] = _scored_areas(workshop)
-        if step == workshop.choose_step:
-            suggestions = Entry.objects.suggestions_by_area(a["id"] for a in workshop.areas)
-            for row in context["scored_areas"]:
-                row["suggestions"] = suggestions.get(row["area"]["id"], [])
         context["choose_form"] = forms.get("choose_form") or ChooseForm(
             areas=workshop.areas,
             scores=context["scored_areas"],
@@ -182,7 +178,7 @@ def _live_context(workshop: Workshop) -> dict:
     placed dots; the reveal; the cards once shown. Its query count does not
     depend on how many people, votes, notes or dots there are."""
     area = workshop.current_area
-    context = {}
+    context = {"screen_pass": _SCREEN_PASS.sign(str(workshop.pk))}
     if area:
         revealed, vote_round, notes_shown = workshop._area_state(area["id"])
         context.update(revealed=revealed, vote_round=vote_round, notes_shown=notes_shown)
@@ -281,10 +277,39 @@ def _experiment_form(workshop: Workshop, data=None) -> ExperimentForm:
     return ExperimentForm(data, team=workshop.team, initial=initial)
 
 
+# The shared screen's poll carries this pass (the workshop's id, signed):
+# proof that the screen was drawn for someone allowed to see it, so an
+# unchanged poll is answered 204 from this process's memory of the
+# workshop's version and step, without the session, the user or the
+# database. A 204 says only "nothing changed"; any other answer goes
+# through sign-in and the access check as before.
+_SCREEN_PASS = Signer(salt="workshops.present")
+
+
 @require_GET
-@login_required
 def present(request: HttpRequest, pk: int) -> HttpResponse:
     """The shared screen. Polls ask for the live region only."""
+    if request.htmx and screen_unchanged(request, pk):
+        return HttpResponse(status=204)
+    return _present(request, pk)
+
+
+def screen_unchanged(request: HttpRequest, pk) -> bool:
+    """A shared screen's poll that carries its pass and the version and step
+    the workshop still has (workshops/middleware.py answers these early)."""
+    if "v" not in request.GET:
+        return False
+    try:
+        if _SCREEN_PASS.unsign(request.GET.get("p", "")) != str(pk):
+            return False
+    except BadSignature:
+        return False
+    shown = f"{request.GET['v']}.{request.GET.get('s')}"
+    return shown == screen_keys.get(str(pk), Workshop.objects.screen_key)
+
+
+@login_required
+def _present(request: HttpRequest, pk: int) -> HttpResponse:
     workshop = _get_workshop_for_user(request, pk)
     if request.htmx:
         return _poll(request, workshop, can_run=_can_run(workshop, request.user))
@@ -304,11 +329,17 @@ def _poll(request: HttpRequest, workshop: Workshop, **context) -> HttpResponse:
 
 
 @require_GET
-@login_required
 def screen(request: HttpRequest, pk: int) -> HttpResponse:
     """Presenter mode: the shared screen for a projector, large type and no
     controls; the facilitator keeps the controls on their own screen. It
     polls as the shared screen does (its version, 204 when unchanged)."""
+    if request.htmx and screen_unchanged(request, pk):
+        return HttpResponse(status=204)
+    return _screen(request, pk)
+
+
+@login_required
+def _screen(request: HttpRequest, pk: int) -> HttpResponse:
     workshop = _get_workshop_for_user(request, pk)
     if request.htmx:
         return _poll(request, workshop, can_run=False, screen=True)
@@ -700,6 +731,15 @@ def _has_poll_pass(request: HttpRequest, code: str) -> bool:
         return False
 
 
+def room_unchanged(request: HttpRequest, code: str) -> bool:
+    """A phone's poll that carries its pass and the key its screen still has
+    (workshops/middleware.py answers these early)."""
+    shown = request.GET.get("k")
+    if not shown or not _has_poll_pass(request, code):
+        return False
+    return shown == poll_keys.get(code.upper(), Workshop.objects.participant_poll_key)
+
+
 def _participant_key(workshop: Workshop) -> str:
     return participant_key(workshop.step, workshop.status, workshop.revealed_count)
 
@@ -784,10 +824,8 @@ def _participant_context(request: HttpRequest, workshop: Workshop, **extra) -> d
 @require_GET
 def live(request: HttpRequest, code: str) -> HttpResponse:
     """A participant's screen: the area on screen and their own vote."""
-    shown = request.GET.get("k")
-    if request.htmx and shown and _has_poll_pass(request, code):
-        if shown == Workshop.objects.participant_poll_key(code.upper()):
-            return HttpResponse(status=204)
+    if request.htmx and room_unchanged(request, code):
+        return HttpResponse(status=204)
     workshop = _workshop_for_participant(request, code)
     if workshop is None:
         return redirect("workshops:join_code", code.upper())

@@ -24,3 +24,12 @@ def playbook_suggestions(
         "area_id": area_id,
         "show_empty": show_empty,
     }
+
+
+@register.simple_tag
+def with_playbook_suggestions(rows: list[dict], limit: int = 3) -> list[tuple[dict, list]]:
+    """Each of a workshop's areas (rows with an "area" from its pinned rubric)
+    with a few entries for it, in one query whatever the number of areas:
+    `{% with_playbook_suggestions scored_areas as suggested %}`."""
+    found = Entry.objects.suggestions_by_area((row["area"]["id"] for row in rows), limit)
+    return [(row, found.get(row["area"]["id"], [])) for row in rows]

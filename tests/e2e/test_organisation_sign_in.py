@@ -65,7 +65,7 @@ def test_first_sign_in_creates_the_account_and_lands_on_home(page, live_server, 
 def test_the_group_claim_makes_a_facilitator_who_can_start_a_workshop(
     page, live_server, oidc_provider
 ):
-    call_command("load_default_rubric")
+    call_command("load_models")
     make_team("Repeat Prescriptions")
 
     sign_in_with_organisation(page, live_server, "fran")

@@ -97,3 +97,18 @@ def test_pages_allow_forms_to_lead_to_the_provider(client, oidc_provider):
 def test_without_a_provider_form_action_is_self_only(client, db):
     policy = client.get(reverse("login"))["Content-Security-Policy"]
     assert "form-action 'self';" in policy + ";"
+
+
+def test_with_password_sign_in_off_only_break_glass_accounts_get_a_reset_email(
+    client, oidc_provider, settings, mailoutbox
+):
+    settings.PASSWORD_SIGN_IN = False
+    settings.BREAK_GLASS_ACCOUNTS = ["ada"]
+    make_user("alex")
+    make_user("ada")
+    page = client.get(reverse("password_reset")).content.decode()
+    assert "signs people in with their organisation account" in page
+    for email in ("alex@example.nhs.uk", "ada@example.nhs.uk"):
+        response = client.post(reverse("password_reset"), {"email": email})
+        assert response.status_code == 302  # the same answer for both
+    assert [m.to for m in mailoutbox] == [["ada@example.nhs.uk"]]

@@ -9,7 +9,7 @@ from django.utils import timezone
 from experiments.models import Experiment
 from playbook.models import Adoption, Entry
 from tests.conftest import make_team, make_user
-from tests.playbook.factories import make_adoption, make_entry
+from tests.playbook.factories import make_adoption, make_entry, make_experiment
 
 
 def entry_url(entry) -> str:
@@ -187,3 +187,42 @@ def test_admins_get_a_link_to_moderate(admin_client_, entry):
 
 def test_others_get_no_moderation_link(member_b_client, entry):
     assert "Moderate this entry" not in member_b_client.get(entry_url(entry)).content.decode()
+
+
+def test_start_from_another_models_entry_offers_the_teams_own_models_areas(
+    member_b_client, team_a, team_b
+):
+    """An entry from the engineering review; team B has only used the default
+    model. The form offers both models' areas, grouped, the entry's own first,
+    and team B starts its version in an area of the model it uses."""
+    from maturity.models import Area
+
+    security = Area.objects.get(model__key="engineering-quality", key="security")
+    experiment = make_experiment(team_a, area=security)
+    review_entry = make_entry(team_a, title="Threat modelling each epic", experiment=experiment)
+    page = member_b_client.get(start_url(review_entry)).content.decode()
+    engineering = page.index('<optgroup label="Engineering quality review">')
+    default = page.index('<optgroup label="Product team maturity model">')
+    assert engineering < default
+    # A model nobody in team B uses, and that is neither the entry's nor the default, is left out.
+    assert '<optgroup label="User-centred design self-review">' not in page
+
+    delivery = Area.objects.get(model__is_default=True, key="delivery")
+    response = member_b_client.post(
+        start_url(review_entry), start_data(team_b, review_entry, area=delivery.pk)
+    )
+    assert response.status_code == 302
+    started = team_b.experiments.get()
+    assert started.area == delivery
+    assert started.area.model.is_default
+
+
+def test_start_refuses_an_area_of_a_model_the_teams_do_not_use(member_b_client, team_a, team_b):
+    from maturity.models import Area
+
+    entry = make_entry(team_a)
+    ucd = Area.objects.filter(model__key="user-centred-design").first()
+    response = member_b_client.post(start_url(entry), start_data(team_b, entry, area=ucd.pk))
+    assert response.status_code == 200
+    assert "Choose an area from the list." in response.content.decode()
+    assert not team_b.experiments.exists()

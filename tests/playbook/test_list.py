@@ -209,3 +209,28 @@ def test_query_count_is_flat(member_a_client, team_a, django_assert_max_num_quer
         with django_assert_max_num_queries(7):
             response = member_a_client.get(URL, params)
         assert "Bulk entry" in content(response)
+
+
+def test_filters_by_model_and_by_an_area_of_another_model(member_a_client, team_a):
+    security = Area.objects.get(model__key="engineering-quality", key="security")
+    make_entry(
+        team_a,
+        title="Threat modelling each epic",
+        experiment=make_experiment(team_a, area=security),
+    )
+    make_entry(team_a, title="Releasing weekly behind a flag")
+
+    by_model = content(member_a_client.get(URL, {"model": "engineering-quality"}))
+    assert "Threat modelling each epic" in by_model
+    assert "Releasing weekly behind a flag" not in by_model
+    assert "Engineering quality review" in by_model  # the card names its model
+    by_area = content(member_a_client.get(URL, {"area": "engineering-quality.security"}))
+    assert "Threat modelling each epic" in by_area
+    assert "Releasing weekly behind a flag" not in by_area
+    assert '<option value="engineering-quality.security" selected>' in by_area
+    # A bare key is the default model's area, as links made before several models.
+    bare = content(member_a_client.get(URL, {"area": "delivery"}))
+    assert "Releasing weekly behind a flag" in bare and "Threat modelling" not in bare
+    unknown = member_a_client.get(URL, {"model": "nope", "area": "nope.security"})
+    assert "Choose a model from the list." in content(unknown)
+    assert "Choose an area from the list." in content(unknown)

@@ -30,7 +30,7 @@ team = Team.objects.create(name="Repeat Prescriptions", slug="repeat-prescriptio
 Membership.objects.create(team=team, user=member)
 s = SessionStore()
 s["_auth_user_id"] = str(user.pk)
-s["_auth_user_backend"] = "django.contrib.auth.backends.ModelBackend"
+s["_auth_user_backend"] = "identity.backends.PasswordBackend"
 s["_auth_user_hash"] = user.get_session_auth_hash()
 s.create()
 print(s.session_key)

@@ -90,7 +90,7 @@ from django.contrib.sessions.backends.db import SessionStore
 user = get_user_model().objects.create_user("reliability", password="a-long-password")
 s = SessionStore()
 s["_auth_user_id"] = str(user.pk)
-s["_auth_user_backend"] = "django.contrib.auth.backends.ModelBackend"
+s["_auth_user_backend"] = "identity.backends.PasswordBackend"
 s["_auth_user_hash"] = user.get_session_auth_hash()
 s.create()
 print(s.session_key)

@@ -1,11 +1,19 @@
 """Two app servers behind nginx over one PostgreSQL behave as one service:
 requests alternate between them and a session made on one works on the
-other (no state lives in a process); and a whole live workshop split
-across them, in real Chromium, shows the same thing on both."""
+other (no state lives in a process); a whole live workshop split across
+them, in real Chromium, shows the same thing on both; and the phones'
+unchanged poll, which each server answers from its own short-lived memory
+(workshops/poll_cache.py), never hides a change made through the other
+server for longer than that memory lasts."""
 
 from __future__ import annotations
 
+import http.cookiejar
+import re
 import shutil
+import time
+import urllib.parse
+import urllib.request
 
 import pytest
 from playwright.sync_api import expect
@@ -16,6 +24,7 @@ from tests.reliability.servers import (
     Topology,
     free_port,
     get,
+    manage,
     prepare_database,
     production_env,
 )
@@ -108,3 +117,80 @@ def test_a_workshop_split_across_the_two_servers_shows_the_same_on_both(browser,
             expect(other_screen.locator(".app-score-card").first).to_contain_text("4")
     finally:
         w.close_all(screen, other_screen, *phones)
+
+
+CSRF_TOKEN = re.compile(r'"X-CSRFToken": "([^"]+)"')
+ROOM = re.compile(r'"k": "([^"]*)", "p": "([^"]*)"')
+MAKE_WORKSHOP = """
+from django.contrib.auth import get_user_model
+from maturity.models import MaturityModel
+from teams.models import Team
+from workshops.models import Workshop
+model = MaturityModel.default()
+w = Workshop.objects.create(
+    team=Team.objects.get(slug="repeat-prescriptions"),
+    facilitator=get_user_model().objects.get(username="fran"),
+    model=model, rubric=model.snapshot(), step=1,
+)
+print(w.pk, w.join_code)
+"""
+
+
+class Person:
+    """A browser without a browser: a cookie jar and plain HTTP."""
+
+    def __init__(self, session_key: str = ""):
+        self.jar = http.cookiejar.CookieJar()
+        self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(self.jar))
+        if session_key:
+            self.jar.set_cookie(
+                http.cookiejar.Cookie(
+                    0, "sessionid", session_key, None, False, "127.0.0.1", False, False,
+                    "/", True, False, None, False, None, None, {},
+                )
+            )  # fmt: skip
+
+    def get(self, url: str, headers: dict | None = None) -> tuple[int, str]:
+        request = urllib.request.Request(url, headers=headers or {})
+        with self.opener.open(request, timeout=10) as response:
+            return response.status, response.read().decode()
+
+    def post(self, url: str, data: dict, token: str) -> tuple[int, str]:
+        body = urllib.parse.urlencode(data).encode()
+        request = urllib.request.Request(url, body, headers={"X-CSRFToken": token})
+        with self.opener.open(request, timeout=10) as response:
+            return response.status, response.read().decode()
+
+
+def test_the_cached_unchanged_poll_shows_a_change_made_through_the_other_server(two_servers):
+    """A phone polls server A, the facilitator moves the workshop on through
+    server B. Both servers have remembered the screen's key (their polls
+    answered 204). B forgets at once; A answers the new screen to the first
+    poll made once its memory has lapsed, so no phone waits longer than the
+    2 s poll interval plus WORKSHOP_POLL_CACHE_SECONDS (1 s)."""
+    topology, _, env = two_servers
+    a, b = topology.upstreams
+    fran = Person(w.facilitator_session(env))
+    pk, code = manage(env, "shell", "-c", MAKE_WORKSHOP).split()[-2:]
+
+    phone = Person()
+    _, page = phone.get(f"{a}/workshops/join/{code}/")
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
+    _, room = phone.post(f"{a}/workshops/join/", {"code": code}, token)
+    key, poll_pass = ROOM.search(room).groups()
+    assert "Area 1 of 5" in room
+
+    def poll(server: str) -> tuple[int, str]:
+        query = urllib.parse.urlencode({"k": key, "p": poll_pass})
+        return phone.get(f"{server}/workshops/live/{code}/?{query}", {"HX-Request": "true"})
+
+    assert poll(a)[0] == 204 and poll(b)[0] == 204  # both now remember the key
+
+    _, screen = fran.get(f"{b}/workshops/{pk}/")
+    fran.post(f"{b}/workshops/{pk}/step/", {"step": 2}, CSRF_TOKEN.search(screen).group(1))
+    status, body = poll(b)
+    assert status == 200 and "Area 2 of 5" in body  # B made the change: no wait
+
+    time.sleep(float(env.get("WORKSHOP_POLL_CACHE_MS", "1000")) / 1000)
+    status, body = poll(a)
+    assert status == 200 and "Area 2 of 5" in body

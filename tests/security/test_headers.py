@@ -88,3 +88,40 @@ def test_cookies_are_secure_httponly_and_samesite(client, member_a, settings):
         assert cookie["samesite"] == "Lax"
     # Ends with the browser: no Max-Age or Expires on the session cookie.
     assert not session["max-age"] and not session["expires"]
+
+
+def test_the_policy_built_once_is_django_csps_and_follows_the_setting(db, client, settings):
+    """config.security.CSPMiddleware builds the header once per process: it
+    must be exactly what django-csp builds, for polls too, and a changed
+    setting must change it."""
+    from csp.middleware import CSPMiddleware as Stock
+    from csp.utils import build_policy
+    from django.http import HttpResponse
+
+    stock = Stock(lambda request: None)
+    expected = build_policy()
+    for path in (reverse("bench_baseline"), reverse("healthz"), reverse("login")):
+        response = client.get(path)
+        assert response["Content-Security-Policy"] == expected, path
+        built = stock.process_response(response.wsgi_request, HttpResponse())
+        assert built["Content-Security-Policy"] == expected, path
+    settings.CONTENT_SECURITY_POLICY = {"DIRECTIVES": {"default-src": ["'none'"]}}
+    assert client.get(reverse("bench_baseline"))["Content-Security-Policy"] == "default-src 'none'"
+
+
+def test_a_view_that_varies_the_policy_still_gets_its_own(rf):
+    from csp.decorators import csp_update
+    from django.http import HttpResponse
+
+    from config.security import CSPMiddleware
+
+    @csp_update({"img-src": ["https://example.nhs.uk"]})
+    def view(request):
+        return HttpResponse()
+
+    request = rf.get("/")
+    middleware = CSPMiddleware(view)
+    response = middleware(request)
+    assert "img-src 'self' data: https://example.nhs.uk" in response["Content-Security-Policy"]
+    plain = middleware.process_response(rf.get("/"), HttpResponse())
+    assert "example.nhs.uk" not in plain["Content-Security-Policy"]
