@@ -21,10 +21,16 @@ groups, the measured seconds, and the CPU the generator itself used.
 
 The pace of a live workshop, twice as brisk as a real one: each area
 lasts BENCH_AREA_S (300 s; the service's default timebox is 10 minutes).
-Phones poll every 2 s and vote once in the first half of each area (one in
-five changes their mind once); the facilitator's screen polls every 2 s,
-notes autosave every 4 s until the votes are revealed at 70% of the area,
-then the workshop moves on. Rooms start their areas at different moments.
+Phones poll every 2 s, vote once in the first half of each area (one in
+five changes their mind once) and add up to two notes in its first 60%;
+the facilitator's screen polls every 2 s, notes autosave every 4 s until
+the votes and the phones' notes are shown at 70% of the area, then the
+workshop moves on. After its last area a room spends one area's time at
+the choose step: each phone places its three dots (and may move one), the
+facilitator counts them at 70%, and the room starts its areas again.
+bench/seed.py starts one live workshop in five at the choose step, so
+dots are in every measured window. Rooms start their steps at different
+moments.
 """
 
 from __future__ import annotations
@@ -68,6 +74,8 @@ LEVEL_BUTTON = re.compile(r'name="level" value="(\d+)"')
 AREA_COUNT = re.compile(r"Area \d+ of (\d+)")
 PRESENTER = re.compile(r'"v": "(\d+)", "s": "(\d+)", "p": "([^"]*)"')
 REVISION = re.compile(r'name="revision" id="id_revision" value="(\d+)"')
+DOTS_LEFT = re.compile(r'app-dots-left"><strong>(\d+)</strong>')
+NOTES = ["Pairing helps", "Approvals are slow", "We demo every week", "Too many hand-offs"]
 HTMX = {"HX-Request": "true"}
 FORM = {"Content-Type": "application/x-www-form-urlencoded"}
 
@@ -172,6 +180,8 @@ class WorkshopParticipant(FastHttpUser):
             self.code = SESSIONS["live"][FIRST + n // PHONES_PER_WORKSHOP]["code"]
             self.key = self.poll_pass = ""
             self.area = self.voted_on = self.vote_at = None
+            self.note_at, self.dot_at, self.my_dots = [], [], []
+            self.choosing, self.dots_left, self.dot_areas = False, 0, []
             self.levels = ["1"]
             page = self.client.get(f"/workshops/join/{self.code}/", name="join page")
             room = post(
@@ -194,15 +204,40 @@ class WorkshopParticipant(FastHttpUser):
         levels = LEVEL_BUTTON.findall(html or "")
         if levels:
             self.levels = levels
+        choosing = "/dots/" in (html or "")
+        if choosing:
+            # The choose step: every area has a dot form, and no vote.
+            self.dot_areas = sorted(set(AREA_INPUT.findall(html)))
+            left = DOTS_LEFT.search(html)
+            self.dots_left = int(left.group(1)) if left else 0
+            if not self.choosing:
+                now = time.monotonic()
+                moves = 4 if random.random() < 0.2 else 3  # one in five moves a dot
+                self.dot_at = sorted(now + random.uniform(2, AREA_S / 2) for _ in range(moves))
+            self.choosing, self.area = True, None
+            return
+        self.choosing = False
+        new_area = area and area.group(1) != self.area
         self.area = area.group(1) if area else None
-        if self.area and self.area != self.voted_on and self.vote_at is None:
-            # A new area on the phone: vote some time in its first half.
-            self.vote_at = time.monotonic() + random.uniform(2, AREA_S / 2)
+        if new_area and self.area != self.voted_on and self.vote_at is None:
+            # A new area on the phone: vote some time in its first half,
+            # and add none, one or two notes in its first 60%.
+            now = time.monotonic()
+            self.vote_at = now + random.uniform(2, AREA_S / 2)
+            notes = random.choice([0, 1, 2])
+            self.note_at = sorted(now + random.uniform(5, 0.6 * AREA_S) for _ in range(notes))
 
     @task
     def tick(self):
-        if self.vote_at is not None and time.monotonic() >= self.vote_at and self.area:
+        now = time.monotonic()
+        if self.vote_at is not None and now >= self.vote_at and self.area:
             self.vote()
+        elif self.note_at and now >= self.note_at[0] and self.area:
+            self.note_at.pop(0)
+            self.note()
+        elif self.dot_at and now >= self.dot_at[0] and self.choosing:
+            self.dot_at.pop(0)
+            self.dot()
         else:
             self.poll()
 
@@ -228,6 +263,35 @@ class WorkshopParticipant(FastHttpUser):
             {"area": self.area, "level": random.choice(self.levels)},
             self.csrf,
             "vote",
+        )
+        self.read(response.text)
+
+    def note(self):
+        response = post(
+            self,
+            f"/workshops/live/{self.code}/notes/",
+            {
+                "area": self.area,
+                "kind": random.choice(["helps", "holds_back"]),
+                "text": random.choice(NOTES),
+            },
+            self.csrf,
+            "note",
+        )
+        self.read(response.text)
+
+    def dot(self):
+        if self.dots_left > 0 or not self.my_dots:
+            area, action = random.choice(self.dot_areas or ["0"]), "add"
+            self.my_dots.append(area)
+        else:
+            area, action = self.my_dots.pop(random.randrange(len(self.my_dots))), "remove"
+        response = post(
+            self,
+            f"/workshops/live/{self.code}/dots/",
+            {"area": area, "action": action},
+            self.csrf,
+            "dot",
         )
         self.read(response.text)
 
@@ -264,7 +328,8 @@ class WorkshopFacilitator(FastHttpUser):
         if areas:
             self.areas = int(areas.group(1))
         area, revision = AREA_INPUT.search(response.text), REVISION.search(response.text)
-        self.area = area.group(1) if area else None
+        self.choosing = self.step > self.areas
+        self.area = area.group(1) if area and not self.choosing else None
         self.revision = revision.group(1) if revision else "0"
         self.notes = ""
         self.revealed = False
@@ -314,12 +379,24 @@ class WorkshopFacilitator(FastHttpUser):
             self.revision = revision.group(1)
 
     def reveal(self):
+        """The votes and the phones' notes on the area, or the dots' tally."""
         self.revealed = True
-        if self.area is not None:
+        if self.choosing:
+            post(self, f"/workshops/{self.pk}/dots/reveal/", {}, self.csrf, "reveal", htmx=False)
+        elif self.area is not None:
             post(self, f"/workshops/{self.pk}/reveal/", {"area": self.area}, self.csrf, "reveal")
+            post(
+                self,
+                f"/workshops/{self.pk}/notes/show/",
+                {"area": self.area},
+                self.csrf,
+                "reveal",
+                htmx=False,
+            )
 
     def next_step(self):
-        step = self.step % self.areas + 1  # round the workshop's areas again
+        # Round the workshop's areas, the choose step after the last.
+        step = 1 if self.choosing else self.step + 1
         response = post(
             self, f"/workshops/{self.pk}/step/", {"step": step}, self.csrf, "step", htmx=False
         )

@@ -114,8 +114,9 @@ def _models() -> list[MaturityModel]:
 
 
 def seed_live_workshops(teams: list[Team], password: str) -> int:
-    """LIVE_WORKSHOPS workshops in progress on their first area, each run by
-    its own facilitator (`live<i>`), for the load test to run live."""
+    """LIVE_WORKSHOPS workshops in progress, on their first area or (one in
+    five) at the choose step, each run by its own facilitator (`live<i>`),
+    for the load test to run live."""
     User = get_user_model()
     facilitators = User.objects.bulk_create(
         User(username=f"live{i}", password=password, first_name=f"Live facilitator {i}")
@@ -133,7 +134,8 @@ def seed_live_workshops(teams: list[Team], password: str) -> int:
             model=models[i % len(models)],
             rubric=snapshots[models[i % len(models)].pk],
             status=Workshop.Status.ACTIVE,
-            step=1,
+            # One in five is choosing an area, so dots are in every window.
+            step=len(snapshots[models[i % len(models)].pk]["areas"]) + 1 if i % 5 == 4 else 1,
             join_code=live_code(i),
         )
         for i, facilitator in enumerate(facilitators)
