@@ -336,8 +336,9 @@ class Workshop(models.Model):
             notes_revision=F("notes_revision") + 1,
             updated_at=timezone.now(),
         )
-        if changed:
-            self.bump_version()
+        # No new version: no poll shows the agreed notes (they are on the
+        # facilitator's form, and its own revision guards them), so an
+        # autosave every few seconds must not redraw every screen's poll.
         return bool(changed)
 
     def _area_state(self, area_id) -> tuple[bool, int, bool]:
@@ -523,6 +524,7 @@ class Workshop(models.Model):
                 note.area_id, score=score.score, revision=score.notes_revision, **values
             ):
                 Note.objects.filter(pk=note.pk).update(added_at=timezone.now())
+                self.bump_version()  # the card now says it is in the agreed notes
                 return True
         raise ValidationError("The agreed notes kept changing. Try again.")
 

@@ -64,6 +64,15 @@ def test_reveal_is_idempotent_and_bumps_the_version_once(workshop):
     assert workshop.version == version + 1
 
 
+def test_typing_the_agreed_notes_does_not_redraw_the_screens(workshop):
+    """No poll shows the agreed notes, so an autosave every few seconds
+    leaves the version (and every screen polling by it) alone."""
+    workshop.go_to(1)
+    version = Workshop.objects.get(pk=workshop.pk).version
+    assert workshop.record(area_id(workshop, 1), score=3, helps="typing", holds_back="", revision=0)
+    assert Workshop.objects.get(pk=workshop.pk).version == version
+
+
 def test_vote_again_changes_the_vote(workshop):
     workshop.go_to(1)
     person = Participant.objects.create(workshop=workshop)

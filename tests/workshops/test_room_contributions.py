@@ -151,7 +151,10 @@ def test_adding_a_card_to_the_record_appends_and_moves_the_revision_on(workshop,
     helps = workshop.add_note(person, area, "helps", "Pairing")
     holds = workshop.add_note(person, area, "holds_back", "Approvals")
     workshop.show_notes(area)
+    version = Workshop.objects.get(pk=workshop.pk).version
     assert workshop.add_note_to_record(helps.pk)
+    # The screens redraw: the card now says it is in the agreed notes.
+    assert Workshop.objects.get(pk=workshop.pk).version == version + 1
     assert not workshop.add_note_to_record(helps.pk)  # once only
     assert workshop.add_note_to_record(holds.pk)
     score = AreaScore.objects.get(workshop=workshop, area_id=area)
