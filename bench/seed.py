@@ -41,7 +41,7 @@ from django.contrib.auth.hashers import make_password  # noqa: E402
 from django.contrib.auth.models import Group  # noqa: E402
 from django.contrib.sessions.backends.db import SessionStore  # noqa: E402
 from django.contrib.sessions.models import Session  # noqa: E402
-from django.db import transaction  # noqa: E402
+from django.db import connection, transaction  # noqa: E402
 
 from experiments.models import Experiment  # noqa: E402
 from maturity.models import MaturityModel  # noqa: E402
@@ -334,7 +334,19 @@ def write_sessions(path: Path) -> None:
     )
 
 
+def settle() -> None:
+    """What a database that has been running a while has and a freshly
+    bulk-loaded one lacks: planner statistics and a visibility map. Without
+    them PostgreSQL plans the playbook's newest-first page as a full sort
+    (measured: 28 ms a query instead of 2), so the figures would describe
+    the seeding rather than the service."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("VACUUM ANALYZE")
+
+
 if __name__ == "__main__":
     print(seed())
     if len(sys.argv) > 1:
         write_sessions(Path(sys.argv[1]))
+    settle()

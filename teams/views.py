@@ -1,7 +1,10 @@
+from functools import lru_cache
+
 from django.contrib.auth.decorators import login_required
 from django.db.models import Prefetch, Q
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
@@ -75,7 +78,6 @@ def _model_section(model: history.ModelHistory) -> dict:
     chart is drawn from this model's scores alone, on this model's scale."""
     scores = model.scores
     charted = bool(scores.workshop_count)
-    radar = charts.radar_chart(scores) if charted else None
     return {
         "key": model.key,
         "name": model.name,
@@ -85,13 +87,53 @@ def _model_section(model: history.ModelHistory) -> dict:
         "table_rows": list(zip(scores.dates, zip(*scores.scores, strict=True), strict=True))
         if charted
         else [],
-        "line": charts.line_chart(scores) if charted else None,
-        "line_narrow": charts.line_chart(scores, narrow=True) if charted else None,
-        "radar": radar if radar and radar.axes else None,
-        "radar_narrow": charts.radar_chart(scores, narrow=True) if radar and radar.axes else None,
+        **(_drawn(_Content(scores), model.key, model.name) if charted else _NOT_DRAWN),
         "radar_rows": _radar_rows(scores),
         "compared": scores.workshop_count > 1,
     }
+
+
+_NOT_DRAWN = {"line": None, "radar": None}
+
+
+class _Content:
+    """A model's score history, equal to another with the same content."""
+
+    def __init__(self, scores: charts.ScoreHistory):
+        self.scores = scores
+        self.key = repr(scores)
+
+    def __eq__(self, other) -> bool:
+        return isinstance(other, _Content) and self.key == other.key
+
+    def __hash__(self) -> int:
+        return hash(self.key)
+
+
+@lru_cache(maxsize=256)
+def _drawn(content: _Content, key: str, name: str) -> dict:
+    """The charts of one model's history, drawn to SVG (four of them, the
+    team page's costliest part by far). They depend on nothing but the
+    scores, the model's key and name, so each process remembers the last
+    few hundred it drew: correct with any number of app servers, and a new
+    score is a new history, drawn afresh."""
+    scores = content.scores
+    line, radar = charts.line_chart(scores), charts.radar_chart(scores)
+    drawn = {"line": line, "radar": radar if radar.axes else None}
+    context = {"prefix": key, "model_name": name}
+    drawn["line_svg"] = [
+        render_to_string("teams/_line_chart.html", {**context, "line": chart, "variant": variant})
+        for chart, variant in [(line, "wide"), (charts.line_chart(scores, narrow=True), "narrow")]
+    ]
+    if drawn["radar"]:
+        narrow = charts.radar_chart(scores, narrow=True)
+        drawn["radar_svg"] = [
+            render_to_string(
+                "teams/_radar_chart.html", {**context, "radar": chart, "variant": variant}
+            )
+            for chart, variant in [(radar, "wide"), (narrow, "narrow")]
+        ]
+    return drawn
 
 
 def _radar_rows(scores: charts.ScoreHistory) -> list[tuple[str, int | None, int | None, str]]:

@@ -53,6 +53,40 @@ def test_a_team_with_one_workshop_gets_points_and_no_comparison(
     assert "Previous:" not in content
 
 
+def test_charts_are_drawn_once_per_history_and_afresh_when_a_score_changes(
+    member_a_client, rubric, team_a, facilitator, monkeypatch
+):
+    from teams import charts, views
+
+    views._drawn.cache_clear()
+    drawn, line_chart = [], charts.line_chart
+
+    def counted(*args, **kwargs):
+        drawn.append(1)
+        return line_chart(*args, **kwargs)
+
+    monkeypatch.setattr(charts, "line_chart", counted)
+    workshop = make_closed_workshop(team_a, facilitator, date(2026, 5, 1), [3, 2, 4, 1, 5])
+
+    def charts_on_page():
+        page = member_a_client.get(team_url(team_a)).content.decode()
+        return re.findall(r'<svg class="app-chart__svg.*?</svg>', page, re.S)
+
+    first = charts_on_page()
+    assert charts_on_page() == first and len(first) == 4  # line and radar, wide and narrow
+    assert len(drawn) == 2  # the line chart, wide and narrow, drawn once
+    score = workshop.scores.order_by("area__order").first()
+    score.score = 5
+    score.save()
+    again = charts_on_page()
+    assert len(drawn) == 4 and again != first
+
+    def first_area_score(charts):
+        return re.search(r'app-chart__series" data-area.*?data-score="(\d)"', charts[0], re.S)[1]
+
+    assert (first_area_score(first), first_area_score(again)) == ("3", "5")
+
+
 def test_a_team_with_no_workshops_gets_guidance_not_an_empty_chart(member_a_client, team_a):
     content = member_a_client.get(team_url(team_a)).content.decode()
     assert "nothing to chart" in content
