@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 
-from django.http import HttpResponse
+from django.http import HttpResponse, QueryDict
 
 from workshops.views import room_unchanged, screen_unchanged
 
@@ -33,3 +33,66 @@ class UnchangedPollMiddleware:
             ):
                 return HttpResponse(status=204)
         return self.get_response(request)
+
+
+class EarlyPolls:
+    """WSGI, in front of Django (config/wsgi.py): an unchanged poll whose
+    key this process remembers is answered 204 before Django's request
+    handling starts at all, which costs more than the rest of such a poll
+    (measured on one core: the constant baseline view 1.4 ms a request, a
+    bare WSGI answer under the same gunicorn 0.55 ms).
+
+    The answer carries the headers Django's own middleware gave the last
+    unchanged poll from the same host and scheme (the security headers and
+    the Content Security Policy; never a cookie or a date), so it is the
+    same answer, sooner. Until Django has answered one such poll, or when
+    the memory has lapsed or does not know the workshop, everything goes to
+    Django as before: this never touches the database."""
+
+    FORGET = {"set-cookie", "date", "content-length"}
+
+    def __init__(self, application):
+        self.application = application
+        self._answers: dict[tuple, list[tuple[str, str]]] = {}
+
+    def __call__(self, environ, start_response):
+        if environ.get("REQUEST_METHOD") != "GET" or environ.get("HTTP_HX_REQUEST") != "true":
+            return self.application(environ, start_response)
+        path = environ.get("PATH_INFO", "")
+        room, screen = ROOM.match(path), SCREEN.match(path)
+        if not (room or screen):
+            return self.application(environ, start_response)
+        # What the headers may depend on: the host, the scheme, and the
+        # proxy's word on it (SECURE_PROXY_SSL_HEADER); and the page.
+        seen = (
+            bool(room),
+            environ.get("HTTP_HOST"),
+            environ.get("wsgi.url_scheme"),
+            environ.get("HTTP_X_FORWARDED_PROTO"),
+        )
+        headers = self._answers.get(seen)
+        if headers is not None:
+            poll = _Poll(QueryDict(environ.get("QUERY_STRING", "")))
+            if (room and room_unchanged(poll, room.group(1), remembered_only=True)) or (
+                screen and screen_unchanged(poll, screen.group(1), remembered_only=True)
+            ):
+                start_response("204 No Content", list(headers))
+                return []
+
+        def remember(status, response_headers, exc_info=None):
+            if status.startswith("204 "):
+                self._answers[seen] = [
+                    (name, value)
+                    for name, value in response_headers
+                    if name.lower() not in self.FORGET
+                ]
+            return start_response(status, response_headers, exc_info)
+
+        return self.application(environ, remember)
+
+
+class _Poll:
+    """As much of a request as the unchanged checks read."""
+
+    def __init__(self, query: QueryDict):
+        self.GET = query

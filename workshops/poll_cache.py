@@ -34,12 +34,16 @@ class PollKeys:
         self._generation = 0
         self._lock = threading.Lock()
 
-    def get(self, join_code: str, load: Callable[[str], str | None]) -> str | None:
+    def get(self, join_code: str, load: Callable[[str], str | None] | None) -> str | None:
+        """The key, from memory if it is fresh, else from `load` (with no
+        `load`, None: the caller only wants what is remembered)."""
         seconds = settings.WORKSHOP_POLL_CACHE_SECONDS
         read_at = self.clock()
         entry = self._entries.get(join_code)
         if entry is not None and read_at - entry[0] < seconds:
             return entry[1]
+        if load is None:
+            return None
         generation = self._generation
         key = load(join_code)
         if key is not None and seconds > 0:

@@ -294,9 +294,10 @@ def present(request: HttpRequest, pk: int) -> HttpResponse:
     return _present(request, pk)
 
 
-def screen_unchanged(request: HttpRequest, pk) -> bool:
+def screen_unchanged(request: HttpRequest, pk, *, remembered_only: bool = False) -> bool:
     """A shared screen's poll that carries its pass and the version and step
-    the workshop still has (workshops/middleware.py answers these early)."""
+    the workshop still has (workshops/middleware.py answers these early;
+    with `remembered_only`, only from this process's memory)."""
     if "v" not in request.GET:
         return False
     try:
@@ -305,7 +306,8 @@ def screen_unchanged(request: HttpRequest, pk) -> bool:
     except BadSignature:
         return False
     shown = f"{request.GET['v']}.{request.GET.get('s')}"
-    return shown == screen_keys.get(str(pk), Workshop.objects.screen_key)
+    load = None if remembered_only else Workshop.objects.screen_key
+    return shown == screen_keys.get(str(pk), load)
 
 
 @login_required
@@ -731,13 +733,15 @@ def _has_poll_pass(request: HttpRequest, code: str) -> bool:
         return False
 
 
-def room_unchanged(request: HttpRequest, code: str) -> bool:
+def room_unchanged(request: HttpRequest, code: str, *, remembered_only: bool = False) -> bool:
     """A phone's poll that carries its pass and the key its screen still has
-    (workshops/middleware.py answers these early)."""
+    (workshops/middleware.py answers these early; with `remembered_only`,
+    only from this process's memory)."""
     shown = request.GET.get("k")
     if not shown or not _has_poll_pass(request, code):
         return False
-    return shown == poll_keys.get(code.upper(), Workshop.objects.participant_poll_key)
+    load = None if remembered_only else Workshop.objects.participant_poll_key
+    return shown == poll_keys.get(code.upper(), load)
 
 
 def _participant_key(workshop: Workshop) -> str:

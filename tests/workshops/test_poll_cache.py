@@ -296,3 +296,108 @@ def test_an_early_204_carries_the_strict_headers_and_no_cookie(
     assert response["X-Content-Type-Options"] == "nosniff"
     assert response["Strict-Transport-Security"].startswith("max-age=31536000")
     assert not response.cookies
+
+
+# In front of Django (config/wsgi.py): an unchanged poll this process
+# remembers is answered before Django's request handling, with the headers
+# Django gave the last one.
+
+
+class Counted:
+    """Django's WSGI application, counting the requests that reach it."""
+
+    def __init__(self):
+        from django.core.wsgi import get_wsgi_application
+
+        self.django, self.calls = get_wsgi_application(), 0
+
+    def __call__(self, environ, start_response):
+        from django.core.signals import request_finished, request_started
+        from django.db import close_old_connections
+
+        self.calls += 1
+        # As Django's test client does: keep the test's database connection open.
+        request_started.disconnect(close_old_connections)
+        request_finished.disconnect(close_old_connections)
+        try:
+            response = self.django(environ, start_response)
+            body = b"".join(response)
+            response.close()
+        finally:
+            request_started.connect(close_old_connections)
+            request_finished.connect(close_old_connections)
+        return [body]
+
+
+def call(application, request):
+    answer = {}
+
+    def start_response(status, headers, exc_info=None):
+        answer.update(status=status, headers=dict(headers))
+
+    body = b"".join(application(request.environ, start_response))
+    return answer["status"], answer["headers"], body
+
+
+def test_an_unchanged_poll_is_answered_before_django_once_django_answered_one(
+    participant_client, workshop, clock, rf, settings, django_assert_num_queries
+):
+    from workshops.middleware import EarlyPolls
+
+    settings.SECURE_HSTS_SECONDS = 31536000
+    workshop.go_to(1)
+    carried = shown(participant_client, workshop)
+    django = Counted()
+    early = EarlyPolls(django)
+    live = reverse("workshops:live", args=[workshop.join_code])
+
+    def unchanged_poll(**extra):
+        return rf.get(live, carried, HTTP_HX_REQUEST="true", secure=True, **extra)
+
+    status, through_django, _ = call(early, unchanged_poll())
+    assert status.startswith("204") and django.calls == 1
+    with django_assert_num_queries(0):
+        status, headers, body = call(early, unchanged_poll())
+    assert status.startswith("204") and body == b"" and django.calls == 1
+    assert (
+        "Strict-Transport-Security" in headers
+        and "default-src 'self'" in headers["Content-Security-Policy"]
+    )
+    assert headers == {k: v for k, v in through_django.items() if k.lower() != "content-length"}
+    assert not any(name.lower() in ("set-cookie", "date") for name in headers)
+
+    # Another host, or plain HTTP, has not been answered by Django yet: it goes there.
+    call(early, unchanged_poll(HTTP_HOST="other.example"))
+    assert django.calls == 2
+    # A changed screen, or a lapsed memory, goes to Django too.
+    status, _, _ = call(
+        early, rf.get(live, {**carried, "k": "0.active.0"}, HTTP_HX_REQUEST="true", secure=True)
+    )
+    assert not status.startswith("204") and django.calls == 3
+    clock.now += settings.WORKSHOP_POLL_CACHE_SECONDS
+    call(early, unchanged_poll())
+    assert django.calls == 4
+    # A forged pass never gets the early answer.
+    call(early, rf.get(live, {**carried, "p": "forged"}, HTTP_HX_REQUEST="true", secure=True))
+    assert django.calls == 5
+
+
+def test_the_shared_screen_is_answered_early_too_and_the_service_runs_in_front(
+    facilitator_client, workshop, clock, rf
+):
+    from config.wsgi import application
+    from workshops.middleware import EarlyPolls
+
+    assert isinstance(application, EarlyPolls)
+    workshop.go_to(1)
+    carried = screen(facilitator_client, workshop)
+    django = Counted()
+    early = EarlyPolls(django)
+    for url in [
+        reverse("workshops:present", args=[workshop.pk]),
+        reverse("workshops:screen", args=[workshop.pk]),
+    ]:
+        for _ in range(2):
+            status, _, _ = call(early, rf.get(url, carried, HTTP_HX_REQUEST="true"))
+            assert status.startswith("204")
+    assert django.calls == 1  # the first one; presenter mode's shares its answer
