@@ -22,7 +22,8 @@ PY=.venv/bin/python
 MODE=${MODE:-one}
 DURATION=${DURATION:-60}
 LIVE=${BENCH_LIVE_WORKSHOPS:-50}
-CAPACITY_STEPS=${CAPACITY_STEPS-100,200,300,400}
+# From a few rooms up, so a service that cannot hold 100 still gets a figure.
+CAPACITY_STEPS=${CAPACITY_STEPS-10,25,50,100,200,300,400}
 STEP_S=${STEP_S:-20}
 export WEB_CONCURRENCY=${WEB_CONCURRENCY:-1} THREADS=${THREADS:-4}
 OUT=bench-results
