@@ -767,10 +767,17 @@ def _workshop_for_participant(request: HttpRequest, code: str) -> Workshop | Non
     return workshop
 
 
-def _participant_context(request: HttpRequest, workshop: Workshop, **extra) -> dict:
-    """A phone's screen: only this participant's own vote, notes and dots."""
+def _participant_for(request: HttpRequest, workshop: Workshop) -> Participant | None:
     token = request.session[SESSION_KEY][workshop.join_code]
-    participant = Participant.objects.filter(workshop=workshop, token=token).first()
+    return Participant.objects.filter(workshop=workshop, token=token).first()
+
+
+def _participant_context(
+    request: HttpRequest, workshop: Workshop, *, known: Participant | None = None, **extra
+) -> dict:
+    """A phone's screen: only this participant's own vote, notes and dots
+    (`known`: the participant, when the caller has already looked it up)."""
+    participant = known or _participant_for(request, workshop)
     area = workshop.current_area
     context = {
         "workshop": workshop,
@@ -845,13 +852,9 @@ def live(request: HttpRequest, code: str) -> HttpResponse:
 
 @require_POST
 def vote(request: HttpRequest, code: str) -> HttpResponse:
-    workshop = _workshop_for_participant(request, code)
-    if workshop is None:
-        return redirect("workshops:join_code", code.upper())
-    context = _participant_context(request, workshop)
-    participant = context["participant"]
-    if participant is None:
-        return redirect("workshops:join_code", code.upper())
+    workshop, participant, gone = _phone(request, code)
+    if gone:
+        return gone
     form = VoteForm(request.POST, levels=workshop.level_numbers)
     error = None
     if form.is_valid():
@@ -864,25 +867,28 @@ def vote(request: HttpRequest, code: str) -> HttpResponse:
                     "You can change it until the votes are revealed.",
                 )
                 return redirect("workshops:live", workshop.join_code)
-            context = _participant_context(request, workshop, just_voted=True)
+            context = _participant_context(request, workshop, known=participant, just_voted=True)
         except ValidationError as e:
             error = e.messages[0]
     else:
         error = (form.errors.get("level") or form.errors.get("area") or ["Choose a level."])[0]
+    if error:
+        context = _participant_context(request, workshop, known=participant)
     context["vote_error"] = error
     template = "workshops/live.html#room" if request.htmx else "workshops/live.html"
     return render(request, template, context, status=200 if request.htmx else 400)
 
 
 def _phone(request: HttpRequest, code: str):
-    """The workshop and this phone's participant, or a redirect to join."""
+    """The workshop and this phone's participant, or a redirect to join.
+    Only what a post needs to act: its answer draws the phone afterwards."""
     workshop = _workshop_for_participant(request, code)
     if workshop is None:
         return None, None, redirect("workshops:join_code", code.upper())
-    context = _participant_context(request, workshop)
-    if context["participant"] is None:
+    participant = _participant_for(request, workshop)
+    if participant is None:
         return None, None, redirect("workshops:join_code", code.upper())
-    return workshop, context, None
+    return workshop, participant, None
 
 
 def _phone_answer(request, workshop, *, error=None, success=None, saved=False, **extra):
@@ -910,10 +916,9 @@ def _phone_answer(request, workshop, *, error=None, success=None, saved=False, *
 def note(request: HttpRequest, code: str) -> HttpResponse:
     """Add, change or delete one of this phone's own notes on the area on
     screen. A note id that is not this participant's is refused."""
-    workshop, context, gone = _phone(request, code)
+    workshop, participant, gone = _phone(request, code)
     if gone:
         return gone
-    participant = context["participant"]
     area = workshop.current_area
     if "delete" in request.POST:
         try:
@@ -945,10 +950,9 @@ def note(request: HttpRequest, code: str) -> HttpResponse:
 @require_POST
 def dot(request: HttpRequest, code: str) -> HttpResponse:
     """Place a dot on an area, or take one back, at the choose step."""
-    workshop, context, gone = _phone(request, code)
+    workshop, participant, gone = _phone(request, code)
     if gone:
         return gone
-    participant = context["participant"]
     area = workshop.area_by_id(request.POST.get("area"))
     action = request.POST.get("action")
     try:

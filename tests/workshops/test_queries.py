@@ -174,3 +174,20 @@ def test_presenter_and_presenter_mode_do_not_grow_with_notes_dots_and_people(
             assert page.status_code == 200
             with django_assert_max_num_queries(costs[(step, path, "poll")]):
                 facilitator_client.get(path, {"v": 0, "s": step}, **HTMX)
+
+
+def test_a_phones_vote_looks_its_room_up_once(workshop, django_assert_max_num_queries):
+    """A vote finds the phone's participant, records the vote, and draws the
+    phone once: it does not draw the phone's screen before voting too."""
+    workshop.go_to(1)
+    phone = Client()
+    join(phone, workshop)
+    fill_room(workshop, 30)
+    path = reverse("workshops:vote", args=[workshop.join_code])
+    vote = {"area": area_id(workshop, 1), "level": 2}
+    phone.post(path, vote, **HTMX)
+    with CaptureQueriesContext(connection) as queries:
+        response = phone.post(path, {**vote, "level": 3}, **HTMX)
+    assert response.status_code == 200 and "level 3" in response.content.decode()
+    participant_reads = [q for q in queries if 'FROM "workshops_participant"' in q["sql"]]
+    assert len(participant_reads) == 1
