@@ -891,9 +891,12 @@ def _phone(request: HttpRequest, code: str):
     return workshop, participant, None
 
 
-def _phone_answer(request, workshop, *, error=None, success=None, saved=False, **extra):
+def _phone_answer(
+    request, workshop, participant, *, error=None, success=None, saved=False, **extra
+):
     """After a phone's note or dot: htmx gets its screen redrawn (with the
     outcome announced); a plain form post is redirected back to it."""
+    extra["known"] = participant
     if not request.htmx:
         if error:
             context = _participant_context(request, workshop, phone_error=error, **extra)
@@ -923,13 +926,13 @@ def note(request: HttpRequest, code: str) -> HttpResponse:
     if "delete" in request.POST:
         try:
             workshop.delete_note(participant, request.POST.get("delete"))
-            return _phone_answer(request, workshop, success="Your note is deleted.")
+            return _phone_answer(request, workshop, participant, success="Your note is deleted.")
         except ValidationError as error:
-            return _phone_answer(request, workshop, error=error.messages[0])
+            return _phone_answer(request, workshop, participant, error=error.messages[0])
     form = NoteForm(request.POST)
     if not form.is_valid():
         first = next(iter(form.errors.values()))[0]
-        return _phone_answer(request, workshop, error=first, note_form=form)
+        return _phone_answer(request, workshop, participant, error=first, note_form=form)
     data = form.cleaned_data
     try:
         if data.get("note"):
@@ -943,8 +946,10 @@ def note(request: HttpRequest, code: str) -> HttpResponse:
             workshop.add_note(participant, data["area"], data["kind"], data["text"])
             success = "Your note is added. Nobody sees it until the facilitator shows the notes."
     except ValidationError as error:
-        return _phone_answer(request, workshop, error=error.messages[0], note_form=form)
-    return _phone_answer(request, workshop, success=success, saved=True)
+        return _phone_answer(
+            request, workshop, participant, error=error.messages[0], note_form=form
+        )
+    return _phone_answer(request, workshop, participant, success=success, saved=True)
 
 
 @require_POST
@@ -967,5 +972,5 @@ def dot(request: HttpRequest, code: str) -> HttpResponse:
         else:
             raise ValidationError("Place a dot or take one back.")
     except ValidationError as error:
-        return _phone_answer(request, workshop, error=error.messages[0])
-    return _phone_answer(request, workshop, success=success)
+        return _phone_answer(request, workshop, participant, error=error.messages[0])
+    return _phone_answer(request, workshop, participant, success=success)

@@ -124,9 +124,9 @@ def test_the_memory_is_bounded(settings):
 SCREEN_VALS = re.compile(r'data-hx-vals=\'\{"v": "(\d+)", "s": "(\d+)", "p": "([^"]+)"\}\'')
 
 
-def screen(client, workshop) -> dict:
-    """What the shared screen carries into its next poll."""
-    body = client.get(reverse("workshops:present", args=[workshop.pk])).content.decode()
+def screen(client, workshop, page="workshops:present") -> dict:
+    """What the shared screen (or presenter mode) carries into its next poll."""
+    body = client.get(reverse(page, args=[workshop.pk])).content.decode()
     return dict(zip("vsp", SCREEN_VALS.search(body).groups(), strict=True))
 
 
@@ -184,17 +184,11 @@ def test_a_screen_sees_another_servers_change_once_the_window_has_passed(
     assert screen_poll(facilitator_client, workshop, carried).status_code == 200
 
 
-def presenter(client, workshop) -> dict:
-    """What presenter mode carries into its next poll: the same as the screen."""
-    body = client.get(reverse("workshops:screen", args=[workshop.pk])).content.decode()
-    return dict(zip("vsp", SCREEN_VALS.search(body).groups(), strict=True))
-
-
 def test_presenter_mode_polls_from_the_same_memory_with_the_same_pass(
     facilitator_client, workshop, clock, django_assert_num_queries
 ):
     workshop.go_to(1)
-    carried = presenter(facilitator_client, workshop)
+    carried = screen(facilitator_client, workshop, "workshops:screen")
     url = reverse("workshops:screen", args=[workshop.pk])
     with django_assert_num_queries(1):
         assert facilitator_client.get(url, carried, **HTMX).status_code == 204
@@ -209,7 +203,7 @@ def test_a_phones_note_and_dots_show_on_presenter_mode_at_once(
 ):
     workshop.go_to(1)
     url = reverse("workshops:screen", args=[workshop.pk])
-    carried = presenter(facilitator_client, workshop)
+    carried = screen(facilitator_client, workshop, "workshops:screen")
     assert facilitator_client.get(url, carried, **HTMX).status_code == 204
     participant_client.post(
         reverse("workshops:note", args=[workshop.join_code]),
