@@ -196,7 +196,9 @@ class Workshop(models.Model):
     def bump_version(self) -> None:
         """Tell polling screens something changed, without a read-modify-write race."""
         Workshop.objects.filter(pk=self.pk).update(version=F("version") + 1)
-        self.refresh_from_db(fields=["version"])
+        # Read the new version only if this request draws it (deferred:
+        # Django loads it on first use). A phone's post never does.
+        self.__dict__.pop("version", None)
         # This process's phones see the change at once (other processes
         # within WORKSHOP_POLL_CACHE_SECONDS): forget now, and again as it
         # commits, in case a poll read the old key in between.
@@ -326,16 +328,19 @@ class Workshop(models.Model):
             raise ValidationError("That area is not part of this workshop.")
         if score is not None and score not in self.level_numbers:
             raise ValidationError(f"Choose a score from 1 to {self.highest_level}.")
-        self.score_for(area_id)
-        changed = AreaScore.objects.filter(
-            workshop=self, area_id=area_id, notes_revision=revision
-        ).update(
-            score=score,
-            helps=helps,
-            holds_back=holds_back,
-            notes_revision=F("notes_revision") + 1,
-            updated_at=timezone.now(),
-        )
+        # Notes autosave every few seconds while they are typed: the row is
+        # there and the revision matches, so one query saves them.
+        rows = AreaScore.objects.filter(workshop=self, area_id=area_id, notes_revision=revision)
+        saved = {
+            "score": score,
+            "helps": helps,
+            "holds_back": holds_back,
+            "notes_revision": F("notes_revision") + 1,
+            "updated_at": timezone.now(),
+        }
+        changed = rows.update(**saved)
+        if not changed and self.score_for(area_id).notes_revision == revision:
+            changed = rows.update(**saved)  # the area's first save: its row is new
         # No new version: no poll shows the agreed notes (they are on the
         # facilitator's form, and its own revision guards them), so an
         # autosave every few seconds must not redraw every screen's poll.
@@ -360,7 +365,7 @@ class Workshop(models.Model):
                 f"The workshop is paused. Carry on when the facilitator resumes it ({what})."
             )
 
-    def vote(self, participant: Participant, area_id, level: int) -> Vote:
+    def vote(self, participant: Participant, area_id, level: int) -> None:
         if self.is_closed:
             raise ValidationError("This workshop has finished, so votes are closed.")
         if self.status == self.Status.PAUSED:
@@ -373,22 +378,22 @@ class Workshop(models.Model):
         revealed, vote_round, _ = self._area_state(area_id)
         if revealed:
             raise ValidationError("The votes for this area have been revealed, so it is closed.")
-        for attempt in range(2):
+        # A change of mind is one query, a first vote an insert after it.
+        votes = Vote.objects.filter(participant=participant, area_id=area_id, round=vote_round)
+        if not votes.update(level=level, updated_at=timezone.now()):
             try:
                 with transaction.atomic():
-                    vote, _ = Vote.objects.update_or_create(
+                    Vote.objects.create(
+                        workshop=self,
                         participant=participant,
                         area_id=area_id,
                         round=vote_round,
-                        defaults={"level": level, "workshop": self},
+                        level=level,
                     )
-                break
             except IntegrityError:
-                # Two requests from one device raced to create the vote: update it.
-                if attempt:
-                    raise
+                # Two requests from one device raced to make the vote: change it.
+                votes.update(level=level, updated_at=timezone.now())
         self.bump_version()
-        return vote
 
     def revote(self, area_id) -> bool:
         """Open voting again on a revealed area: a new round starts, the

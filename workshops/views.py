@@ -538,6 +538,14 @@ def record(request: HttpRequest, pk: int) -> HttpResponse:
             conflict = not saved
         except ValidationError as error:
             form.add_error(None, error)
+    if saved and not request.htmx:
+        messages.success(request, f"Saved the score and notes for {area['name']}.")
+        return _back(workshop)
+    if saved:
+        # Leave the text being typed alone: update the status and revision
+        # only. The revision saved is the one sent plus one (Workshop.record).
+        score = AreaScore(area_id=area["id"], notes_revision=form.cleaned_data["revision"] + 1)
+        return render(request, "workshops/present.html#autosaved", {"score": score})
     score = workshop.score_for(area["id"])
     if conflict:
         # Newer text was saved elsewhere: show it, and hand back what was
@@ -546,9 +554,6 @@ def record(request: HttpRequest, pk: int) -> HttpResponse:
         form = _record_form(area, score)
     else:
         unsaved = None
-    if saved and not request.htmx:
-        messages.success(request, f"Saved the score and notes for {area['name']}.")
-        return _back(workshop)
     context = {
         "workshop": workshop,
         "can_run": True,
@@ -559,9 +564,6 @@ def record(request: HttpRequest, pk: int) -> HttpResponse:
         "unsaved": unsaved,
     }
     if request.htmx:
-        if saved:
-            # Leave the text being typed alone: update the status and revision only.
-            return render(request, "workshops/present.html#autosaved", context)
         response = render(request, "workshops/present.html#record", context)
         return reswap(retarget(response, "#record"), "outerHTML")
     if workshop.current_area != area:
