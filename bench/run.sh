@@ -15,7 +15,9 @@
 # default 50), CAPACITY_STEPS (workshop counts, default below; empty skips
 # the sweep), STEP_S (s measured per step, default 20), SERVICE_CPUS and
 # LOAD_CPUS (taskset lists, default 0 and 1), MODE (one|two),
-# WEB_CONCURRENCY and THREADS (default 1 x 4: one process per service core).
+# WEB_CONCURRENCY and THREADS (default 1 x 4: one process per service core),
+# SCENARIOS (which of "start workshop poll capacity" to run, default all:
+# a partial run's figures are not the README's).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PY=.venv/bin/python
@@ -25,6 +27,7 @@ LIVE=${BENCH_LIVE_WORKSHOPS:-50}
 # From a few rooms up, so a service that cannot hold 100 still gets a figure.
 CAPACITY_STEPS=${CAPACITY_STEPS-10,25,50,100,200,300,400}
 STEP_S=${STEP_S:-20}
+SCENARIOS=${SCENARIOS:-start workshop poll capacity}
 export WEB_CONCURRENCY=${WEB_CONCURRENCY:-1} THREADS=${THREADS:-4}
 OUT=bench-results
 mkdir -p "$OUT"
@@ -107,13 +110,20 @@ locust_run() {  # scenario first-workshop result [env...]; locust exits non-zero
 }
 : >"$OUT/locust.log"
 
-echo "1/4 Start of workshop: $LIVE rooms x 10 phones joining within 60 s"
-locust_run start 0 BENCH_WORKSHOPS="$LIVE" BENCH_MEASURE_S="${START_S:-60}"
-echo "2/4 Live workshops: $LIVE workshops and 23 others, warm-up, then ${DURATION} s"
-locust_run workshop "$LIVE" BENCH_WORKSHOPS="$LIVE" BENCH_MEASURE_S="$DURATION"
-echo "3/4 Unchanged poll against the baseline (wrk)"
-"${LOAD[@]}" "$PY" bench/poll_ratio.py "$URL" "$OUT/sessions.json" "$LIVE" "$LIVE" "$OUT/poll.json"
-if [ -n "$CAPACITY_STEPS" ]; then
+only() { [[ " $SCENARIOS " == *" $1 "* ]]; }
+if only start; then
+  echo "1/4 Start of workshop: $LIVE rooms x 10 phones joining within 60 s"
+  locust_run start 0 BENCH_WORKSHOPS="$LIVE" BENCH_MEASURE_S="${START_S:-60}"
+fi
+if only workshop; then
+  echo "2/4 Live workshops: $LIVE workshops and 23 others, warm-up, then ${DURATION} s"
+  locust_run workshop "$LIVE" BENCH_WORKSHOPS="$LIVE" BENCH_MEASURE_S="$DURATION"
+fi
+if only poll; then
+  echo "3/4 Unchanged poll against the baseline (wrk)"
+  "${LOAD[@]}" "$PY" bench/poll_ratio.py "$URL" "$OUT/sessions.json" "$LIVE" "$LIVE" "$OUT/poll.json"
+fi
+if [ -n "$CAPACITY_STEPS" ] && only capacity; then
   echo "4/4 Capacity sweep: $CAPACITY_STEPS live workshops, ${STEP_S} s each, until a p95 > 150 ms or an error"
   locust_run capacity $((2 * LIVE)) BENCH_STEPS="$CAPACITY_STEPS" BENCH_MEASURE_S="$STEP_S"
 fi
