@@ -10,6 +10,7 @@ the JSON's "run".
 from __future__ import annotations
 
 import json
+import os
 import sys
 from pathlib import Path
 
@@ -52,17 +53,59 @@ def read(path: Path) -> dict | None:
     return json.loads(path.read_text()) if path.exists() else None
 
 
-def capacity_of(sweep: dict | None, service_cores: int) -> dict | None:
+def cpus_of(spec: str, cpu_count: int) -> list[int]:
+    """CPU numbers from a taskset list as bench/run.sh records it: "0", "0,1", "0-3" or "all"."""
+    if spec == "all":
+        return list(range(cpu_count))
+    cpus = []
+    for part in spec.split(","):
+        first, _, last = part.partition("-")
+        cpus.extend(range(int(first), int(last or first) + 1))
+    return cpus
+
+
+def service_busy(step: dict, service_cpus: list[int]) -> float | None:
+    """The service CPUs' busy time over a step, in % of one core
+    (PostgreSQL's and the kernel's share included)."""
+    busy = step.get("cpu_busy_percent") or []
+    return round(sum(busy[c] for c in service_cpus if c < len(busy)), 1) if busy else None
+
+
+def workshop_cost_ms(step: dict, service_cpus: list[int]) -> float | None:
+    """What one live workshop costs the service: milliseconds of a core
+    per second. Only from a step that left the service room (under 90%
+    busy): a saturated core serves less than the workshops ask for, so its
+    figure would flatter them."""
+    busy = service_busy(step, service_cpus)
+    if not step["workshops"] or busy is None or busy >= 90 * len(service_cpus):
+        return None
+    return round(busy * 10 / step["workshops"], 1)
+
+
+def capacity_of(sweep: dict | None, service_cores: int, service_cpus: list[int]) -> dict | None:
     if not sweep or not sweep["steps"]:
         return None
     steps = []
     for s in sweep["steps"]:
         held = s["errors"] == 0 and s["worst_p95_ms"] <= P95_TARGET_MS and s["warmed_up"]
-        steps.append({**{k: v for k, v in s.items() if k != "groups"}, "held": held})
+        steps.append(
+            {
+                **{k: v for k, v in s.items() if k != "groups"},
+                "held": held,
+                "service_busy_percent": service_busy(s, service_cpus),
+                "cost_ms_per_s": workshop_cost_ms(s, service_cpus),
+            }
+        )
     held = [s["workshops"] for s in steps if s["held"]]
     last = steps[-1]
     largest = max(held, default=0)
     per_core = round(largest / service_cores, 1)
+    # The cost at the largest step with room to spare (the fixed overheads
+    # spread thinnest), against what the target leaves each workshop of a
+    # core: the arithmetic behind the verdict, so a reader sees how far it is.
+    costed = [s for s in steps if s["cost_ms_per_s"]]
+    at = max(costed, key=lambda s: s["workshops"]) if costed else None
+    cost = at and at["cost_ms_per_s"]
     return {
         "workshops_per_core": per_core,
         "workshops": largest,
@@ -73,6 +116,10 @@ def capacity_of(sweep: dict | None, service_cores: int) -> dict | None:
         # the real capacity is higher than the largest step tried.
         "stopped_by": "sweep end" if last["held"] else "limit",
         "criterion": f"every group's p95 <= {P95_TARGET_MS} ms and no errors",
+        "cost_ms_per_workshop_s": cost,
+        "cost_at_workshops": at and at["workshops"],
+        "budget_ms_per_workshop_s": round(1000 / WORKSHOPS_PER_CORE_TARGET, 1),
+        "workshops_per_core_at_100_percent": cost and round(1000 / cost),
         "steps": steps,
         "last_step_groups": sweep["steps"][-1]["groups"],
     }
@@ -85,6 +132,7 @@ def main(argv: list[str]) -> int:
     start, workshop = read(out / "start.json"), read(out / "workshop.json")
     sweep, poll = read(out / "capacity.json"), read(out / "poll.json")
     service_cores = int(run.get("service_cores", "1"))
+    service_cpus = cpus_of(run.get("service_cpus", "all"), os.cpu_count() or 1)
 
     steady = workshop["steps"][0] if workshop and workshop["steps"] else None
     groups = with_ratios(steady["groups"]) if steady else []
@@ -94,7 +142,7 @@ def main(argv: list[str]) -> int:
         run["cpu_busy_percent"] = steady["cpu_busy_percent"]
     storm = start["steps"][0] if start and start["steps"] else None
     join = next((g for g in storm["groups"] if g["group"] == "join"), None) if storm else None
-    capacity = capacity_of(sweep, service_cores)
+    capacity = capacity_of(sweep, service_cores, service_cpus)
 
     result = {
         "run": run,
@@ -156,13 +204,16 @@ def main(argv: list[str]) -> int:
     if capacity:
         print("\n== Capacity sweep (live workshops only)")
         head = f"{'workshops':>9}{'users':>7}{'req/s':>8}{'errors':>7}"
-        head += f"{'worst p95':>10}  {'worst group':<18}{'gen CPU':>8}  held"
+        head += f"{'worst p95':>10}  {'worst group':<18}{'gen CPU':>8}{'service':>8}"
+        head += f"{'ms/s each':>10}  held"
         print(head + "\n" + "-" * len(head))
         for s in capacity["steps"]:
             print(
                 f"{s['workshops']:>9}{s['users']:>7}{s['rps']:>8.0f}{s['errors']:>7}"
                 f"{s['worst_p95_ms']:>10.0f}  {s['worst_group'] or '':<18}"
-                f"{s['generator_cpu_percent']:>7.0f}%  {'yes' if s['held'] else 'no'}"
+                f"{s['generator_cpu_percent']:>7.0f}%{s['service_busy_percent'] or 0:>7.0f}%"
+                + (f"{s['cost_ms_per_s']:>10.1f}" if s["cost_ms_per_s"] else f"{'-':>10}")
+                + f"  {'yes' if s['held'] else 'no'}"
             )
         more = " (every step held: at least this)" if capacity["stopped_by"] == "sweep end" else ""
         print(
@@ -170,6 +221,14 @@ def main(argv: list[str]) -> int:
             f"= {capacity['workshops_per_core']} per core{more} (target >= "
             f"{WORKSHOPS_PER_CORE_TARGET}): {verdict(capacity['met'])}."
         )
+        if capacity["cost_ms_per_workshop_s"]:
+            print(
+                f"A live workshop costs the service {capacity['cost_ms_per_workshop_s']} ms "
+                f"of a core a second (at {capacity['cost_at_workshops']} workshops): a core "
+                f"100% busy would run about {capacity['workshops_per_core_at_100_percent']}. "
+                f"{WORKSHOPS_PER_CORE_TARGET} per core leaves each "
+                f"{capacity['budget_ms_per_workshop_s']} ms."
+            )
     print(f"\nWritten to {out / 'bench.json'}")
     return 0
 
