@@ -9,6 +9,8 @@ workshop answers 204.
 
 from __future__ import annotations
 
+import functools
+
 import segno
 from django.conf import settings
 from django.contrib import messages
@@ -363,7 +365,10 @@ def _join_url(request: HttpRequest, workshop: Workshop) -> str:
     return request.build_absolute_uri(reverse("workshops:join_code", args=[workshop.join_code]))
 
 
+@functools.lru_cache(maxsize=1024)
 def _qr(url: str) -> str:
+    """The join link's QR code: about 10 ms of pure Python to draw, and the
+    same for every full screen of a workshop, so each process keeps it."""
     return segno.make(url, error="m").svg_inline(
         scale=4, svgclass="app-qr", title="QR code: scan to join the workshop"
     )

@@ -2,6 +2,7 @@
 changes, the experiment and the summary. Each covers the wrong method, the
 wrong person and bad input."""
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -88,6 +89,32 @@ def test_presenter_shows_join_code_link_and_qr(facilitator_client, workshop):
     assert workshop.join_code in body
     assert f"/workshops/join/{workshop.join_code}/" in body
     assert "<svg" in body and "scores are for conversation" in body.lower()
+
+
+def test_the_join_qr_code_is_drawn_once_per_link(
+    facilitator_client, workshop, team_a, facilitator, monkeypatch
+):
+    """Drawing a QR code is about 10 ms of Python; every full screen of a
+    workshop shows the same one. Another workshop's link gets its own."""
+    import segno
+
+    from workshops import views
+
+    drawn, real_make = [], segno.make
+
+    def make(content, **kwargs):
+        drawn.append(content)
+        return real_make(content, **kwargs)
+
+    monkeypatch.setattr(views.segno, "make", make)
+    getattr(views._qr, "cache_clear", lambda: None)()  # what other tests drew
+    first = text(facilitator_client.get(url("present", workshop)))
+    again = text(facilitator_client.get(url("present", workshop)))
+    other = make_workshop(team_a, facilitator, workshop.model)
+    elsewhere = text(facilitator_client.get(url("present", other)))
+    assert len(drawn) == 2 and workshop.join_code in drawn[0] and other.join_code in drawn[1]
+    qr = re.search(r'<svg[^>]*class="app-qr".*?</svg>', first, re.S).group(0)
+    assert qr in again and qr not in elsewhere
 
 
 def test_presenter_shows_area_descriptors_and_prompts(facilitator_client, workshop):
