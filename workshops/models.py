@@ -391,8 +391,10 @@ class Workshop(models.Model):
                         level=level,
                     )
             except IntegrityError:
-                # Two requests from one device raced to make the vote: change it.
-                votes.update(level=level, updated_at=timezone.now())
+                # Two requests from one device raced to make the vote: change
+                # it. Anything else the database refused is not a vote.
+                if not votes.update(level=level, updated_at=timezone.now()):
+                    raise
         self.bump_version()
 
     def revote(self, area_id) -> bool:

@@ -81,6 +81,45 @@ def test_vote_again_changes_the_vote(workshop):
     assert list(Vote.objects.values_list("level", flat=True)) == [4]
 
 
+def test_a_first_vote_that_lost_a_race_to_its_twin_is_still_counted(workshop, monkeypatch):
+    """Two taps from one phone both find no vote; the twin's insert lands
+    first, so this one hits the one-vote constraint and changes that vote."""
+    from django.db.models.query import QuerySet
+
+    workshop.go_to(1)
+    person = Participant.objects.create(workshop=workshop)
+    area = area_id(workshop, 1)
+    Vote.objects.create(workshop=workshop, participant=person, area_id=area, level=1)
+    looked, update = [], QuerySet.update
+
+    def before_the_twin_committed(self, **fields):
+        if self.model is Vote and not looked:
+            looked.append(True)
+            return 0  # the twin's vote was not there yet when this one looked
+        return update(self, **fields)
+
+    monkeypatch.setattr(QuerySet, "update", before_the_twin_committed)
+    workshop.vote(person, area, 4)
+    assert list(Vote.objects.values_list("level", flat=True)) == [4]
+
+
+def test_a_vote_the_database_refuses_for_another_reason_is_not_reported_as_cast(
+    workshop, monkeypatch
+):
+    from django.db import IntegrityError
+
+    workshop.go_to(1)
+    person = Participant.objects.create(workshop=workshop)
+
+    def refused(**fields):
+        raise IntegrityError("insert or update violates foreign key constraint")
+
+    monkeypatch.setattr(Vote.objects, "create", refused)
+    with pytest.raises(IntegrityError):
+        workshop.vote(person, area_id(workshop, 1), 4)
+    assert not Vote.objects.exists()
+
+
 @pytest.mark.parametrize(
     "setup, message",
     [
