@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "teams",
     "workshops",
     "experiments",
+    "progress",  # after the apps it reads; its demo history before the playbook's
     "playbook",
     "identity",
 ]

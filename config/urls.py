@@ -6,7 +6,7 @@ from config import views
 from config.forms import SignInForm
 from identity import views as identity_views
 from identity.forms import PasswordResetForm
-from teams import views as team_views
+from progress import views as team_views
 
 urlpatterns = [
     path("", team_views.home, name="home"),
@@ -30,7 +30,7 @@ urlpatterns = [
     ),
     path("accounts/", include("django.contrib.auth.urls")),
     path("model/", include("maturity.urls")),
-    path("teams/", include("teams.urls")),
+    path("teams/", include("progress.urls")),
     path("workshops/", include("workshops.urls")),
     path("experiments/", include("experiments.urls")),
     path("playbook/", include("playbook.urls")),

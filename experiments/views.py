@@ -42,21 +42,6 @@ def _get_experiment_for_member(request: HttpRequest, pk: int) -> Experiment:
     return experiment
 
 
-def _playbook_links(experiment: Experiment, can_change: bool) -> dict:
-    """The experiment's own playbook entry (or how to publish one) and the
-    entry it was started from, if any."""
-    from playbook.models import Adoption, Entry
-
-    entry = Entry.objects.filter(experiment=experiment).first()
-    adoption = Adoption.objects.filter(experiment=experiment).select_related("entry").first()
-    can_publish = can_change and experiment.status == Experiment.Status.FINISHED and entry is None
-    return {
-        "playbook_entry": entry,
-        "started_from": adoption.entry if adoption else None,
-        "publish_url": reverse("playbook:publish", args=[experiment.pk]) if can_publish else "",
-    }
-
-
 def _render_detail(request: HttpRequest, experiment: Experiment, status: int = 200, **forms_):
     other_running = None
     if experiment.status == Experiment.Status.PLANNED:
@@ -74,7 +59,6 @@ def _render_detail(request: HttpRequest, experiment: Experiment, status: int = 2
         "change_log": experiment.change_log(),
         "review_state": experiment.review_state(),
         "other_running": other_running,
-        **_playbook_links(experiment, can_change),
         "note_form": forms_.get("note_form") or ProgressNoteForm(),
         "review_form": forms_.get("review_form")
         or ReviewDateForm(initial={"version": experiment.version}, experiment=experiment),

@@ -1,10 +1,15 @@
 """`{% load playbook %}{% playbook_suggestions area %}`: a few playbook entries
-for one area, for the workshop's choose-an-area and write-the-experiment steps."""
+for one area, for the workshop's choose-an-area and write-the-experiment steps;
+`{% playbook_links experiment can_change as links %}`: an experiment's own
+entry, or how to publish one, and the entry it was started from. The pages
+of the apps the playbook reads ask here, so their code never imports it."""
 
 from django import template
+from django.urls import reverse
 
+from experiments.models import Experiment
 from maturity.models import Area
-from playbook.models import Entry
+from playbook.models import Adoption, Entry
 
 register = template.Library()
 
@@ -33,3 +38,17 @@ def with_playbook_suggestions(rows: list[dict], limit: int = 3) -> list[tuple[di
     `{% with_playbook_suggestions scored_areas as suggested %}`."""
     found = Entry.objects.suggestions_by_area((row["area"]["id"] for row in rows), limit)
     return [(row, found.get(row["area"]["id"], [])) for row in rows]
+
+
+@register.simple_tag
+def playbook_links(experiment: Experiment, can_change: bool) -> dict:
+    """The experiment's own playbook entry (or how to publish one) and the
+    entry it was started from, if any."""
+    entry = Entry.objects.filter(experiment=experiment).first()
+    adoption = Adoption.objects.filter(experiment=experiment).select_related("entry").first()
+    can_publish = can_change and experiment.status == Experiment.Status.FINISHED and entry is None
+    return {
+        "entry": entry,
+        "started_from": adoption.entry if adoption else None,
+        "publish_url": reverse("playbook:publish", args=[experiment.pk]) if can_publish else "",
+    }

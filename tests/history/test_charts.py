@@ -4,7 +4,7 @@ from datetime import date
 
 import pytest
 
-from teams.charts import (
+from progress.charts import (
     CHAR_WIDTH,
     STYLES,
     LineChart,

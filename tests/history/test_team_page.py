@@ -56,7 +56,7 @@ def test_a_team_with_one_workshop_gets_points_and_no_comparison(
 def test_charts_are_drawn_once_per_history_and_afresh_when_a_score_changes(
     member_a_client, rubric, team_a, facilitator, monkeypatch
 ):
-    from teams import charts, views
+    from progress import charts, views
 
     views._drawn.cache_clear()
     drawn, line_chart = [], charts.line_chart

@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from experiments.models import Experiment
-from teams import charts, history
+from progress import charts, history
 from teams.models import Team
 
 

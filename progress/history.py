@@ -13,7 +13,7 @@ from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 
 from experiments.models import Experiment
-from teams.charts import ScoreHistory
+from progress.charts import ScoreHistory
 from teams.models import Team
 from workshops.models import AreaScore, Workshop
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from teams import views
+from progress import views
 
 app_name = "teams"
 urlpatterns = [
