@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 export DEBUG ?= true
 
-.PHONY: run test install install-test lint format migrate demo bench audit vnu oidc-provider clean
+.PHONY: run dev test install install-test lint format migrate demo bench audit vnu oidc-provider clean
 
 # The Nu HTML checker, fetched once from the npm registry into a git-ignored cache.
 VNU_VERSION := 26.9.27
@@ -34,9 +34,16 @@ migrate: install
 demo: migrate
 	$(BIN)/python manage.py seed_demo
 
+# The same ASGI server as production (gunicorn with uvicorn's worker), one
+# process on SQLite, static files served by the app as in production.
 run: demo
 	@echo "Serving on http://127.0.0.1:$(PORT)/"
-	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
+	BIND=127.0.0.1:$(PORT) WEB_CONCURRENCY=1 ACCESS_LOG=- GUNICORN_LOG_LEVEL=info \
+		$(BIN)/gunicorn -c config/gunicorn.conf.py config.asgi
+
+# While changing the code: uvicorn alone, restarting on every saved file.
+dev: demo
+	$(BIN)/uvicorn config.asgi:application --reload --host 127.0.0.1 --port $(PORT)
 
 lint: install-test
 	$(BIN)/ruff check .

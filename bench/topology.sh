@@ -29,7 +29,7 @@ wait_for() {
 start_gunicorn() {  # name port workers
   local name=$1 port=$2 workers=$3
   BIND="127.0.0.1:$port" WEB_CONCURRENCY=$workers "$PY" -m gunicorn -c config/gunicorn.conf.py \
-    --daemon --pid "$RUN_DIR/$name.pid" --error-logfile "$RUN_DIR/$name.log" config.wsgi
+    --daemon --pid "$RUN_DIR/$name.pid" --error-logfile "$RUN_DIR/$name.log" config.asgi
   wait_for "http://127.0.0.1:$port/bench/baseline"
 }
 
@@ -57,6 +57,22 @@ start_nginx() {  # port upstream-port...
     echo "  server {"
     echo "    listen 127.0.0.1:$port;"
     echo "    client_max_body_size 1m;"
+    # The streams: the README's example (config/nginx/streams.conf), or,
+    # with BUFFERED_STREAMS=1, a proxy that buffers them whatever the
+    # service asks (for the fallback poll's test).
+    if [ "${BUFFERED_STREAMS:-0}" = 1 ]; then
+      echo "    location ~ /events/\$ {"
+      echo "      proxy_pass http://app;"
+      echo "      proxy_http_version 1.1;"
+      echo "      proxy_set_header Connection \"\";"
+      echo "      proxy_set_header Host \$http_host;"
+      echo "      proxy_buffering on;"
+      echo "      proxy_ignore_headers X-Accel-Buffering;"
+      echo "      proxy_read_timeout 60s;"
+      echo "    }"
+    else
+      sed 's/^/    /' config/nginx/streams.conf
+    fi
     echo "    location / {"
     echo "      proxy_pass http://app;"
     echo "      proxy_http_version 1.1;"

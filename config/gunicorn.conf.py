@@ -1,38 +1,42 @@
-"""gunicorn settings for production and `make bench`:
+"""gunicorn settings for production, `make run` and `make bench`:
 
-    gunicorn -c config/gunicorn.conf.py config.wsgi
+    gunicorn -c config/gunicorn.conf.py config.asgi
 
-Worker model, for a 2-core machine: gthread, 2 processes x 4 threads.
-- One process per core: the GIL lets one process use about one core, so
-  more processes than cores only adds memory and context switches.
-- Threads overlap the time a request waits on PostgreSQL or on a slow
-  client (phones on conference Wi-Fi keeping connections alive); 4 per
-  process keeps 8 requests in flight and 8 persistent database connections.
-- Not gevent/eventlet: psycopg 3 and the Django ORM would need monkey
-  patching, and a CPU-bound template render blocks the whole loop anyway.
-Override with WEB_CONCURRENCY and THREADS (a 4-core server: 4 x 4).
+Worker model: uvicorn as gunicorn's worker (config/workers.py), one process
+per core. Each process runs one event loop: the live room's streams wait on
+it without holding a thread, and Django runs the ordinary views in one
+thread beside it (asgiref's thread-sensitive executor), so a process uses
+about one core, as the GIL allows. gunicorn supervises the processes
+(restarts one that dies, graceful reloads on HUP).
+Override with WEB_CONCURRENCY (a 4-core server: 4).
+
+On SQLite (the embedded default) the live room's changes travel inside one
+process only, so more than one worker would leave screens stale: refused.
 """
 
 import os
 
+import dj_database_url
+
 bind = os.environ.get("BIND", "127.0.0.1:8000")
-worker_class = "gthread"
+worker_class = "config.workers.Worker"
 workers = int(os.environ.get("WEB_CONCURRENCY", "2"))
-threads = int(os.environ.get("THREADS", "4"))
-# Open connections one process keeps (gthread parks idle keep-alive ones
-# without a thread). Every phone holds one between its 2 s polls when it
-# talks to gunicorn directly, as `make bench` does, so the benchmark raises
-# it; behind a load balancer that pools connections the default is plenty.
-worker_connections = int(os.environ.get("WORKER_CONNECTIONS", "1000"))
-# Keep-alive long enough for a poll every 2 s to reuse its connection
-# (and longer than nginx's upstream keepalive_timeout of 4 s).
+
+_engine = dj_database_url.parse(os.environ.get("DATABASE_URL") or "sqlite:///db.sqlite3")["ENGINE"]
+if _engine.endswith("sqlite3") and workers > 1:
+    raise SystemExit(
+        f"WEB_CONCURRENCY={workers} on SQLite: the live room's changes would reach only the "
+        "screens of the process that made them. Run one worker on SQLite (WEB_CONCURRENCY=1), "
+        "or set DATABASE_URL to PostgreSQL for more."
+    )
+
+# Keep-alive long enough for the fallback poll (every 2 s) to reuse its
+# connection (and longer than nginx's upstream keepalive_timeout of 4 s).
 keepalive = 5
 timeout = 30
 graceful_timeout = 20
-# Recycle workers now and then so a slow leak can never take the service down.
-# No max_requests: recycling a worker under load reset the connections
-# queued on it (the benchmark saw "connection reset by peer" at the moment
-# a worker restarted), and nothing here leaks memory to recycle for.
+# No max_requests: recycling a worker resets the streams and connections on
+# it, and nothing here leaks memory to recycle for.
 accesslog = os.environ.get("ACCESS_LOG") or None
 errorlog = "-"
 loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "warning")

@@ -64,7 +64,7 @@ INSTALLED_APPS = [
     "django.contrib.contenttypes",
     "django.contrib.sessions",
     "django.contrib.messages",
-    "whitenoise.runserver_nostatic",
+    "servestatic.runserver_nostatic",
     "django.contrib.staticfiles",
     "django_htmx",
     "template_partials",
@@ -82,11 +82,9 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
-    # Before WhiteNoise so static files (an SVG opened on its own, say) carry the policy too.
+    # Before ServeStatic so static files (an SVG opened on its own, say) carry the policy too.
     "config.security.CSPMiddleware",  # django-csp's, building the header once
-    "whitenoise.middleware.WhiteNoiseMiddleware",
-    # Phones' and screens' unchanged polls end here, with the headers above.
-    "workshops.middleware.UnchangedPollMiddleware",
+    "servestatic.middleware.ServeStaticMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -111,6 +109,7 @@ AUTHENTICATION_BACKENDS = [
 
 ROOT_URLCONF = "config.urls"
 WSGI_APPLICATION = "config.wsgi.application"
+ASGI_APPLICATION = "config.asgi.application"
 
 TEMPLATES = [
     {
@@ -233,7 +232,7 @@ STORAGES = {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
             if DEBUG
-            else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+            else "servestatic.storage.CompressedManifestStaticFilesStorage"
         )
     },
 }
@@ -256,16 +255,26 @@ CSRF_COOKIE_SAMESITE = "Lax"
 # workshop never runs that long). Run `manage.py clearsessions` daily.
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 60 * 60 * 8)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = env_bool("SESSION_EXPIRE_AT_BROWSER_CLOSE", True)
-# Each app-server process remembers a live workshop's participant key this
-# long, so most phone polls (every 2 s) answer 204 without the database
-# (workshops/poll_cache.py). A change made through another server reaches
-# phones at most this much later; under the 2 s poll interval, 0 turns it off.
-_poll_cache_ms = env_int("WORKSHOP_POLL_CACHE_MS", 1000)
-if not 0 <= _poll_cache_ms < 2000:
+# The live room is pushed (workshops/push.py, README "The live room"): every
+# open screen of a live workshop holds one server-sent events stream.
+# On PostgreSQL each server process LISTENs on one connection of its own;
+# a transaction-mode pooler (PgBouncer) cannot carry LISTEN, so the
+# listener may have its own address, straight to the database.
+LIVE_LISTEN_DATABASE_URL = os.environ.get("LIVE_LISTEN_DATABASE_URL", "").strip()
+# A comment line on every idle stream this often keeps proxies and load
+# balancers from closing it (most close idle connections after 60 s).
+LIVE_HEARTBEAT_SECONDS = env_int("LIVE_HEARTBEAT_SECONDS", 15)
+# Past this many open streams in one server process, new ones are told to
+# come back later (503 with Retry-After) and the page polls meanwhile.
+LIVE_MAX_STREAMS = env_int("LIVE_MAX_STREAMS", 5000)
+# Past this many ordinary requests in flight in one server process (being
+# answered or queued for the one thread that runs Django's views), new ones
+# get 503 with Retry-After at once instead of waiting for seconds.
+MAX_REQUESTS_IN_FLIGHT = env_int("MAX_REQUESTS_IN_FLIGHT", 64)
+if LIVE_HEARTBEAT_SECONDS < 1 or LIVE_MAX_STREAMS < 1 or MAX_REQUESTS_IN_FLIGHT < 1:
     raise ImproperlyConfigured(
-        "WORKSHOP_POLL_CACHE_MS must be from 0 to 1999 (polls are every 2 s)"
+        "LIVE_HEARTBEAT_SECONDS, LIVE_MAX_STREAMS and MAX_REQUESTS_IN_FLIGHT must be at least 1"
     )
-WORKSHOP_POLL_CACHE_SECONDS = _poll_cache_ms / 1000
 # Refuse oversized posts before any form sees them, with a clear 413 page
 # (config.views.bad_request). 64 KB is several times the longest form here
 # (a playbook entry); fields also carry their own max_length.

@@ -27,11 +27,6 @@ def _test_settings(settings):
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    # Each test's database starts empty: no join code remembered from the last.
-    from workshops.poll_cache import poll_keys, screen_keys
-
-    poll_keys.clear()
-    screen_keys.clear()
 
 
 @pytest.fixture

@@ -97,10 +97,10 @@ def test_password_sign_in_off_without_a_provider_is_refused():
     assert "nobody could sign in" in result.stderr
 
 
-def test_a_poll_cache_as_long_as_the_poll_interval_is_refused():
-    # Remembering a workshop's key for 2 s or more could hide a change made
-    # through another app server for a whole poll (workshops/poll_cache.py).
-    result = import_settings(DEBUG="true", WORKSHOP_POLL_CACHE_MS="2000")
-    assert result.returncode != 0
-    assert "WORKSHOP_POLL_CACHE_MS must be from 0 to 1999" in result.stderr
-    assert import_settings(DEBUG="true", WORKSHOP_POLL_CACHE_MS="1999").returncode == 0
+def test_live_room_limits_below_one_are_refused():
+    # A heartbeat of 0 s would spin; a limit of 0 streams would refuse every screen.
+    for name in ("LIVE_HEARTBEAT_SECONDS", "LIVE_MAX_STREAMS", "MAX_REQUESTS_IN_FLIGHT"):
+        result = import_settings(DEBUG="true", **{name: "0"})
+        assert result.returncode != 0
+        assert "must be at least 1" in result.stderr
+    assert import_settings(DEBUG="true", LIVE_MAX_STREAMS="1").returncode == 0

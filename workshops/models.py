@@ -3,8 +3,9 @@ turn, one chosen area and one experiment. The model's areas and scale come
 from the rubric pinned when the workshop started, never from today's model.
 
 `Workshop.version` goes up on every change other people's screens must show
-(step, reveal, agreed score, vote count, timer), so a poll that carries the
-version it already shows can be answered with 204 in one indexed query.
+(step, reveal, agreed score, vote count, timer); each such change is pushed
+to every open screen as it commits (workshops/push.py), and the fallback
+poll that carries the version it already shows is answered 204.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from django.db.models import Count, F, Q
 from django.utils import timezone
 
 from maturity.models import MAX_SCALE, Area, MaturityModel
-from workshops.poll_cache import poll_keys, screen_keys
+from workshops import push
 
 # No 0/O, 1/I/L, 2/Z, 5/S, 8/B: a code read off a projector must not be misread.
 JOIN_CODE_ALPHABET = "ACDEFGHJKMNPQRTUVWXY34679"
@@ -89,11 +90,9 @@ DOTS_PER_PARTICIPANT = 3
 
 
 class WorkshopQuerySet(models.QuerySet):
-    def participant_poll_key(self, join_code: str) -> str | None:
-        """For the participants' poll, the busiest request there is (a room of
-        phones, every 2 s): the screen's key in one indexed query. Plain SQL,
-        because compiling the equivalent annotated ORM query cost more than
-        the rest of the request together (measured: 2.0 ms a poll -> see README)."""
+    def room_key(self, pk: int) -> str | None:
+        """What every phone in the room shows (participant_key), in one
+        indexed query, for the phones' streams (workshops/streams.py)."""
         workshop = self.model._meta.db_table
         score = AreaScore._meta.db_table
         with connection.cursor() as cursor:
@@ -101,20 +100,11 @@ class WorkshopQuerySet(models.QuerySet):
                 f"SELECT w.step, w.status, (SELECT COALESCE(SUM({PHASE_SQL.format(t='s')}), 0)"
                 f" FROM {score} s WHERE s.workshop_id = w.id)"
                 f" + CASE WHEN w.dots_revealed_at IS NULL THEN 0 ELSE 1 END"
-                f" FROM {workshop} w WHERE w.join_code = %s",
-                [join_code],
+                f" FROM {workshop} w WHERE w.id = %s",
+                [pk],
             )
             row = cursor.fetchone()
         return participant_key(*row) if row else None
-
-    def screen_key(self, pk: str) -> str | None:
-        """For the shared screen's poll: the version and step it shows."""
-        with connection.cursor() as cursor:
-            cursor.execute(
-                f"SELECT version, step FROM {self.model._meta.db_table} WHERE id = %s", [pk]
-            )
-            row = cursor.fetchone()
-        return f"{row[0]}.{row[1]}" if row else None
 
     def run_by(self, user) -> WorkshopQuerySet:
         """The facilitator's workshop list: theirs, the ones in progress first."""
@@ -194,20 +184,24 @@ class Workshop(models.Model):
         return self.status == self.Status.CLOSED
 
     def bump_version(self) -> None:
-        """Tell polling screens something changed, without a read-modify-write race."""
-        Workshop.objects.filter(pk=self.pk).update(version=F("version") + 1)
+        """Tell every open screen something changed, without a
+        read-modify-write race (workshops/push.py): on PostgreSQL the update
+        and its NOTIFY are one statement, delivered only if the change
+        commits; on SQLite this process's hub hears of it on commit."""
+        if connection.vendor == "postgresql":
+            table = Workshop._meta.db_table
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    f"WITH bumped AS (UPDATE {table} SET version = version + 1 WHERE id = %s"
+                    " RETURNING id) SELECT pg_notify(%s, id::text) FROM bumped",
+                    [self.pk, push.CHANNEL],
+                )
+        else:
+            Workshop.objects.filter(pk=self.pk).update(version=F("version") + 1)
+            push.announce(self.pk)
         # Read the new version only if this request draws it (deferred:
         # Django loads it on first use). A phone's post never does.
         self.__dict__.pop("version", None)
-        # This process's phones see the change at once (other processes
-        # within WORKSHOP_POLL_CACHE_SECONDS): forget now, and again as it
-        # commits, in case a poll read the old key in between.
-        self._forget_screens()
-        transaction.on_commit(self._forget_screens)
-
-    def _forget_screens(self) -> None:
-        poll_keys.forget(self.join_code)
-        screen_keys.forget(str(self.pk))
 
     # Steps. 0 opens; 1..N are the areas of the pinned rubric; then choose,
     # experiment and summary.

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from workshops import views
+from workshops import streams, views
 
 app_name = "workshops"
 urlpatterns = [
@@ -9,6 +9,7 @@ urlpatterns = [
     path("join/", views.join, name="join"),
     path("join/<str:code>/", views.join, name="join_code"),
     path("live/<str:code>/", views.live, name="live"),
+    path("live/<str:code>/events/", streams.phone_events, name="phone_events"),
     path("live/<str:code>/vote/", views.vote, name="vote"),
     path("live/<str:code>/notes/", views.note, name="note"),
     path("live/<str:code>/dots/", views.dot, name="dot"),
@@ -19,6 +20,8 @@ urlpatterns = [
     path("<int:pk>/reveal/", views.reveal, name="reveal"),
     path("<int:pk>/record/", views.record, name="record"),
     path("<int:pk>/screen/", views.screen, name="screen"),
+    path("<int:pk>/events/", streams.screen_events, name="screen_events"),
+    path("<int:pk>/screen/events/", streams.presenter_events, name="presenter_events"),
     path("<int:pk>/revote/", views.revote, name="revote"),
     path("<int:pk>/notes/show/", views.show_notes, name="show_notes"),
     path("<int:pk>/cards/", views.card, name="card"),

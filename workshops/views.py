@@ -2,9 +2,10 @@
 phones, and the summary the team keeps.
 
 Every state change is a POST that names its target (step 3, area 12), so a
-double click or a retried request changes nothing the second time. Screens
-poll only their live regions and carry the version they show; an unchanged
-workshop answers 204.
+double click or a retried request changes nothing the second time. Open
+screens are told of changes over a stream (workshops/streams.py); where a
+stream cannot work they poll their live regions, carrying the version they
+show, and an unchanged workshop answers 204.
 """
 
 from __future__ import annotations
@@ -16,7 +17,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.signing import BadSignature, Signer
 from django.db.models import IntegerField
 from django.db.models.expressions import RawSQL
 from django.http import Http404, HttpRequest, HttpResponse
@@ -51,7 +51,6 @@ from workshops.models import (
     Workshop,
     participant_key,
 )
-from workshops.poll_cache import poll_keys, screen_keys
 
 SESSION_KEY = "workshop_participants"
 
@@ -180,7 +179,7 @@ def _live_context(workshop: Workshop) -> dict:
     placed dots; the reveal; the cards once shown. Its query count does not
     depend on how many people, votes, notes or dots there are."""
     area = workshop.current_area
-    context = {"screen_pass": _SCREEN_PASS.sign(str(workshop.pk))}
+    context = {}
     if area:
         revealed, vote_round, notes_shown = workshop._area_state(area["id"])
         context.update(revealed=revealed, vote_round=vote_round, notes_shown=notes_shown)
@@ -279,41 +278,11 @@ def _experiment_form(workshop: Workshop, data=None) -> ExperimentForm:
     return ExperimentForm(data, team=workshop.team, initial=initial)
 
 
-# The shared screen's poll carries this pass (the workshop's id, signed):
-# proof that the screen was drawn for someone allowed to see it, so an
-# unchanged poll is answered 204 from this process's memory of the
-# workshop's version and step, without the session, the user or the
-# database. A 204 says only "nothing changed"; any other answer goes
-# through sign-in and the access check as before.
-_SCREEN_PASS = Signer(salt="workshops.present")
-
-
 @require_GET
-def present(request: HttpRequest, pk: int) -> HttpResponse:
-    """The shared screen. Polls ask for the live region only."""
-    if request.htmx and screen_unchanged(request, pk):
-        return HttpResponse(status=204)
-    return _present(request, pk)
-
-
-def screen_unchanged(request: HttpRequest, pk, *, remembered_only: bool = False) -> bool:
-    """A shared screen's poll that carries its pass and the version and step
-    the workshop still has (workshops/middleware.py answers these early;
-    with `remembered_only`, only from this process's memory)."""
-    if "v" not in request.GET:
-        return False
-    try:
-        if _SCREEN_PASS.unsign(request.GET.get("p", "")) != str(pk):
-            return False
-    except BadSignature:
-        return False
-    shown = f"{request.GET['v']}.{request.GET.get('s')}"
-    load = None if remembered_only else Workshop.objects.screen_key
-    return shown == screen_keys.get(str(pk), load)
-
-
 @login_required
-def _present(request: HttpRequest, pk: int) -> HttpResponse:
+def present(request: HttpRequest, pk: int) -> HttpResponse:
+    """The shared screen. Its stream, or its fallback poll, asks for the
+    live region only."""
     workshop = _get_workshop_for_user(request, pk)
     if request.htmx:
         return _poll(request, workshop, can_run=_can_run(workshop, request.user))
@@ -333,17 +302,11 @@ def _poll(request: HttpRequest, workshop: Workshop, **context) -> HttpResponse:
 
 
 @require_GET
+@login_required
 def screen(request: HttpRequest, pk: int) -> HttpResponse:
     """Presenter mode: the shared screen for a projector, large type and no
-    controls; the facilitator keeps the controls on their own screen. It
-    polls as the shared screen does (its version, 204 when unchanged)."""
-    if request.htmx and screen_unchanged(request, pk):
-        return HttpResponse(status=204)
-    return _screen(request, pk)
-
-
-@login_required
-def _screen(request: HttpRequest, pk: int) -> HttpResponse:
+    controls; the facilitator keeps the controls on their own screen. It is
+    pushed (or polls) as the shared screen is."""
     workshop = _get_workshop_for_user(request, pk)
     if request.htmx:
         return _poll(request, workshop, can_run=False, screen=True)
@@ -725,32 +688,6 @@ def _join(request: HttpRequest, workshop: Workshop, name: str) -> Participant:
     return participant
 
 
-# A participant's poll carries this pass (the join code, signed): proof that
-# the poll comes from a screen we drew for someone who joined, checked
-# without reading the session, so an unchanged poll costs one small query.
-# Without it the poll could tell a guessed join code from a wrong one,
-# around the join throttle.
-_POLL_PASS = Signer(salt="workshops.poll")
-
-
-def _has_poll_pass(request: HttpRequest, code: str) -> bool:
-    try:
-        return _POLL_PASS.unsign(request.GET.get("p", "")) == code.upper()
-    except BadSignature:
-        return False
-
-
-def room_unchanged(request: HttpRequest, code: str, *, remembered_only: bool = False) -> bool:
-    """A phone's poll that carries its pass and the key its screen still has
-    (workshops/middleware.py answers these early; with `remembered_only`,
-    only from this process's memory)."""
-    shown = request.GET.get("k")
-    if not shown or not _has_poll_pass(request, code):
-        return False
-    load = None if remembered_only else Workshop.objects.participant_poll_key
-    return shown == poll_keys.get(code.upper(), load)
-
-
 def _participant_key(workshop: Workshop) -> str:
     return participant_key(workshop.step, workshop.status, workshop.revealed_count)
 
@@ -791,7 +728,6 @@ def _participant_context(
         "participant": participant,
         "area": area,
         "key": _participant_key(workshop),
-        "poll_pass": _POLL_PASS.sign(workshop.join_code),
         "note_max": NOTE_MAX,
         "notes_per_area": NOTES_PER_AREA,
         "dots_per_participant": DOTS_PER_PARTICIPANT,
@@ -841,9 +777,9 @@ def _participant_context(
 
 @require_GET
 def live(request: HttpRequest, code: str) -> HttpResponse:
-    """A participant's screen: the area on screen and their own vote."""
-    if request.htmx and room_unchanged(request, code):
-        return HttpResponse(status=204)
+    """A participant's screen: the area on screen and their own vote. Its
+    stream says when the room's key changes; then (or every 2 s, where the
+    stream cannot work) it asks for its room again with the key it shows."""
     workshop = _workshop_for_participant(request, code)
     if workshop is None:
         return redirect("workshops:join_code", code.upper())

@@ -248,12 +248,15 @@ document.addEventListener("htmx:afterRequest", (event) => {
     showQueued();
   }
 });
-// Someone typing a note is not interrupted by a poll redrawing the screen:
-// the poll tries again in two seconds (the draft is kept either way).
+// Someone typing a note is not interrupted by the room redrawing itself:
+// it tries again in two seconds (the draft is kept either way).
 document.addEventListener("htmx:beforeSwap", (event) => {
   const typing = document.activeElement?.closest?.("form[data-note-form]");
   if (typing && event.detail.requestConfig?.verb === "get" && typing.closest("#room")) {
-    if (document.activeElement.value?.trim()) event.detail.shouldSwap = false;
+    if (document.activeElement.value?.trim()) {
+      event.detail.shouldSwap = false;
+      setTimeout(refreshRoom, POLL_MS);
+    }
   }
 });
 let flushing = false;
@@ -293,3 +296,69 @@ function restoreRefused(text) {
 }
 setInterval(flushQueue, 3000);
 window.addEventListener("online", flushQueue);
+
+// The live room, pushed (workshops/streams.py). Each screen holds one
+// server-sent events stream through htmx's SSE extension:
+// - a phone is sent the room's key and asks for its own room again when the
+//   key it shows is not the room's;
+// - the shared screen and presenter mode are sent their live region, which
+//   the extension swaps in (data-sse-swap), and "reload" when the step moves.
+// The browser reconnects a dropped stream by itself (after the server's
+// "retry", spread out), and the extension backs off when it is refused;
+// each new stream starts with the current state. A "ping" comes every
+// LIVE_HEARTBEAT_SECONDS. If nothing comes for 10 s after the page opens
+// or twice the heartbeat later (a proxy that buffers, a browser without
+// EventSource, a network that drops streams), the page polls every 2 s
+// instead, quietly, until the stream speaks again.
+const POLL_MS = 2000;
+const FIRST_WORD_MS = 10000;
+let latestKey = null;
+let quietAfter = Date.now() + FIRST_WORD_MS;
+let polling = null;
+function refreshRoom() {
+  const room = document.querySelector("#room[data-key]");
+  if (room && latestKey !== null && room.dataset.key !== latestKey) {
+    window.htmx?.trigger(room, "refresh");
+  }
+}
+function poll() {
+  const region = document.querySelector("[data-live-poll]");
+  if (region) window.htmx?.trigger(region, "refresh");
+}
+function stopPolling() {
+  if (polling !== null) {
+    clearInterval(polling);
+    polling = null;
+  }
+}
+let heartbeatMs = 15000;
+function hear(event) {
+  if (quietAfter === Number.POSITIVE_INFINITY) return;
+  if (event.type === "ping") heartbeatMs = 1000 * (Number(event.data) || 15);
+  quietAfter = Date.now() + 2 * heartbeatMs + 5000;
+  stopPolling();
+}
+const stream = document.querySelector("[data-live-stream]");
+if (stream) {
+  stream.addEventListener("htmx:sseOpen", (event) => {
+    const source = event.detail.source;
+    for (const name of ["room", "live", "reload", "ping", "close"]) {
+      source.addEventListener(name, hear);
+    }
+    source.addEventListener("room", (message) => {
+      latestKey = message.data;
+      refreshRoom();
+    });
+    source.addEventListener("reload", () => window.location.reload());
+    // The workshop has closed: nothing more will come, and nothing to poll.
+    source.addEventListener("close", () => {
+      quietAfter = Number.POSITIVE_INFINITY;
+    });
+  });
+  setInterval(() => {
+    if (polling === null && Date.now() > quietAfter && window.htmx) {
+      poll();
+      polling = setInterval(poll, POLL_MS);
+    }
+  }, 1000);
+}

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import os
 import secrets
+import signal
 import socket
 import subprocess
 import sys
@@ -105,7 +106,9 @@ def prepare_database(env: dict[str, str]) -> str:
 
 
 class Gunicorn:
-    def __init__(self, env: dict[str, str], port: int, workers: int = 1, threads: int = 2):
+    """The service as production runs it: gunicorn with uvicorn's worker."""
+
+    def __init__(self, env: dict[str, str], port: int, workers: int = 1):
         self.port = port
         self.url = f"http://127.0.0.1:{port}"
         self.process = subprocess.Popen(
@@ -113,15 +116,13 @@ class Gunicorn:
                 sys.executable,
                 "-m",
                 "gunicorn",
-                "config.wsgi",
+                "-c",
+                "config/gunicorn.conf.py",
+                "config.asgi",
                 "--bind",
                 f"127.0.0.1:{port}",
                 "--workers",
                 str(workers),
-                "--threads",
-                str(threads),
-                "--worker-class",
-                "gthread",
             ],
             cwd=ROOT,
             env=env,
@@ -168,6 +169,22 @@ class Topology:
     def upstreams(self) -> list[str]:
         ports = (self.run_dir / "upstreams").read_text().split()
         return [f"http://127.0.0.1:{port}" for port in ports]
+
+    def stop_upstream(self, address: str) -> None:
+        """Stop the server at `address` (host:port), as a deploy would."""
+        port = address.rsplit(":", 1)[1]
+        ports = (self.run_dir / "upstreams").read_text().split()
+        pidfile = self.run_dir / f"app{ports.index(port) + 1}.pid"
+        pid = int(pidfile.read_text())
+        os.kill(pid, signal.SIGTERM)
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            try:
+                os.kill(pid, 0)
+            except ProcessLookupError:
+                return
+            time.sleep(0.1)
+        raise TimeoutError(f"the server at {address} did not stop")
 
     def stop(self) -> None:
         subprocess.run(["bash", "bench/topology.sh", "stop", str(self.run_dir)], cwd=ROOT)

@@ -1,17 +1,16 @@
 """Two app servers behind nginx over one PostgreSQL behave as one service:
 requests alternate between them and a session made on one works on the
 other (no state lives in a process); a whole live workshop split across
-them, in real Chromium, shows the same thing on both; and the phones'
-unchanged poll, which each server answers from its own short-lived memory
-(workshops/poll_cache.py), never hides a change made through the other
-server for longer than that memory lasts."""
+them, in real Chromium, shows the same thing on both; a change made
+through one server reaches the streams held by the other (each listens to
+PostgreSQL: workshops/push.py); and a stream whose server stops is given
+the current state by the other as soon as it reconnects."""
 
 from __future__ import annotations
 
 import http.cookiejar
 import re
 import shutil
-import time
 import urllib.parse
 import urllib.request
 
@@ -120,7 +119,7 @@ def test_a_workshop_split_across_the_two_servers_shows_the_same_on_both(browser,
 
 
 CSRF_TOKEN = re.compile(r'"X-CSRFToken": "([^"]+)"')
-ROOM = re.compile(r'"k": "([^"]*)", "p": "([^"]*)"')
+ROOM_KEY = re.compile(r'data-key="([^"]*)"')
 MAKE_WORKSHOP = """
 from django.contrib.auth import get_user_model
 from maturity.models import MaturityModel
@@ -162,35 +161,85 @@ class Person:
             return response.status, response.read().decode()
 
 
-def test_the_cached_unchanged_poll_shows_a_change_made_through_the_other_server(two_servers):
-    """A phone polls server A, the facilitator moves the workshop on through
-    server B. Both servers have remembered the screen's key (their polls
-    answered 204). B forgets at once; A answers the new screen to the first
-    poll made once its memory has lapsed, so no phone waits longer than the
-    2 s poll interval plus WORKSHOP_POLL_CACHE_SECONDS (1 s)."""
-    topology, _, env = two_servers
-    a, b = topology.upstreams
+class EventStream:
+    """A server-sent events stream read with plain HTTP, as EventSource would."""
+
+    def __init__(self, person: Person, url: str):
+        self.response = person.opener.open(urllib.request.Request(url), timeout=20)
+        assert self.response.headers["Content-Type"] == "text/event-stream"
+
+    @property
+    def upstream(self) -> str:
+        return self.response.headers.get("X-Upstream", "")
+
+    def next(self, name: str) -> dict:
+        event: dict = {}
+        for raw in self.response:
+            line = raw.decode().rstrip("\n")
+            if not line:
+                if event.get("event") == name:
+                    return event
+                event = {}
+                continue
+            field, _, value = line.partition(": ")
+            event[field] = value
+        raise EOFError("the stream ended")
+
+    def close(self) -> None:
+        self.response.close()
+
+
+def _phone_in_room(env, base: str) -> tuple[Person, Person, str, str, str]:
     fran = Person(w.facilitator_session(env))
     pk, code = manage(env, "shell", "-c", MAKE_WORKSHOP).split()[-2:]
-
     phone = Person()
-    _, page = phone.get(f"{a}/workshops/join/{code}/")
+    _, page = phone.get(f"{base}/workshops/join/{code}/")
     token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
-    _, room = phone.post(f"{a}/workshops/join/", {"code": code}, token)
-    key, poll_pass = ROOM.search(room).groups()
+    _, room = phone.post(f"{base}/workshops/join/", {"code": code}, token)
     assert "Area 1 of 5" in room
+    return fran, phone, pk, code, ROOM_KEY.search(room).group(1)
 
-    def poll(server: str) -> tuple[int, str]:
-        query = urllib.parse.urlencode({"k": key, "p": poll_pass})
-        return phone.get(f"{server}/workshops/live/{code}/?{query}", {"HX-Request": "true"})
 
-    assert poll(a)[0] == 204 and poll(b)[0] == 204  # both now remember the key
+def test_a_change_through_one_server_reaches_a_stream_on_the_other(two_servers):
+    """A phone streams from server A; the facilitator moves the workshop on
+    through server B. A hears it from PostgreSQL and tells the phone, whose
+    room then shows the new area."""
+    topology, _, env = two_servers
+    a, b = topology.upstreams
+    fran, phone, pk, code, key = _phone_in_room(env, a)
+    stream = EventStream(phone, f"{a}/workshops/live/{code}/events/")
+    try:
+        assert stream.next("room")["data"] == key
+        _, screen = fran.get(f"{b}/workshops/{pk}/")
+        fran.post(f"{b}/workshops/{pk}/step/", {"step": 2}, CSRF_TOKEN.search(screen).group(1))
+        changed = stream.next("room")["data"]
+        assert changed != key
+        query = urllib.parse.urlencode({"k": key})
+        status, body = phone.get(f"{a}/workshops/live/{code}/?{query}", {"HX-Request": "true"})
+        assert status == 200 and "Area 2 of 5" in body and f'data-key="{changed}"' in body
+    finally:
+        stream.close()
 
-    _, screen = fran.get(f"{b}/workshops/{pk}/")
-    fran.post(f"{b}/workshops/{pk}/step/", {"step": 2}, CSRF_TOKEN.search(screen).group(1))
-    status, body = poll(b)
-    assert status == 200 and "Area 2 of 5" in body  # B made the change: no wait
 
-    time.sleep(float(env.get("WORKSHOP_POLL_CACHE_MS", "1000")) / 1000)
-    status, body = poll(a)
-    assert status == 200 and "Area 2 of 5" in body
+def test_a_stream_whose_server_stops_reconnects_to_the_other_up_to_date(two_servers):
+    """Through nginx (the README's example), a stream lands on one server.
+    That server stops; the change made meanwhile reaches the phone as soon
+    as it reconnects, which nginx sends to the server still running."""
+    topology, _, env = two_servers
+    fran, phone, pk, code, key = _phone_in_room(env, topology.url)
+    stream = EventStream(phone, f"{topology.url}/workshops/live/{code}/events/")
+    held_by = stream.upstream
+    assert stream.next("room")["data"] == key
+    topology.stop_upstream(held_by)
+    with pytest.raises((EOFError, OSError)):
+        stream.next("room")  # the stopping server closes it
+    stream.close()
+    survivor = next(u for u in topology.upstreams if not u.endswith(held_by))
+    _, screen = fran.get(f"{survivor}/workshops/{pk}/")
+    fran.post(f"{survivor}/workshops/{pk}/step/", {"step": 2}, CSRF_TOKEN.search(screen).group(1))
+    again = EventStream(phone, f"{topology.url}/workshops/live/{code}/events/")
+    try:
+        assert again.upstream != held_by
+        assert again.next("room")["data"] not in ("", key)  # the current state, at once
+    finally:
+        again.close()

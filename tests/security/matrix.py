@@ -141,6 +141,12 @@ workshops:present          POST   workshop_a  405    405    405    405    405   
 # Presenter mode: the shared screen for a projector, read like the shared screen.
 workshops:screen           GET    workshop_a  login  login  200    404    200    200
 workshops:screen           POST   workshop_a  405    405    405    405    405    405
+# The screens' streams check what their pages check (tests/workshops/test_streams.py
+# reads them); a closed workshop's answer 204, nothing left to stream.
+workshops:screen_events    GET    workshop_a  login  login  200    404    200    200
+workshops:screen_events    POST   workshop_a  405    405    405    405    405    405
+workshops:presenter_events GET    workshop_a  login  login  200    404    200    200
+workshops:presenter_events POST   workshop_a  405    405    405    405    405    405
 workshops:summary          GET    workshop_a  login  login  200    404    200    200
 workshops:summary          POST   workshop_a  405    405    405    405    405    405
 workshops:go_to            GET    workshop_a  405    405    405    405    405    405
@@ -177,6 +183,8 @@ workshops:join_code        POST   join_code   200    200    200    200    200   
 # everyone else is sent to join (302). An empty vote is explained (400).
 workshops:live             GET    join_code   302    200    302    302    302    302
 workshops:live             POST   join_code   405    405    405    405    405    405
+workshops:phone_events     GET    join_code   302    200    302    302    302    302
+workshops:phone_events     POST   join_code   405    405    405    405    405    405
 workshops:vote             GET    join_code   405    405    405    405    405    405
 workshops:vote             POST   join_code   302    400    302    302    302    302
 # A participant's own notes and dots: the same; an empty post is explained (400).

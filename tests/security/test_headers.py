@@ -10,8 +10,8 @@ from django.urls import reverse
 @pytest.fixture
 def static_client(settings):
     # Serve static files from the source folders, as after collectstatic.
-    settings.WHITENOISE_USE_FINDERS = True
-    settings.WHITENOISE_AUTOREFRESH = True
+    settings.SERVESTATIC_USE_FINDERS = True
+    settings.SERVESTATIC_AUTOREFRESH = True
     return Client()
 
 

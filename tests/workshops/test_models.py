@@ -212,16 +212,16 @@ def test_spread_breakdown_lists_only_levels_someone_chose():
     assert Spread({}, FIVE).breakdown == ""
 
 
-def test_participant_poll_key_matches_what_the_screen_was_drawn_with(workshop):
+def test_room_key_matches_what_the_phones_were_drawn_with(workshop):
     from django.utils import timezone
 
     from workshops.models import AreaScore, Workshop
 
-    assert Workshop.objects.participant_poll_key(workshop.join_code) == "0.active.0"
+    assert Workshop.objects.room_key(workshop.pk) == "0.active.0"
     AreaScore.objects.create(
         workshop=workshop, area_id=workshop.areas[0]["id"], revealed_at=timezone.now()
     )
     workshop.step = 1
     workshop.save(update_fields=["step"])
-    assert Workshop.objects.participant_poll_key(workshop.join_code) == "1.active.1"
-    assert Workshop.objects.participant_poll_key("NOSUCH") is None
+    assert Workshop.objects.room_key(workshop.pk) == "1.active.1"
+    assert Workshop.objects.room_key(0) is None

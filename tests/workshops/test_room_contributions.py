@@ -39,7 +39,7 @@ def live_url(workshop):
 
 
 def phone_key(workshop) -> str:
-    return Workshop.objects.participant_poll_key(workshop.join_code)
+    return Workshop.objects.room_key(workshop.pk)
 
 
 @pytest.fixture

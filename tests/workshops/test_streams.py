@@ -1,0 +1,303 @@
+"""The live room's streams (workshops/streams.py, workshops/push.py), read
+through Django's async test client: what each screen is sent, when, and who
+may open one. Changes are made the way the service makes them (through the
+views), in real transactions, so they travel as they do in production: by
+NOTIFY and this process's listener on PostgreSQL, by the commit hook on
+SQLite."""
+
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+from asgiref.sync import async_to_sync, sync_to_async
+from django.db import connection, transaction
+from django.test import AsyncClient, Client
+from django.urls import reverse
+
+from tests.workshops.conftest import area_id, join
+from workshops import streams
+from workshops.push import hub
+
+HTMX = {"HTTP_HX_REQUEST": "true"}
+WAIT_S = 10  # an upper bound for a hung test, never a measure of speed
+
+
+@pytest.fixture(autouse=True)
+def fresh_hub():
+    """Each test's event loop starts with an empty hub."""
+    hub.rooms.clear()
+    hub.open_streams = 0
+    hub.listener = None
+    yield
+    hub.rooms.clear()
+    hub.open_streams = 0
+    hub.listener = None
+
+
+class Stream:
+    """One open stream: its response and the events read so far."""
+
+    def __init__(self, response):
+        self.response = response
+        self.chunks = response.streaming_content.__aiter__()
+        self.buffer = b""
+
+    async def next(self, *, skip=("ping",)) -> dict:
+        while True:
+            while b"\n\n" not in self.buffer:
+                self.buffer += await asyncio.wait_for(self.chunks.__anext__(), WAIT_S)
+            block, self.buffer = self.buffer.split(b"\n\n", 1)
+            event = parse(block.decode())
+            if "event" in event and event["event"] not in skip:
+                return event
+
+    async def ended(self) -> bool:
+        """True if the server ends the stream after what was read."""
+        try:
+            while True:
+                self.buffer += await asyncio.wait_for(self.chunks.__anext__(), WAIT_S)
+                if self.buffer.strip() and b"event: ping" not in self.buffer:
+                    return False
+        except StopAsyncIteration:
+            return True
+
+    async def close(self) -> None:
+        """As a browser going away: the server's generator is closed (the
+        ASGI server cancels it; the test client has no connection to drop)."""
+        await self.chunks.aclose()
+        await self.response._iterator.aclose()
+
+
+def parse(block: str) -> dict:
+    event: dict = {}
+    for line in block.splitlines():
+        name, _, value = line.partition(": ")
+        if name == "data":
+            event["data"] = event["data"] + "\n" + value if "data" in event else value
+        elif name and not name.startswith(":"):
+            event[name] = value
+    return event
+
+
+def async_client(client: Client) -> AsyncClient:
+    other = AsyncClient()
+    other.cookies = client.cookies
+    return other
+
+
+async def open_stream(client: Client, url: str) -> Stream:
+    response = await async_client(client).get(url)
+    assert response.status_code == 200, response
+    assert response["Content-Type"] == "text/event-stream"
+    return Stream(response)
+
+
+async def listening() -> None:
+    """On PostgreSQL, wait until this process's LISTEN has taken hold."""
+    if connection.vendor == "postgresql":
+        await asyncio.wait_for(hub.listening.wait(), WAIT_S)
+
+
+def phone_url(workshop) -> str:
+    return reverse("workshops:phone_events", args=[workshop.join_code])
+
+
+def screen_url(workshop, step: int | None = None) -> str:
+    url = reverse("workshops:screen_events", args=[workshop.pk])
+    return url if step is None else f"{url}?s={step}"
+
+
+@pytest.fixture
+def phone(workshop):
+    client = Client()
+    join(client, workshop, "Ann")
+    return client
+
+
+def test_a_phone_stream_opens_with_the_room_key_its_page_shows(db, workshop, phone):
+    workshop.go_to(1)
+    page = phone.get(reverse("workshops:live", args=[workshop.join_code])).content.decode()
+    key = page.split('data-key="')[1].split('"')[0]
+    assert f'data-sse-connect="{phone_url(workshop)}"' in page
+
+    async def scenario():
+        stream = await open_stream(phone, phone_url(workshop))
+        try:
+            assert stream.response["Cache-Control"] == "no-cache"
+            assert stream.response["X-Accel-Buffering"] == "no"
+            event = await stream.next()
+            assert (event["event"], event["id"], event["data"]) == ("room", key, key)
+        finally:
+            await stream.close()
+
+    async_to_sync(scenario)()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_vote_reaches_the_screen_and_a_reveal_every_phone(
+    rubric, workshop, facilitator_client, monkeypatch
+):
+    workshop.go_to(1)
+    area = area_id(workshop, 1)
+    phones = [Client() for _ in range(3)]
+    for client in phones:
+        join(client, workshop)
+    drawn: list[list[str]] = []
+    draw = streams.draw
+    monkeypatch.setattr(streams, "draw", lambda pk, kinds: drawn.append(kinds) or draw(pk, kinds))
+
+    async def scenario():
+        screen = await open_stream(facilitator_client, screen_url(workshop, 1))
+        streams_ = [await open_stream(c, phone_url(workshop)) for c in phones]
+        try:
+            first = await screen.next()
+            assert first["event"] == "live" and 'data-testid="voted-count">0<' in first["data"]
+            keys = {(await s.next())["data"] for s in streams_}
+            await listening()
+            drawn.clear()
+
+            vote = reverse("workshops:vote", args=[workshop.join_code])
+            await sync_to_async(phones[0].post)(vote, {"area": area, "level": 3}, **HTMX)
+            counted = await screen.next()
+            while 'data-testid="voted-count">1<' not in counted["data"]:
+                counted = await screen.next()
+            # The facilitator's buttons carry this screen's own CSRF token.
+            assert streams.CSRF_PLACEHOLDER not in counted["data"]
+            assert 'name="csrfmiddlewaretoken" value="' in counted["data"]
+
+            reveal = reverse("workshops:reveal", args=[workshop.pk])
+            await sync_to_async(facilitator_client.post)(reveal, {"area": area}, **HTMX)
+            # The vote did not change what phones show: the next thing each
+            # phone hears is the reveal.
+            revealed = [await s.next() for s in streams_]
+            assert {e["event"] for e in revealed} == {"room"}
+            assert len({e["data"] for e in revealed}) == 1
+            assert revealed[0]["data"] not in keys
+            spread = await screen.next()
+            while "app-spread" not in spread["data"]:
+                spread = await screen.next()
+        finally:
+            for s in [screen, *streams_]:
+                await s.close()
+
+    async_to_sync(scenario)()
+    # Drawn once per change (the vote, the reveal) for all three phones and
+    # once for the screen, never once per phone.
+    assert 1 <= sum("phone" in kinds for kinds in drawn) <= 2
+    assert all(kinds.count("phone") <= 1 for kinds in drawn)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_step_change_tells_the_screen_to_reload_and_ends_its_stream(
+    rubric, workshop, facilitator_client
+):
+    workshop.go_to(1)
+
+    async def scenario():
+        screen = await open_stream(facilitator_client, screen_url(workshop, 1))
+        try:
+            await screen.next()
+            await listening()
+            step = reverse("workshops:go_to", args=[workshop.pk])
+            await sync_to_async(facilitator_client.post)(step, {"step": 2})
+            event = await screen.next()
+            assert (event["event"], event["data"]) == ("reload", "2")
+            assert await screen.ended()
+        finally:
+            await screen.close()
+
+    async_to_sync(scenario)()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_closing_the_workshop_ends_the_phones_stream(rubric, workshop, phone, facilitator_client):
+    workshop.go_to(1)
+
+    async def scenario():
+        stream = await open_stream(phone, phone_url(workshop))
+        try:
+            await stream.next()
+            await listening()
+            close = reverse("workshops:status", args=[workshop.pk])
+            await sync_to_async(facilitator_client.post)(close, {"status": "closed"})
+            event = await stream.next()
+            assert event["event"] == "room" and ".closed." in event["data"]
+            assert (await stream.next())["event"] == "close"
+            assert await stream.ended()
+        finally:
+            await stream.close()
+
+    async_to_sync(scenario)()
+    # Nothing is left to stream: 204 tells the browser not to reconnect.
+    assert async_to_sync(async_client(phone).get)(phone_url(workshop)).status_code == 204
+
+
+def test_a_stream_is_refused_with_its_pages_answer(db, workshop, phone, client, member_b_client):
+    live = async_to_sync(AsyncClient().get)
+    # A made-up code, or no place in the room: to the join page, as the page does.
+    made_up = live(reverse("workshops:phone_events", args=["QQQQQQ"]))
+    assert (made_up.status_code, made_up["Location"]) == (302, "/workshops/join/QQQQQQ/")
+    assert live(phone_url(workshop)).status_code == 302
+    # Signed out: to sign in. Another team's workshop: not found.
+    assert live(screen_url(workshop))["Location"].startswith(reverse("login"))
+    other_team = async_to_sync(async_client(member_b_client).get)
+    assert other_team(screen_url(workshop)).status_code == 404
+    presenter = reverse("workshops:presenter_events", args=[workshop.pk])
+    assert other_team(presenter).status_code == 404
+
+
+def test_past_the_limit_new_streams_are_told_when_to_come_back(db, workshop, phone, settings):
+    settings.LIVE_MAX_STREAMS = 1
+
+    async def scenario():
+        first = await open_stream(phone, phone_url(workshop))
+        try:
+            await first.next()
+            refused = await async_client(phone).get(phone_url(workshop))
+            assert refused.status_code == 503
+            assert int(refused["Retry-After"]) >= 1
+        finally:
+            await first.close()
+        # Once it has closed, the next one opens.
+        again = await open_stream(phone, phone_url(workshop))
+        await again.close()
+
+    async_to_sync(scenario)()
+    assert hub.open_streams == 0
+
+
+def test_an_idle_stream_is_sent_a_heartbeat(db, workshop, phone, settings):
+    settings.LIVE_HEARTBEAT_SECONDS = 1
+
+    async def scenario():
+        stream = await open_stream(phone, phone_url(workshop))
+        try:
+            await stream.next()
+            assert await stream.next(skip=()) == {"event": "ping", "data": "1"}
+        finally:
+            await stream.close()
+
+    async_to_sync(scenario)()
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_a_change_notifies_only_when_it_commits(rubric, workshop):
+    if connection.vendor != "postgresql":
+        pytest.skip("NOTIFY is PostgreSQL's")
+    import psycopg
+
+    from workshops.push import CHANNEL, listen_conninfo
+
+    with psycopg.connect(listen_conninfo(), autocommit=True) as listener:
+        listener.execute(f"LISTEN {CHANNEL}")
+        with pytest.raises(RuntimeError):
+            with transaction.atomic():
+                workshop.bump_version()
+                raise RuntimeError("the change fails after the bump")
+        assert list(listener.notifies(timeout=0.5)) == []
+        with transaction.atomic():
+            workshop.bump_version()
+        heard = list(listener.notifies(timeout=WAIT_S, stop_after=1))
+        assert [n.payload for n in heard] == [str(workshop.pk)]

@@ -1,0 +1,252 @@
+"""The live room, pushed: how a change made by one request reaches every
+open screen of its workshop, in every server process.
+
+A change (`Workshop.bump_version`) announces itself as it commits:
+
+- on PostgreSQL with `NOTIFY workshop_changes, '<id>'`, sent in the same
+  statement as the version's update, so PostgreSQL delivers it only if the
+  change commits (a rolled-back change sends nothing). Each server process
+  holds one `LISTEN` connection (`Hub.listen`) and hears every change of
+  every room, its own included;
+- on SQLite (one process, refused otherwise by config/gunicorn.conf.py)
+  straight to this process's hub once the transaction commits.
+
+The hub fans the change out in memory. For each room with open streams in
+this process it draws what each kind of screen needs once (the facilitator's
+live region, presenter mode's, a team member's, and the phones' key) in
+Django's one thread for views, and wakes every stream of that room, which
+sends the new state if it is not what its screen shows. Changes that come
+while a room is being drawn are drawn once more, together, afterwards.
+
+If the listener loses its database (a restart, a fail-over) it reconnects
+by itself, with backoff, and redraws every room: whatever changed while it
+was away reaches every screen then.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextvars
+import logging
+import random
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from asgiref.sync import sync_to_async
+from django.conf import settings
+from django.db import close_old_connections, connections
+
+log = logging.getLogger(__name__)
+
+CHANNEL = "workshop_changes"
+
+
+@dataclass(frozen=True)
+class State:
+    """What one kind of screen shows of a room now: the event to send and
+    its id (the Last-Event-ID a reconnecting browser sends back)."""
+
+    event: str
+    id: str
+    data: str
+    step: int | None = None
+    closed: bool = False
+
+    def encode(self, data: str | None = None) -> bytes:
+        lines = (self.data if data is None else data).splitlines() or [""]
+        body = "".join(f"data: {line}\n" for line in lines)
+        return f"event: {self.event}\nid: {self.id}\n{body}\n".encode()
+
+
+@dataclass
+class Room:
+    """One workshop's open streams in this process, and what each kind of
+    screen shows now."""
+
+    pk: int
+    streams: dict[str, int] = field(default_factory=dict)
+    states: dict[str, State] = field(default_factory=dict)
+    woken: asyncio.Event = field(default_factory=asyncio.Event)
+    drawing: bool = False
+    stale: bool = False
+
+    def wake(self, states: dict[str, State]) -> None:
+        self.states.update(states)
+        woken, self.woken = self.woken, asyncio.Event()
+        woken.set()
+
+
+class Hub:
+    """This process's rooms. Lives on the server's event loop; other threads
+    reach it only through `changed_threadsafe`."""
+
+    def __init__(self, draw: Callable[[int, list[str]], dict[str, State]] | None = None):
+        self.rooms: dict[int, Room] = {}
+        self.open_streams = 0
+        self.loop: asyncio.AbstractEventLoop | None = None
+        self.listener: asyncio.Task | None = None
+        self.listening = asyncio.Event()
+        self._draw = draw
+
+    # The streams' side (on the event loop).
+
+    def start(self) -> None:
+        """Called by each new stream: note the loop, and on PostgreSQL make
+        sure this process listens."""
+        self.loop = asyncio.get_running_loop()
+        stale = self.listener is None or self.listener.done()
+        if not stale and self.listener.get_loop() is not self.loop:
+            stale = True  # a loop that has ended (the tests run one per call)
+        if uses_postgres() and stale:
+            self.listening = asyncio.Event()
+            self.listener = self.loop.create_task(self.listen(), context=contextvars.Context())
+
+    def join(self, pk: int, kind: str) -> Room:
+        room = self.rooms.get(pk)
+        if room is None:
+            room = self.rooms[pk] = Room(pk)
+        room.streams[kind] = room.streams.get(kind, 0) + 1
+        self.open_streams += 1
+        return room
+
+    def leave(self, room: Room, kind: str) -> None:
+        self.open_streams -= 1
+        room.streams[kind] -= 1
+        if not room.streams[kind]:
+            del room.streams[kind]
+            room.states.pop(kind, None)
+        if not room.streams and self.rooms.get(room.pk) is room:
+            del self.rooms[room.pk]
+
+    async def current(self, room: Room, kind: str) -> State:
+        """What this kind of screen should show now: drawn for a kind the
+        room's other streams do not already keep up to date."""
+        state = room.states.get(kind)
+        if state is None:
+            state = (await self.draw(room.pk, [kind]))[kind]
+            room.states.setdefault(kind, state)
+        return room.states[kind]
+
+    async def draw(self, pk: int, kinds: list[str]) -> dict[str, State]:
+        draw = self._draw or _draw
+        return await sync_to_async(draw, thread_sensitive=True)(pk, kinds)
+
+    # The changes' side.
+
+    def changed(self, pk: int) -> None:
+        """On the event loop: a room changed; redraw it if anyone here sees it."""
+        room = self.rooms.get(pk)
+        if room is None:
+            return
+        room.stale = True
+        if not room.drawing:
+            room.drawing = True
+            # In a context of its own: not the request's that happened to
+            # open the listener, whose thread for views has long finished.
+            asyncio.get_running_loop().create_task(
+                self._redraw(room), context=contextvars.Context()
+            )
+
+    def changed_threadsafe(self, pk: int) -> None:
+        """From a view's thread (SQLite): after the change has committed."""
+        loop = self.loop
+        if loop is not None and not loop.is_closed():
+            loop.call_soon_threadsafe(self.changed, pk)
+
+    def changed_everywhere(self) -> None:
+        for pk in list(self.rooms):
+            self.changed(pk)
+
+    async def _redraw(self, room: Room) -> None:
+        try:
+            while room.stale and room.streams:
+                room.stale = False
+                try:
+                    states = await self.draw(room.pk, list(room.streams))
+                except Exception:
+                    log.exception("Could not draw workshop %s's screens", room.pk)
+                    await asyncio.sleep(1)
+                    room.stale = True
+                    continue
+                room.wake(states)
+        finally:
+            room.drawing = False
+
+    async def listen(self) -> None:
+        """One LISTEN connection for this process, for as long as it runs.
+        Reconnects by itself (backoff with jitter, at most 5 s apart) and
+        then redraws every room, since what changed meanwhile was missed."""
+        import psycopg
+
+        delay = 0.5
+        lost = False
+        while True:
+            try:
+                conninfo = listen_conninfo()
+                async with await psycopg.AsyncConnection.connect(
+                    conninfo, autocommit=True, connect_timeout=5
+                ) as conn:
+                    await conn.execute(f"LISTEN {CHANNEL}")
+                    self.listening.set()
+                    if lost:
+                        log.warning("Listening for the live room's changes again.")
+                    # Whatever changed before this LISTEN took hold (while
+                    # the first stream opened, or the database was away).
+                    self.changed_everywhere()
+                    lost = False
+                    delay = 0.5
+                    async for notify in conn.notifies():
+                        try:
+                            self.changed(int(notify.payload))
+                        except ValueError:
+                            continue
+            except asyncio.CancelledError:
+                raise
+            except Exception as error:
+                self.listening.clear()
+                lost = True
+                log.warning(
+                    "The live room's listener lost the database (%s); trying again in %.1f s.",
+                    error.__class__.__name__,
+                    delay,
+                )
+            await asyncio.sleep(delay * (0.5 + random.random()))
+            delay = min(delay * 2, 5)
+
+
+def uses_postgres() -> bool:
+    return connections["default"].vendor == "postgresql"
+
+
+def listen_conninfo() -> str:
+    """LIVE_LISTEN_DATABASE_URL, or the database Django itself uses (its
+    name as the test runner may have changed it)."""
+    if settings.LIVE_LISTEN_DATABASE_URL:
+        return settings.LIVE_LISTEN_DATABASE_URL
+    from psycopg.conninfo import make_conninfo
+
+    params = connections["default"].get_connection_params()
+    keep = ("dbname", "user", "password", "host", "port", "sslmode")
+    return make_conninfo(**{k: v for k, v in params.items() if k in keep and v})
+
+
+def _draw(pk: int, kinds: list[str]) -> dict[str, State]:
+    # In Django's thread for views, outside any request: drop a connection
+    # the database has closed (a restart) before using it (not inside a
+    # transaction: only a test draws inside one).
+    if not connections["default"].in_atomic_block:
+        close_old_connections()
+    from workshops.streams import draw
+
+    return draw(pk, kinds)
+
+
+hub = Hub()
+
+
+def announce(workshop_pk: int) -> None:
+    """A change to this workshop is being saved: tell every screen once it
+    commits. On SQLite only (on PostgreSQL the version's update notifies)."""
+    from django.db import transaction
+
+    transaction.on_commit(lambda: hub.changed_threadsafe(workshop_pk))

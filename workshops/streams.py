@@ -1,0 +1,200 @@
+"""The live room's server-sent event streams: one per open screen.
+
+- A phone (`/workshops/live/<code>/events/`) is sent the room's key, the
+  same for every phone (what step, paused or closed, what has been
+  revealed). Its screen is its own (its vote, its notes, its dots), so
+  when the key it shows is not the room's, it asks for its room again:
+  one request per phone per change the phones must show (a handful an
+  area), none while nothing changes.
+- The facilitator's screen (`/workshops/<pk>/events/`) and presenter mode
+  (`/workshops/<pk>/screen/events/`) are sent the HTML of their live region
+  (who joined and voted, the spread, the cards), drawn once per change per
+  kind of screen (workshops/push.py), and told to reload when the step
+  moves on.
+
+A stream checks what its page checks before it opens, and is refused with
+the page's own answer: a phone without a place in the room is sent to the
+join page, someone signed out to the sign-in page, another team's workshop
+is not found. A closed workshop has nothing left to stream (204, which
+tells the browser not to reconnect). Every stream is sent the current state
+as soon as it opens, so a screen that reconnects (a dropped network, a
+restarted server, a laptop waking up) is up to date at once. A ping every
+LIVE_HEARTBEAT_SECONDS keeps proxies from closing an idle stream, and tells
+the page its stream is alive (static/js/workshop.js).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import random
+
+from asgiref.sync import sync_to_async
+from django.conf import settings
+from django.contrib.auth.views import redirect_to_login
+from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.middleware.csrf import get_token
+from django.shortcuts import redirect
+from django.template.loader import render_to_string
+
+from workshops.models import Workshop
+from workshops.push import State, hub
+from workshops.views import (
+    _can_run,
+    _get_workshop_for_user,
+    _live_context,
+    _participant_for,
+    _workshop_for_participant,
+)
+
+PHONE = "phone"
+RUN = "run"  # the facilitator's (or an admin's) screen, with its buttons
+LOOK = "look"  # a team member looking at the shared screen
+PRESENTER = "presenter"
+SCREENS = (RUN, LOOK, PRESENTER)
+
+# The live region is drawn once for every facilitator's screen of a room;
+# each stream puts its own CSRF token where this stands.
+CSRF_PLACEHOLDER = "csrf-token-of-this-screen"
+
+
+def draw(pk: int, kinds: list[str]) -> dict[str, State]:
+    """What each kind of screen of workshop `pk` shows now (in Django's
+    thread for views). Its queries do not depend on how many people are in
+    the room or how many screens are open."""
+    workshop = (
+        Workshop.objects.select_related("team", "facilitator", "chosen_area").filter(pk=pk).first()
+    )
+    if workshop is None:
+        return {kind: State("close", "gone", "", closed=True) for kind in kinds}
+    states = {}
+    closed = workshop.is_closed
+    if PHONE in kinds:
+        key = Workshop.objects.room_key(pk) or ""
+        states[PHONE] = State("room", key, key, closed=closed)
+    screens = [kind for kind in kinds if kind in SCREENS]
+    if screens:
+        context = {"workshop": workshop, "csrf_token": CSRF_PLACEHOLDER}
+        context.update(_live_context(workshop))
+        for kind in screens:
+            html = render_to_string(
+                "workshops/present.html#poll",
+                {**context, "can_run": kind == RUN, "screen": kind == PRESENTER},
+            )
+            # Sent once per change to every such screen: no blank lines.
+            html = "\n".join(line for line in html.splitlines() if line.strip())
+            states[kind] = State("live", str(workshop.version), html, workshop.step, closed)
+    return states
+
+
+def _refused_while_busy() -> HttpResponse:
+    response = HttpResponse(
+        "The service is busy. This screen tries again by itself.",
+        status=503,
+        content_type="text/plain; charset=utf-8",
+    )
+    response["Retry-After"] = str(random.randint(5, 15))
+    # Expected under load, and counted by the benchmark: not an error to log
+    # once per screen.
+    response._has_been_logged = True
+    return response
+
+
+def _stream(request: HttpRequest, pk: int, kind: str, *, step: int | None, token: str = ""):
+    response = StreamingHttpResponse(
+        _events(pk, kind, step=step, token=token), content_type="text/event-stream"
+    )
+    response["Cache-Control"] = "no-cache"
+    # Tells nginx (and proxies that honour it) to pass each event on at once.
+    response["X-Accel-Buffering"] = "no"
+    return response
+
+
+async def _events(pk: int, kind: str, *, step: int | None, token: str):
+    room = hub.join(pk, kind)
+    try:
+        # The browser waits this long before reconnecting after a drop:
+        # spread out, so a restarted server is not met by every screen at once.
+        yield f"retry: {random.randint(1000, 4000)}\n\n".encode()
+        state = await hub.current(room, kind)
+        sent = None
+        while True:
+            woken = room.woken
+            state = room.states.get(kind, state)
+            if state.id != sent:
+                if kind in SCREENS and (state.closed or (step is not None and state.step != step)):
+                    # The page itself must change: it reloads (and a closed
+                    # workshop's page opens no stream).
+                    yield State("reload", state.id, str(state.step)).encode()
+                    return
+                yield state.encode(state.data.replace(CSRF_PLACEHOLDER, token) if token else None)
+                sent = state.id
+                if state.closed:
+                    yield b"event: close\ndata: closed\n\n"
+                    return
+            try:
+                await asyncio.wait_for(woken.wait(), settings.LIVE_HEARTBEAT_SECONDS)
+            except TimeoutError:
+                yield f"event: ping\ndata: {settings.LIVE_HEARTBEAT_SECONDS}\n\n".encode()
+    finally:
+        hub.leave(room, kind)
+
+
+def _phone_place(request: HttpRequest, code: str) -> int | HttpResponse:
+    """The phone's workshop, checked as its page checks it."""
+    workshop = _workshop_for_participant(request, code)
+    if workshop is None or _participant_for(request, workshop) is None:
+        return redirect("workshops:join_code", code.upper())
+    if workshop.is_closed:
+        return HttpResponse(status=204)
+    return workshop.pk
+
+
+async def phone_events(request: HttpRequest, code: str) -> HttpResponse:
+    if request.method != "GET":
+        return HttpResponse(status=405, headers={"Allow": "GET"})
+    hub.start()
+    if hub.open_streams >= settings.LIVE_MAX_STREAMS:
+        return _refused_while_busy()
+    place = await sync_to_async(_phone_place, thread_sensitive=True)(request, code)
+    if isinstance(place, HttpResponse):
+        return place
+    return _stream(request, place, PHONE, step=None)
+
+
+def _screen_place(request: HttpRequest, pk: int, presenter: bool):
+    """The screen's workshop and kind, checked as its page checks it."""
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    workshop = _get_workshop_for_user(request, pk)  # 404 for another team's
+    if workshop.is_closed:
+        return HttpResponse(status=204)
+    if presenter:
+        return workshop.pk, PRESENTER, ""
+    if _can_run(workshop, request.user):
+        return workshop.pk, RUN, get_token(request)
+    return workshop.pk, LOOK, ""
+
+
+async def _screen_events(request: HttpRequest, pk: int, presenter: bool) -> HttpResponse:
+    if request.method != "GET":
+        return HttpResponse(status=405, headers={"Allow": "GET"})
+    hub.start()
+    if hub.open_streams >= settings.LIVE_MAX_STREAMS:
+        return _refused_while_busy()
+    place = await sync_to_async(_screen_place, thread_sensitive=True)(request, pk, presenter)
+    if isinstance(place, HttpResponse):
+        return place
+    workshop_pk, kind, token = place
+    try:
+        step = int(request.GET.get("s", ""))
+    except ValueError:
+        step = None
+    return _stream(request, workshop_pk, kind, step=step, token=token)
+
+
+async def screen_events(request: HttpRequest, pk: int) -> HttpResponse:
+    return await _screen_events(request, pk, presenter=False)
+
+
+async def presenter_events(request: HttpRequest, pk: int) -> HttpResponse:
+    return await _screen_events(request, pk, presenter=True)
