@@ -15,6 +15,17 @@ from tests.oidc import _running_provider, oidc_provider  # noqa: F401 (a real OI
 PASSWORD = "a-long-test-password"
 
 
+@pytest.fixture(scope="session")
+def live_server(request):
+    """The service under uvicorn (tests/asgi_live_server.py), in place of
+    pytest-django's WSGI live server: the live room streams."""
+    from tests.asgi_live_server import AsgiLiveServer
+
+    server = AsgiLiveServer()
+    yield server
+    server.stop()
+
+
 @pytest.fixture(autouse=True)
 def _test_settings(settings):
     # Tests talk plain HTTP to the test client and the live server.

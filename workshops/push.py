@@ -51,11 +51,19 @@ class State:
     data: str
     step: int | None = None
     closed: bool = False
+    # Further events sent with it, as (event, data): the cards beside the
+    # live region.
+    more: tuple[tuple[str, str], ...] = ()
 
-    def encode(self, data: str | None = None) -> bytes:
-        lines = (self.data if data is None else data).splitlines() or [""]
-        body = "".join(f"data: {line}\n" for line in lines)
-        return f"event: {self.event}\nid: {self.id}\n{body}\n".encode()
+    def encode(self, replace: tuple[str, str] | None = None) -> bytes:
+        events = [(self.event, self.data), *self.more]
+        text = ""
+        for event, data in events:
+            if replace:
+                data = data.replace(*replace)
+            body = "".join(f"data: {line}\n" for line in data.splitlines() or [""])
+            text += f"event: {event}\nid: {self.id}\n{body}\n"
+        return text.encode()
 
 
 @dataclass
@@ -125,6 +133,14 @@ class Hub:
         if state is None:
             state = (await self.draw(room.pk, [kind]))[kind]
             room.states.setdefault(kind, state)
+        return room.states[kind]
+
+    async def refresh(self, room: Room, kind: str) -> State:
+        """Draw this kind afresh, keeping whichever is newer."""
+        state = (await self.draw(room.pk, [kind]))[kind]
+        kept = room.states.get(kind)
+        if kept is None or _newer(state, kept):
+            room.states[kind] = state
         return room.states[kind]
 
     async def draw(self, pk: int, kinds: list[str]) -> dict[str, State]:
@@ -212,6 +228,13 @@ class Hub:
                 )
             await asyncio.sleep(delay * (0.5 + random.random()))
             delay = min(delay * 2, 5)
+
+
+def _newer(state: State, than: State) -> bool:
+    try:
+        return int(state.id) >= int(than.id)
+    except ValueError:
+        return True
 
 
 def uses_postgres() -> bool:

@@ -8,7 +8,7 @@
   area), none while nothing changes.
 - The facilitator's screen (`/workshops/<pk>/events/`) and presenter mode
   (`/workshops/<pk>/screen/events/`) are sent the HTML of their live region
-  (who joined and voted, the spread, the cards), drawn once per change per
+  (who joined and voted, the spread) and of the cards, drawn once per change per
   kind of screen (workshops/push.py), and told to reload when the step
   moves on.
 
@@ -73,17 +73,28 @@ def draw(pk: int, kinds: list[str]) -> dict[str, State]:
         states[PHONE] = State("room", key, key, closed=closed)
     screens = [kind for kind in kinds if kind in SCREENS]
     if screens:
-        context = {"workshop": workshop, "csrf_token": CSRF_PLACEHOLDER}
+        context = {
+            "workshop": workshop,
+            "area": workshop.current_area,
+            "csrf_token": CSRF_PLACEHOLDER,
+        }
         context.update(_live_context(workshop))
         for kind in screens:
-            html = render_to_string(
-                "workshops/present.html#poll",
-                {**context, "can_run": kind == RUN, "screen": kind == PRESENTER},
+            context.update(can_run=kind == RUN, screen=kind == PRESENTER)
+            live = _compact(render_to_string("workshops/present.html#live", context))
+            more = ()
+            if workshop.current_area:
+                cards = render_to_string("workshops/present.html#cards", context)
+                more = (("cards", _compact(cards)),)
+            states[kind] = State(
+                "live", str(workshop.version), live, workshop.step, closed, more=more
             )
-            # Sent once per change to every such screen: no blank lines.
-            html = "\n".join(line for line in html.splitlines() if line.strip())
-            states[kind] = State("live", str(workshop.version), html, workshop.step, closed)
     return states
+
+
+def _compact(html: str) -> str:
+    """Sent once per change to every such screen: no blank lines."""
+    return "\n".join(line for line in html.splitlines() if line.strip())
 
 
 def _refused_while_busy() -> HttpResponse:
@@ -116,6 +127,11 @@ async def _events(pk: int, kind: str, *, step: int | None, token: str):
         # spread out, so a restarted server is not met by every screen at once.
         yield f"retry: {random.randint(1000, 4000)}\n\n".encode()
         state = await hub.current(room, kind)
+        if kind in SCREENS and step is not None and state.step != step:
+            # What the room's other screens were last sent may predate the
+            # change that drew this page (a redraw on its way): look again
+            # before telling the page to reload.
+            state = await hub.refresh(room, kind)
         sent = None
         while True:
             woken = room.woken
@@ -126,7 +142,7 @@ async def _events(pk: int, kind: str, *, step: int | None, token: str):
                     # workshop's page opens no stream).
                     yield State("reload", state.id, str(state.step)).encode()
                     return
-                yield state.encode(state.data.replace(CSRF_PLACEHOLDER, token) if token else None)
+                yield state.encode((CSRF_PLACEHOLDER, token) if token else None)
                 sent = state.id
                 if state.closed:
                     yield b"event: close\ndata: closed\n\n"

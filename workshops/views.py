@@ -388,9 +388,11 @@ def reveal(request: HttpRequest, pk: int) -> HttpResponse:
     except ValidationError as e:
         error = e.messages[0]
     if request.htmx:
+        # The live region only: a reveal does not change the cards (and the
+        # stream is sending them to every screen at the same moment).
         context = {"workshop": workshop, "can_run": True, "live_error": error}
         context.update(_live_context(workshop))
-        return render(request, "workshops/present.html#poll", context)
+        return render(request, "workshops/present.html#live", context)
     if error:
         messages.error(request, error)
     return _back(workshop)

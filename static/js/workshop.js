@@ -301,8 +301,9 @@ window.addEventListener("online", flushQueue);
 // server-sent events stream through htmx's SSE extension:
 // - a phone is sent the room's key and asks for its own room again when the
 //   key it shows is not the room's;
-// - the shared screen and presenter mode are sent their live region, which
-//   the extension swaps in (data-sse-swap), and "reload" when the step moves.
+// - the shared screen and presenter mode are sent their live region and the
+//   cards, which the extension swaps in (data-sse-swap), and "reload" when
+//   the step moves on.
 // The browser reconnects a dropped stream by itself (after the server's
 // "retry", spread out), and the extension backs off when it is refused;
 // each new stream starts with the current state. A "ping" comes every
@@ -342,14 +343,19 @@ const stream = document.querySelector("[data-live-stream]");
 if (stream) {
   stream.addEventListener("htmx:sseOpen", (event) => {
     const source = event.detail.source;
-    for (const name of ["room", "live", "reload", "ping", "close"]) {
+    for (const name of ["room", "live", "cards", "reload", "ping", "close"]) {
       source.addEventListener(name, hear);
     }
     source.addEventListener("room", (message) => {
       latestKey = message.data;
       refreshRoom();
     });
-    source.addEventListener("reload", () => window.location.reload());
+    // The step moved on: this page is over. Close the stream first (the
+    // server ends it too), so its end is not taken for a dropped connection.
+    source.addEventListener("reload", () => {
+      source.close();
+      window.location.reload();
+    });
     // The workshop has closed: nothing more will come, and nothing to poll.
     source.addEventListener("close", () => {
       quietAfter = Number.POSITIVE_INFINITY;
