@@ -44,6 +44,13 @@ class AsgiLiveServer:
         self._live_server_modified_settings = modify_settings(ALLOWED_HOSTS={"append": host})
 
     def stop(self) -> None:
+        import asyncio
+
+        from workshops.push import hub
+
+        if hub.loop is not None and not hub.loop.is_closed():
+            # Its LISTEN connection, so the test database can be dropped.
+            asyncio.run_coroutine_threadsafe(hub.stop(), hub.loop).result(10)
         self.server.should_exit = True
         self.thread.join(10)
 

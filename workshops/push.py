@@ -109,6 +109,17 @@ class Hub:
             self.listening = asyncio.Event()
             self.listener = self.loop.create_task(self.listen(), context=contextvars.Context())
 
+    async def stop(self) -> None:
+        """Close this process's LISTEN connection (tests; a process that
+        ends closes it anyway)."""
+        listener, self.listener = self.listener, None
+        if listener is not None and not listener.done():
+            listener.cancel()
+            try:
+                await listener
+            except asyncio.CancelledError:
+                pass
+
     def join(self, pk: int, kind: str) -> Room:
         room = self.rooms.get(pk)
         if room is None:

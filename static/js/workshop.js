@@ -309,8 +309,8 @@ window.addEventListener("online", flushQueue);
 // each new stream starts with the current state. A "ping" comes every
 // LIVE_HEARTBEAT_SECONDS. If nothing comes for 10 s after the page opens
 // or twice the heartbeat later (a proxy that buffers, a browser without
-// EventSource, a network that drops streams), the page polls every 2 s
-// instead, quietly, until the stream speaks again.
+// EventSource), or the stream drops, the page polls every 2 s instead,
+// until the stream speaks again.
 const POLL_MS = 2000;
 const FIRST_WORD_MS = 10000;
 let latestKey = null;
@@ -340,6 +340,15 @@ function hear(event) {
   stopPolling();
 }
 const stream = document.querySelector("[data-live-stream]");
+let leaving = false;
+// A plain form post (not htmx's) takes this page somewhere: from then on a
+// reload told by the stream would only race it.
+document.addEventListener("submit", (event) => {
+  if (!event.defaultPrevented && !event.target.closest("[data-hx-post]")) leaving = true;
+});
+window.addEventListener("pageshow", () => {
+  leaving = false;
+});
 if (stream) {
   stream.addEventListener("htmx:sseOpen", (event) => {
     const source = event.detail.source;
@@ -351,20 +360,33 @@ if (stream) {
       refreshRoom();
     });
     // The step moved on: this page is over. Close the stream first (the
-    // server ends it too), so its end is not taken for a dropped connection.
+    // server ends it too), so its end is not taken for a dropped connection,
+    // then open the screen afresh (never re-send a form this page came
+    // from). Not while this page is itself leaving: the facilitator's own
+    // button (Next, Close) is already taking it where it goes.
     source.addEventListener("reload", () => {
       source.close();
-      window.location.reload();
+      quietAfter = Number.POSITIVE_INFINITY;
+      if (!leaving) window.location.assign(stream.dataset.page || window.location.href);
     });
     // The workshop has closed: nothing more will come, and nothing to poll.
     source.addEventListener("close", () => {
       quietAfter = Number.POSITIVE_INFINITY;
     });
   });
-  setInterval(() => {
-    if (polling === null && Date.now() > quietAfter && window.htmx) {
+  const startPolling = () => {
+    if (polling === null && window.htmx) {
       poll();
       polling = setInterval(poll, POLL_MS);
     }
+  };
+  setInterval(() => {
+    if (Date.now() > quietAfter) startPolling();
   }, 1000);
+  // The stream dropped (a restart, the network): the browser reconnects by
+  // itself, and until it has, the page polls, so a change is not missed and
+  // a service that is really down says so (the notice above).
+  stream.addEventListener("htmx:sseError", () => {
+    if (quietAfter !== Number.POSITIVE_INFINITY) startPolling();
+  });
 }
