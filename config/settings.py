@@ -81,10 +81,12 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
-    "django.middleware.security.SecurityMiddleware",
-    # Before ServeStatic so static files (an SVG opened on its own, say) carry the policy too.
-    "config.security.CSPMiddleware",  # django-csp's, building the header once
+    # First: ServeStatic runs only on the event loop, so everything below it
+    # crosses to Django's thread for views once per request. Static files
+    # carry the strict headers from config.security.static_headers.
     "servestatic.middleware.ServeStaticMiddleware",
+    "django.middleware.security.SecurityMiddleware",
+    "config.security.CSPMiddleware",  # django-csp's, building the header once
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -226,6 +228,15 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATIC_ROOT = Path(os.environ.get("STATIC_ROOT") or BASE_DIR / "staticfiles")
 STATICFILES_DIRS = [BASE_DIR / "static"]
+
+
+def _static_headers(headers, path, url):
+    from config.security import static_headers
+
+    static_headers(headers, path, url)
+
+
+SERVESTATIC_ADD_HEADERS_FUNCTION = _static_headers
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {

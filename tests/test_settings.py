@@ -104,3 +104,27 @@ def test_live_room_limits_below_one_are_refused():
         assert result.returncode != 0
         assert "must be at least 1" in result.stderr
     assert import_settings(DEBUG="true", LIVE_MAX_STREAMS="1").returncode == 0
+
+
+def gunicorn_config(**env) -> subprocess.CompletedProcess:
+    clean = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "WEB_CONCURRENCY"}}
+    clean.update(env)
+    code = "import runpy; runpy.run_path('config/gunicorn.conf.py')"
+    return subprocess.run(
+        [sys.executable, "-c", code],
+        env=clean,
+        capture_output=True,
+        text=True,
+        cwd=settings.BASE_DIR,
+    )
+
+
+def test_a_second_server_process_on_sqlite_is_refused():
+    # The live room's changes travel inside one process on SQLite: a second
+    # process's screens would never hear of the first one's changes.
+    refused = gunicorn_config(WEB_CONCURRENCY="2")
+    assert refused.returncode != 0
+    assert "WEB_CONCURRENCY=2 on SQLite" in refused.stderr
+    assert gunicorn_config(WEB_CONCURRENCY="1").returncode == 0
+    postgres = gunicorn_config(WEB_CONCURRENCY="4", DATABASE_URL="postgres://u@db/maturity")
+    assert postgres.returncode == 0
