@@ -338,6 +338,11 @@ function hear(event) {
   if (event.type === "ping") heartbeatMs = 1000 * (Number(event.data) || 15);
   quietAfter = Date.now() + 2 * heartbeatMs + 5000;
   stopPolling();
+  // The service answers again: the notice that it could not be reached goes.
+  if (offline) {
+    offline.remove();
+    offline = null;
+  }
 }
 const stream = document.querySelector("[data-live-stream]");
 let leaving = false;

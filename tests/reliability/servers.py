@@ -205,6 +205,12 @@ def get(url: str, cookie: str = "") -> Answer:
     request = urllib.request.Request(url, headers={"Cookie": cookie} if cookie else {})
     try:
         with urllib.request.urlopen(request, timeout=10) as response:
-            return Answer(response.status, response.read().decode(), dict(response.headers))
+            return Answer(response.status, response.read().decode(), _headers(response.headers))
     except urllib.error.HTTPError as error:
-        return Answer(error.code, error.read().decode(), dict(error.headers))
+        return Answer(error.code, error.read().decode(), _headers(error.headers))
+
+
+def _headers(message) -> dict:
+    """Header names as Title-Case whatever the server sent (uvicorn sends
+    them in lower case, as HTTP allows)."""
+    return {name.title(): value for name, value in message.items()}

@@ -48,10 +48,14 @@ def test_behind_a_buffering_proxy_the_pages_poll_and_the_room_works(browser, buf
     try:
         code, _ = w.create_workshop(page, base)
         phone = w.join(browser, base, code, "Sam")
+        # The phone's events are small and stay in the proxy's buffer (the
+        # screen's larger ones may fill it and come through late).
         polls: list[str] = []
-        page.on(
+        phone.on(
             "request",
-            lambda r: polls.append(r.url) if re.search(r"/workshops/\d+/\?v=", r.url) else None,
+            lambda r: (
+                polls.append(r.url) if re.search(r"/workshops/live/\w+/\?k=", r.url) else None
+            ),
         )
         page.get_by_role("button", name="Next: Collaboration").click()
         # The phone's stream says nothing through this proxy: it polls, and
@@ -61,7 +65,7 @@ def test_behind_a_buffering_proxy_the_pages_poll_and_the_room_works(browser, buf
         expect(page.get_by_test_id("voted-count")).to_have_text("1", timeout=20_000)
         page.get_by_role("button", name="Reveal the votes on Collaboration").click()
         expect(phone.get_by_text("You chose level 2.")).to_be_visible(timeout=20_000)
-        assert polls, "the facilitator's screen should have fallen back to polling"
+        assert polls, "the phone should have fallen back to polling"
         for screen in (page, phone):
             expect(screen.locator(".app-offline")).to_have_count(0)
     finally:
