@@ -20,10 +20,10 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import IntegrityError, connection, models, transaction
 from django.db.models import Count, F, Q
+from django.dispatch import Signal
 from django.utils import timezone
 
 from maturity.models import MAX_SCALE, Area, MaturityModel
-from workshops import push
 
 # No 0/O, 1/I/L, 2/Z, 5/S, 8/B: a code read off a projector must not be misread.
 JOIN_CODE_ALPHABET = "ACDEFGHJKMNPQRTUVWXY34679"
@@ -33,6 +33,12 @@ JOIN_CODE_LENGTH = 6
 def new_join_code() -> str:
     return "".join(secrets.choice(JOIN_CODE_ALPHABET) for _ in range(JOIN_CODE_LENGTH))
 
+
+# How a change reaches the live room's screens (workshops/push.py): on
+# PostgreSQL a NOTIFY on this channel, sent as the change commits; on SQLite
+# this signal, sent once it has committed, with the workshop's `pk`.
+CHANGES_CHANNEL = "workshop_changes"
+changed = Signal()
 
 # A spread this wide (for example 2 to 4) is a conversation worth having.
 WIDE_SPREAD = 2
@@ -194,11 +200,12 @@ class Workshop(models.Model):
                 cursor.execute(
                     f"WITH bumped AS (UPDATE {table} SET version = version + 1 WHERE id = %s"
                     " RETURNING id) SELECT pg_notify(%s, id::text) FROM bumped",
-                    [self.pk, push.CHANNEL],
+                    [self.pk, CHANGES_CHANNEL],
                 )
         else:
             Workshop.objects.filter(pk=self.pk).update(version=F("version") + 1)
-            push.announce(self.pk)
+            pk = self.pk
+            transaction.on_commit(lambda: changed.send(Workshop, pk=pk))
         # Read the new version only if this request draws it (deferred:
         # Django loads it on first use). A phone's post never does.
         self.__dict__.pop("version", None)

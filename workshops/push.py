@@ -36,9 +36,10 @@ from asgiref.sync import sync_to_async
 from django.conf import settings
 from django.db import close_old_connections, connections
 
-log = logging.getLogger(__name__)
+from workshops.models import CHANGES_CHANNEL as CHANNEL
+from workshops.models import changed
 
-CHANNEL = "workshop_changes"
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -88,13 +89,15 @@ class Hub:
     """This process's rooms. Lives on the server's event loop; other threads
     reach it only through `changed_threadsafe`."""
 
-    def __init__(self, draw: Callable[[int, list[str]], dict[str, State]] | None = None):
+    def __init__(self):
         self.rooms: dict[int, Room] = {}
         self.open_streams = 0
         self.loop: asyncio.AbstractEventLoop | None = None
         self.listener: asyncio.Task | None = None
         self.listening = asyncio.Event()
-        self._draw = draw
+        # What each kind of screen shows of a room: set by the streams'
+        # module (workshops/streams.py), which knows the screens.
+        self.drawer: Callable[[int, list[str]], dict[str, State]] | None = None
 
     # The streams' side (on the event loop).
 
@@ -155,8 +158,15 @@ class Hub:
         return room.states[kind]
 
     async def draw(self, pk: int, kinds: list[str]) -> dict[str, State]:
-        draw = self._draw or _draw
-        return await sync_to_async(draw, thread_sensitive=True)(pk, kinds)
+        return await sync_to_async(self._draw, thread_sensitive=True)(pk, kinds)
+
+    def _draw(self, pk: int, kinds: list[str]) -> dict[str, State]:
+        # In Django's thread for views, outside any request: drop a
+        # connection the database has closed (a restart) before using it
+        # (not inside a transaction: only a test draws inside one).
+        if not connections["default"].in_atomic_block:
+            close_old_connections()
+        return self.drawer(pk, kinds)
 
     # The changes' side.
 
@@ -264,23 +274,12 @@ def listen_conninfo() -> str:
     return make_conninfo(**{k: v for k, v in params.items() if k in keep and v})
 
 
-def _draw(pk: int, kinds: list[str]) -> dict[str, State]:
-    # In Django's thread for views, outside any request: drop a connection
-    # the database has closed (a restart) before using it (not inside a
-    # transaction: only a test draws inside one).
-    if not connections["default"].in_atomic_block:
-        close_old_connections()
-    from workshops.streams import draw
-
-    return draw(pk, kinds)
-
-
 hub = Hub()
 
 
-def announce(workshop_pk: int) -> None:
-    """A change to this workshop is being saved: tell every screen once it
-    commits. On SQLite only (on PostgreSQL the version's update notifies)."""
-    from django.db import transaction
+def _committed(sender, pk: int, **kwargs) -> None:
+    """SQLite: a change has committed in one of this process's threads."""
+    hub.changed_threadsafe(pk)
 
-    transaction.on_commit(lambda: hub.changed_threadsafe(workshop_pk))
+
+changed.connect(_committed, dispatch_uid="workshops.push")

@@ -92,6 +92,9 @@ def draw(pk: int, kinds: list[str]) -> dict[str, State]:
     return states
 
 
+hub.drawer = draw
+
+
 def _compact(html: str) -> str:
     """Sent once per change to every such screen: no blank lines."""
     return "\n".join(line for line in html.splitlines() if line.strip())

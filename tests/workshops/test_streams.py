@@ -160,8 +160,8 @@ def test_a_vote_reaches_the_screen_and_a_reveal_every_phone(
     for client in phones:
         join(client, workshop)
     drawn: list[list[str]] = []
-    draw = streams.draw
-    monkeypatch.setattr(streams, "draw", lambda pk, kinds: drawn.append(kinds) or draw(pk, kinds))
+    draw = hub.drawer
+    monkeypatch.setattr(hub, "drawer", lambda pk, kinds: drawn.append(kinds) or draw(pk, kinds))
 
     async def scenario():
         screen = await open_stream(facilitator_client, screen_url(workshop, 1))
