@@ -10,7 +10,9 @@ from django.core.asgi import get_asgi_application
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 application = get_asgi_application()
 
-# Past MAX_REQUESTS_IN_FLIGHT, a 503 with Retry-After before Django (config/load.py).
+# Past MAX_REQUESTS_IN_FLIGHT, a 503 with Retry-After before Django (config/load.py);
+# static files before either (config/static.py).
 from config.load import LoadShedding  # noqa: E402
+from config.static import StaticFiles  # noqa: E402
 
-application = LoadShedding(application)
+application = StaticFiles(LoadShedding(application))

@@ -68,10 +68,9 @@ def _policy_changed(setting, **kwargs):
 
 def static_headers(headers, path: str, url: str) -> None:
     """The strict headers on static files (ServeStatic's
-    SERVESTATIC_ADD_HEADERS_FUNCTION): ServeStatic answers them first, in
-    front of Django's security and CSP middleware, so the ordinary requests
-    cross from the event loop to Django's thread once (config/settings.py).
-    An SVG opened on its own still carries the policy."""
+    SERVESTATIC_ADD_HEADERS_FUNCTION): ServeStatic answers them before
+    Django's security and CSP middleware (config/static.py). An SVG opened
+    on its own still carries the policy."""
     headers["X-Content-Type-Options"] = "nosniff"
     headers["Referrer-Policy"] = settings.SECURE_REFERRER_POLICY
     headers["Cross-Origin-Opener-Policy"] = settings.SECURE_CROSS_ORIGIN_OPENER_POLICY

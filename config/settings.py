@@ -64,7 +64,7 @@ INSTALLED_APPS = [
     "django.contrib.contenttypes",
     "django.contrib.sessions",
     "django.contrib.messages",
-    "servestatic.runserver_nostatic",
+    "servestatic",
     "django.contrib.staticfiles",
     "django_htmx",
     "template_partials",
@@ -81,10 +81,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
-    # First: ServeStatic runs only on the event loop, so everything below it
-    # crosses to Django's thread for views once per request. Static files
-    # carry the strict headers from config.security.static_headers.
-    "servestatic.middleware.ServeStaticMiddleware",
+    # Static files are answered before Django, by ServeStatic (config/static.py),
+    # with the strict headers from config.security.static_headers.
     "django.middleware.security.SecurityMiddleware",
     "config.security.CSPMiddleware",  # django-csp's, building the header once
     "django.contrib.sessions.middleware.SessionMiddleware",

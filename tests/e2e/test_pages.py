@@ -3,8 +3,6 @@
 
 from __future__ import annotations
 
-from concurrent.futures import ThreadPoolExecutor
-
 import pytest
 from django.conf import settings
 from django.test import Client
@@ -93,10 +91,7 @@ def _context_for(browser, live_server, persona, world):
 
     context = browser.new_context(viewport={"width": 1280, "height": 900})
     context.set_default_timeout(10_000)
-    # Django's test client crosses into async code (ServeStatic runs only
-    # there), which cannot happen on the thread Playwright's loop runs on.
-    with ThreadPoolExecutor(1) as thread:
-        client: Client = thread.submit(persona_client, persona, world).result()
+    client: Client = persona_client(persona, world)
     host = live_server.url.split("//", 1)[1].split(":")[0]
     cookies = [
         {"name": name, "value": morsel.value, "domain": host, "path": "/"}

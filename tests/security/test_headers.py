@@ -2,17 +2,41 @@
 
 from __future__ import annotations
 
-import pytest
-from django.test import Client
 from django.urls import reverse
 
 
-@pytest.fixture
-def static_client(settings):
-    # Serve static files from the source folders, as after collectstatic.
-    settings.SERVESTATIC_USE_FINDERS = True
-    settings.SERVESTATIC_AUTOREFRESH = True
-    return Client()
+class StaticAnswer:
+    """What the service's ASGI application answers for a static file: static
+    files are answered in front of Django (config/static.py), so the test
+    client never sees them."""
+
+    def __init__(self, path: str):
+        from asgiref.sync import async_to_sync
+
+        from config.static import StaticFiles
+
+        async def no_django(scope, receive, send):
+            raise AssertionError(f"{path} reached Django")
+
+        sent = []
+
+        async def send(message):
+            sent.append(message)
+
+        async def receive():
+            return {"type": "http.request", "body": b"", "more_body": False}
+
+        scope = {
+            "type": "http",
+            "method": "GET",
+            "path": path,
+            "query_string": b"",
+            "headers": [],
+            "scheme": "https",
+        }
+        async_to_sync(StaticFiles(no_django))(scope, receive, send)
+        self.status_code = sent[0]["status"]
+        self.headers = {k.decode().title(): v.decode() for k, v in sent[0]["headers"]}
 
 
 def page_kinds(world, personas):
@@ -55,9 +79,12 @@ def test_every_kind_of_page_has_strict_headers(world, personas, settings):
             assert response.headers["X-Frame-Options"] == "DENY", kind
 
 
-def test_static_files_have_strict_headers(static_client, settings):
+def test_static_files_have_strict_headers(settings):
     settings.SECURE_HSTS_SECONDS = 31536000
-    response = static_client.get("/static/css/app.css", secure=True)
+    # Served from the source folders, as after collectstatic.
+    settings.SERVESTATIC_USE_FINDERS = True
+    settings.SERVESTATIC_AUTOREFRESH = True
+    response = StaticAnswer("/static/css/app.css")
     assert response.status_code == 200
     assert_strict_headers("static file", response)
 
