@@ -136,6 +136,26 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # Under ASGI Django runs each request's code in a thread of its own, so a
+    # connection kept per thread (CONN_MAX_AGE) would be a new connection per
+    # request, left open behind it. A pool per server process instead:
+    # each request borrows a connection and gives it back at its end; one
+    # that died with the database (a restart, a fail-over) is checked and
+    # replaced before it is lent (CONN_HEALTH_CHECKS: the pool's check).
+    DATABASES["default"]["CONN_MAX_AGE"] = 0
+    DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+    DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
+        "min_size": 1,
+        "max_size": env_int("DATABASE_POOL_SIZE", 16),
+        # How long a request waits for a connection before the kind error
+        # page: the database is away, or every connection is busy.
+        "timeout": 3,
+        # Stop a backing-off reconnection early: the next request that needs
+        # a connection tries again at once, so a database that is back is
+        # used within a request or two, not after a doubling wait.
+        "reconnect_timeout": 2,
+    }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Several browser tabs poll at once; wait for the write lock instead of failing.
     DATABASES["default"].setdefault("OPTIONS", {})

@@ -15,6 +15,14 @@ from tests.oidc import _running_provider, oidc_provider  # noqa: F401 (a real OI
 PASSWORD = "a-long-test-password"
 
 
+def pytest_collection_modifyitems(config, items):
+    """Browser tests last. Playwright's sync API keeps an event loop running
+    on the main thread from the first browser test to the end of the
+    session, and a test that runs async code itself (the live room's
+    streams, the ASGI layers) cannot do so beside it."""
+    items.sort(key=lambda item: "browser" in getattr(item, "fixturenames", ()))
+
+
 @pytest.fixture(scope="session")
 def live_server(request):
     """The service under uvicorn (tests/asgi_live_server.py), in place of

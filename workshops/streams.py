@@ -30,6 +30,7 @@ import random
 
 from asgiref.sync import sync_to_async
 from django.conf import settings
+from django.db import connection
 from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.middleware.csrf import get_token
@@ -158,6 +159,21 @@ async def _events(pk: int, kind: str, *, step: int | None, token: str):
         hub.leave(room, kind)
 
 
+def _checked(place):
+    """A stream's check runs in the thread Django gives its request, which
+    lives as long as the stream: give its database connection back now."""
+
+    def check(*args):
+        try:
+            return place(*args)
+        finally:
+            if not connection.in_atomic_block:  # only a test checks inside one
+                connection.close()
+
+    return check
+
+
+@_checked
 def _phone_place(request: HttpRequest, code: str) -> int | HttpResponse:
     """The phone's workshop, checked as its page checks it."""
     workshop = _workshop_for_participant(request, code)
@@ -180,6 +196,7 @@ async def phone_events(request: HttpRequest, code: str) -> HttpResponse:
     return _stream(request, place, PHONE, step=None)
 
 
+@_checked
 def _screen_place(request: HttpRequest, pk: int, presenter: bool):
     """The screen's workshop and kind, checked as its page checks it."""
     if not request.user.is_authenticated:

@@ -8,6 +8,7 @@ port) that it stops and starts, and gunicorn with production settings.
 from __future__ import annotations
 
 import json
+import time
 
 import pytest
 
@@ -26,7 +27,7 @@ def service(static_root):
     pg = Postgres(free_port()).start()
     server = None
     try:
-        env = production_env(pg.url, CONN_MAX_AGE="60", STATIC_ROOT=str(static_root))
+        env = production_env(pg.url, STATIC_ROOT=str(static_root))
         session_key = prepare_database(env)
         server = Gunicorn(env, free_port())
         yield pg, server, f"sessionid={session_key}"
@@ -55,6 +56,10 @@ def test_service_survives_the_database_going_away_and_coming_back(service):
 
     pg.up()
 
+    # The server's connection pool reconnects by itself within moments.
+    deadline = time.monotonic() + 15
+    while get(server.url + "/healthz").status != 200 and time.monotonic() < deadline:
+        time.sleep(0.2)
     assert get(server.url + "/healthz").status == 200
     page = get(server.url + "/model/", cookie)
     assert page.status == 200
