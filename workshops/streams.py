@@ -30,8 +30,8 @@ import random
 
 from asgiref.sync import sync_to_async
 from django.conf import settings
-from django.db import connection
 from django.contrib.auth.views import redirect_to_login
+from django.db import connection
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.middleware.csrf import get_token
 from django.shortcuts import redirect
