@@ -61,6 +61,7 @@ import resource
 import sys
 import time
 from collections import defaultdict
+from html import unescape
 from pathlib import Path
 
 import aiohttp
@@ -111,6 +112,7 @@ NOTES = ["Pairing helps", "Approvals are slow", "We demo every week", "Too many 
 HTMX = {"HX-Request": "true"}
 FORM = {"Content-Type": "application/x-www-form-urlencoded"}
 SSE = {"Accept": "text/event-stream", "Cache-Control": "no-cache"}
+STREAM_URL = re.compile(r'data-sse-connect="([^"]+)"')
 
 
 def now() -> float:
@@ -359,6 +361,10 @@ class Client:
         self.stream_task = asyncio.create_task(self._stream(path, name, on_event))
 
     async def _stream(self, path, name, on_event):
+        """As EventSource: reconnect after the server's `retry` when a stream
+        ends; stop when the handler says the page is done with it (a reload,
+        a close) or the server answers 204 (nothing left to stream)."""
+        retry = {"ms": 3000}
         try:
             while not STOP.is_set():
                 opened = False
@@ -367,14 +373,19 @@ class Client:
                     async with self.http.get(
                         path,
                         headers=SSE,
+                        allow_redirects=False,
                         timeout=aiohttp.ClientTimeout(total=None, sock_connect=15, sock_read=45),
                     ) as r:
                         if r.status == 503 and "Retry-After" in r.headers:
                             STATS.refusal(name, "GET")
                             await backoff(r.headers["Retry-After"])
                             continue
-                        if r.status != 200:
-                            STATS.error(name, "GET", str(r.status))
+                        if r.status == 204:
+                            STATS.ok(name, "GET", (now() - sent) * 1000)
+                            self.mark_ready()
+                            return
+                        if r.status != 200 or not r.content_type.startswith("text/event-stream"):
+                            STATS.error(name, "GET", f"{r.status} {r.content_type}")
                             await asyncio.sleep(random.uniform(2, 4))
                             continue
                         STATS.ok(name, "GET", (now() - sent) * 1000)
@@ -382,7 +393,8 @@ class Client:
                         Client.streams += 1
                         self.mark_ready()
                         try:
-                            await read_events(r, on_event)
+                            if await read_events(r, on_event, retry):
+                                return  # the page is done with this stream
                         finally:
                             Client.streams -= 1
                 except (aiohttp.ClientError, TimeoutError, ValueError) as e:
@@ -395,9 +407,9 @@ class Client:
                 if STOP.is_set():
                     return
                 # The stream ended (the server closed it, or the connection broke):
-                # EventSource reconnects after a pause.
+                # EventSource reconnects after the server's `retry`.
                 STATS.stream_drops += 1
-                await asyncio.sleep(random.uniform(1, 3))
+                await asyncio.sleep(retry["ms"] / 1000)
         except asyncio.CancelledError:
             pass
 
@@ -416,19 +428,23 @@ async def backoff(retry_after: str) -> None:
     await asyncio.sleep(max(0.2, seconds) * random.uniform(1.0, 2.0))
 
 
-async def read_events(response, on_event) -> None:
-    """Parse text/event-stream as EventSource does; call on_event(kind, id, data, at)."""
+async def read_events(response, on_event, retry: dict) -> bool:
+    """Parse text/event-stream as EventSource does; call on_event(kind, id,
+    data, at) for each event but the pings. True when a handler said the
+    page is done with the stream; False when the stream ended."""
     kind, event_id, data = "message", None, []
     async for raw in response.content:
         line = raw.decode().rstrip("\r\n")
         if not line:
-            if data or event_id is not None:
-                STATS.events += 1
-                await on_event(kind, event_id, "\n".join(data), now())
+            if kind not in ("ping", "message") or data:
+                if kind != "ping":  # the heartbeat
+                    STATS.events += 1
+                    if await on_event(kind, event_id, "\n".join(data), now()):
+                        return True
             kind, event_id, data = "message", None, []
             continue
         if line.startswith(":"):
-            continue  # a heartbeat
+            continue  # a comment (a heartbeat, too)
         field, _, value = line.partition(":")
         value = value[1:] if value.startswith(" ") else value
         if field == "event":
@@ -437,6 +453,9 @@ async def read_events(response, on_event) -> None:
             event_id = value
         elif field == "data":
             data.append(value)
+        elif field == "retry" and value.isdigit():
+            retry["ms"] = int(value)
+    return False
 
 
 # --- the people in a live room --------------------------------------------------------
@@ -502,6 +521,7 @@ class Phone(Client):
         self.choosing, self.dots_left, self.dot_areas = False, 0, []
         self.levels = ["1"]
         self.arrival, self.shown = Arrival(), Arrival()
+        self.stream_path = ""  # the page's data-sse-connect
         self.defer = False  # the cpu scenario fetches the room outside its windows
         self.fetch_due = False
 
@@ -523,7 +543,8 @@ class Phone(Client):
         return True
 
     def open_stream(self):
-        self.hold(f"/workshops/live/{self.room.code}/events/", "phone stream", self.on_event)
+        path = self.stream_path or f"/workshops/live/{self.room.code}/events/"
+        self.hold(path, "phone stream", self.on_event)
 
     async def run(self):
         try:
@@ -562,13 +583,16 @@ class Phone(Client):
                 self.dot_at.pop(0)
 
     async def on_event(self, kind, event_id, data, at):
+        if kind == "close":
+            return True  # the workshop closed: the page stops listening
         if kind != "room" or data == self.key:
-            return
+            return False
         self.arrival.arrived(at)
         if self.defer:
             self.fetch_due = True
         else:
             await self.fetch()
+        return False
 
     async def fetch(self):
         self.fetch_due = False
@@ -584,6 +608,9 @@ class Phone(Client):
         key, area = ROOM_KEY.search(html or ""), AREA_INPUT.search(html or "")
         if key:
             self.key = key.group(1)
+        connect = STREAM_URL.search(html or "")
+        if connect:
+            self.stream_path = unescape(connect.group(1))
         levels = LEVEL_BUTTON.findall(html or "")
         if levels:
             self.levels = levels
@@ -665,6 +692,7 @@ class Screen(Client):
         self.choosing = self.revealed = False
         self.notes = ""
         self.arrival = Arrival()
+        self.reloading: asyncio.Task | None = None
         self.area_started = 0.0
         self.next_note = 0.0
 
@@ -673,7 +701,11 @@ class Screen(Client):
         if not got:
             return False
         self.show(got[1])
-        self.hold(self.page + "events/", f"{self.name} stream", self.on_event)
+        # The page's stream (with the step it shows: the server says reload
+        # when the step is another).
+        connect = STREAM_URL.search(got[1])
+        path = unescape(connect.group(1)) if connect else f"{self.page}events/?s={self.step}"
+        self.hold(path, f"{self.name} stream", self.on_event)
         return True
 
     def show(self, html: str) -> None:
@@ -699,14 +731,19 @@ class Screen(Client):
     async def on_event(self, kind, event_id, data, at):
         if kind == "live":
             self.arrival.arrived(at)
-        elif kind == "reload":
+            return False
+        if kind == "reload":
+            # The page reloads (unless it already shows that step: its own
+            # step's answer led it there); its stream ends with it.
             self.arrival.arrived(at)
             try:
                 step = int(data.strip())
             except ValueError:
                 step = -1
             if step != self.step:
-                asyncio.create_task(self.load("screen reload"))  # this stream ends with it
+                self.reloading = asyncio.create_task(self.load("screen reload"))
+            return True
+        return kind == "close"
 
     async def run(self):
         try:

@@ -159,6 +159,5 @@ fi
   "service_cpus=$SERVICE_CPUS" "service_cores=$SERVICE_CORES" "load_cpus=$LOAD_CPUS" \
   "gunicorn_affinity=$(affinity "$APP_PID")" "postgres_affinity=$(affinity "$PG_PID")" \
   "generators=bench/push.py: asyncio + aiohttp (scenarios), wrk (fallback poll ratio)" \
-  "poll_cache_ms=${WORKSHOP_POLL_CACHE_MS:-1000}" \
   "load_average_before=$LOAD_BEFORE" "load_average_after=$(cut -d' ' -f1-3 /proc/loadavg)" \
   "commit=$(git rev-parse --short HEAD 2>/dev/null || echo unknown)"
