@@ -38,8 +38,9 @@ def percentile(values: list[float], p: float) -> float:
 
 def fanout_of(samples: dict[str, list[float]], missed: dict[str, int]) -> dict:
     """A change's way to the screens, from the post's answer to the event's
-    arrival (bench/push.py): `screen` (the facilitator's stream), `phone`
-    (each phone), `tenth_phone` (the last of a room's ten), and
+    arrival (bench/push.py): `screen` (the facilitator's stream: votes,
+    reveals, notes shown), `phone` (each phone: reveals, notes shown, dots
+    counted, next steps), `tenth_phone` (the last of a room's ten), and
     `tenth_phone_shown` (its fetch of the new room answered). `missed`:
     changes whose event never came (within 30 s)."""
     out = {}
@@ -492,7 +493,7 @@ def fanout_line(fanout: dict) -> str:
     return (
         f"facilitator's screen p50 {screen['p50_ms']:.0f} / p95 {screen['p95_ms']:.0f} ms "
         f"({screen['samples']} changes, {screen['missed']} missed), 10th phone p50 "
-        f"{tenth['p50_ms']:.0f} / p95 {tenth['p95_ms']:.0f} ms ({tenth['samples']} reveals, "
+        f"{tenth['p50_ms']:.0f} / p95 {tenth['p95_ms']:.0f} ms ({tenth['samples']} room changes, "
         f"{tenth['missed']} missed; its room shown p95 {shown['p95_ms']:.0f} ms)"
     )
 
