@@ -38,7 +38,7 @@ SCENARIOS=${SCENARIOS:-start workshop poll idle cpu capacity}
 export WEB_CONCURRENCY=${WEB_CONCURRENCY:-1}
 OUT=bench-results
 mkdir -p "$OUT"
-rm -f "$OUT"/{start,workshop,poll,idle,cpu,capacity,bench}.json
+rm -f "$OUT"/{start,workshop,poll,idle,cpu,capacity,bench}.json "$OUT"/server-*.log
 
 # The tools, from Debian's packages (as .ci/run installs its own).
 need=()
@@ -82,6 +82,8 @@ export PG_PORT
 RUN_DIR=$(mktemp -d)
 cleanup() {
   bench/topology.sh stop "$RUN_DIR" || true
+  # The servers' logs outlive the run: an error in the table has its cause there.
+  for log in "$RUN_DIR"/app*.log; do [ -f "$log" ] && cp "$log" "$OUT/server-$(basename "$log")"; done
   pg_stop
   rm -rf "$RUN_DIR"
 }
