@@ -309,6 +309,7 @@ class Client:
             timeout=aiohttp.ClientTimeout(total=60, sock_connect=15),
         )
         self.stream_task: asyncio.Task | None = None
+        self.connected = False  # its stream is open now
         self.ready = False
         self.csrf = ""
 
@@ -324,7 +325,7 @@ class Client:
         Retry-After is waited out (with jitter) and asked again."""
         if data is not None:
             headers = {**FORM, **(headers or {})}
-        while not STOP.is_set():
+        while not STOP.is_set() and not self.http.closed:  # closed: the user left
             sent = now()
             try:
                 async with self.http.request(
@@ -390,7 +391,7 @@ class Client:
                             await asyncio.sleep(random.uniform(2, 4))
                             continue
                         STATS.ok(name, "GET", (now() - sent) * 1000)
-                        opened = True
+                        opened = self.connected = True
                         Client.streams += 1
                         self.mark_ready()
                         try:
@@ -398,6 +399,7 @@ class Client:
                                 return  # the page is done with this stream
                         finally:
                             Client.streams -= 1
+                            self.connected = False
                 except (aiohttp.ClientError, TimeoutError, ValueError) as e:
                     if STOP.is_set():
                         return
@@ -1103,7 +1105,10 @@ async def check_rooms(rooms: list[Room]) -> list[bool]:
     out = []
     for room in rooms:
         users = room.everyone()
-        streaming = all(u.stream_task and not u.stream_task.done() for u in users)
+        for screen in (room.facilitator, room.presenter):
+            if screen and screen.reloading:  # a reload under way ends first
+                await asyncio.gather(screen.reloading, return_exceptions=True)
+        streaming = all(u.connected for u in users)
         current = True
         for phone in room.phones:
             got = await phone.request(
@@ -1111,7 +1116,7 @@ async def check_rooms(rooms: list[Room]) -> list[bool]:
                 params={"k": phone.key},
             )  # fmt: skip
             current = current and bool(got) and got[0] == 204
-        out.append(streaming and current and Client.streams > 0)
+        out.append(streaming and current)
     return out
 
 
