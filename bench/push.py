@@ -423,6 +423,17 @@ class Client:
         await self.http.close()
 
 
+async def all_arrived(futures: list[asyncio.Future], timeout: float) -> list[float] | None:
+    """The arrival times once every future has one, or None after `timeout`
+    (the ones still waiting are dropped)."""
+    if not futures:
+        return []
+    _, pending = await asyncio.wait(futures, timeout=timeout)
+    for future in pending:
+        future.cancel()
+    return None if pending else [f.result() for f in futures]
+
+
 async def backoff(retry_after: str) -> None:
     try:
         seconds = float(retry_after)
@@ -500,14 +511,19 @@ class Room:
             return
         heard = [p.arrival.after(sent) for p in self.phones]
         shown = [p.shown.after(sent) for p in self.phones]
-        try:
-            arrivals = await asyncio.wait_for(asyncio.gather(*heard), EVENT_TIMEOUT_S)
-            STATS.fanout["tenth_phone"].append(ms(max(arrivals)))
-            STATS.fanout["phone"].extend(ms(a) for a in arrivals)
-            done = await asyncio.wait_for(asyncio.gather(*shown), EVENT_TIMEOUT_S)
-            STATS.fanout["tenth_phone_shown"].append(ms(max(done)))
-        except TimeoutError:
+        arrivals = await all_arrived(heard, EVENT_TIMEOUT_S)
+        if arrivals is None:
             STATS.missed["tenth_phone"] += 1
+            for future in shown:
+                future.cancel()
+            return
+        STATS.fanout["tenth_phone"].append(ms(max(arrivals)))
+        STATS.fanout["phone"].extend(ms(a) for a in arrivals)
+        done = await all_arrived(shown, EVENT_TIMEOUT_S)
+        if done is None:
+            STATS.missed["tenth_phone_shown"] += 1
+        else:
+            STATS.fanout["tenth_phone_shown"].append(ms(max(done)))
 
 
 class Phone(Client):
@@ -1203,11 +1219,7 @@ async def scenario_cpu(load: Load) -> dict:
         j0, t0 = reading(), now()
         got = await action()
         if got and arrivals:
-            waits = [a.after(got[3]) for a in arrivals]
-            try:
-                await asyncio.wait_for(asyncio.gather(*waits), 0.5)
-            except TimeoutError:
-                pass
+            await all_arrived([a.after(got[3]) for a in arrivals], 0.5)
         await asyncio.sleep(0.02)
         samples[kind].append((spent(j0, reading()), now() - t0))
         return got

@@ -161,5 +161,8 @@ fi
   "service_cpus=$SERVICE_CPUS" "service_cores=$SERVICE_CORES" "load_cpus=$LOAD_CPUS" \
   "gunicorn_affinity=$(affinity "$APP_PID")" "postgres_affinity=$(affinity "$PG_PID")" \
   "generators=bench/push.py: asyncio + aiohttp (scenarios), wrk (fallback poll ratio)" \
+  "live_max_streams=${LIVE_MAX_STREAMS:-default}" \
+  "max_requests_in_flight=${MAX_REQUESTS_IN_FLIGHT:-default}" \
+  "live_heartbeat_seconds=${LIVE_HEARTBEAT_SECONDS:-default}" \
   "load_average_before=$LOAD_BEFORE" "load_average_after=$(cut -d' ' -f1-3 /proc/loadavg)" \
   "commit=$(git rev-parse --short HEAD 2>/dev/null || echo unknown)"
