@@ -234,7 +234,11 @@ def service_cpu_ns(pidfiles: list[str]) -> dict[str, int]:
     each time: PostgreSQL starts a backend per new connection."""
     out = {}
     for pid in process_tree(pidfiles):
-        for task in Path(f"/proc/{pid}/task").glob("*/schedstat"):
+        try:
+            tasks = list(Path(f"/proc/{pid}/task").glob("*/schedstat"))
+        except OSError:
+            continue  # it ended since the tree was read
+        for task in tasks:
             try:
                 out[task.parent.name] = int(task.read_text().split()[0])
             except (OSError, ValueError, IndexError):
