@@ -161,7 +161,8 @@ def with_ratios(groups: list[dict]) -> list[dict]:
             g[f"{p}_x_baseline"] = (
                 round(g[f"{p}_ms"] / base[f"{p}_ms"], 2) if base and base[f"{p}_ms"] else None
             )
-        g["meets_p95_target"] = g["p95_ms"] < P95_TARGET_MS
+        # A group whose every answer failed has no latency to meet the target with.
+        g["meets_p95_target"] = g["requests"] > g["errors"] and g["p95_ms"] < P95_TARGET_MS
     return groups
 
 

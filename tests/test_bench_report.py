@@ -159,3 +159,14 @@ def test_overload_counts_only_answers_that_are_neither_success_nor_a_refusal():
     assert report.overload_of(overload_run(0, 500, 20, 20))["refused"] == 500
     assert not report.overload_of(overload_run(1, 0, 20, 20))["met"]
     assert not report.overload_of(overload_run(0, 0, 20, 19))["met"]
+
+
+def test_a_group_whose_every_answer_failed_does_not_meet_the_p95_target():
+    groups = report.with_ratios(
+        [
+            {"group": "baseline", "requests": 10, "errors": 0, "p50_ms": 2, "p95_ms": 4},
+            {"group": "vote", "requests": 31, "errors": 31, "p50_ms": 0, "p95_ms": 0},
+            {"group": "note", "requests": 5, "errors": 1, "p50_ms": 20, "p95_ms": 40},
+        ]
+    )
+    assert [g["meets_p95_target"] for g in groups] == [True, False, True]
