@@ -1,14 +1,20 @@
-"""The unchanged poll against the baseline, closed loop, same generator:
-wrk (one thread, CONNECTIONS connections) asks as fast as the service
-answers, first /bench/baseline, then the phones' unchanged poll, then the
-baseline again; the ratio is the poll's requests/s over the mean of the two
-baselines (two, so a machine that got busier or quieter during the
-measurement shows up as a gap between them, recorded as `baseline_drift`).
+"""The unchanged room fetch against the baseline, closed loop, same
+generator. Under push a phone fetches its room only when an event carries
+a new key, and polls it every 2 s only when its stream cannot be held (a
+proxy that buffers it): the fallback poll. Its unchanged answer, a 204,
+is what a room full of such phones asks for most, so it must stay about as
+cheap as the plumbing. wrk (one thread, CONNECTIONS connections) asks as
+fast as the service answers, first /bench/baseline, then the phones'
+unchanged fetch, then the baseline again; the ratio is the fetch's
+requests/s over the mean of the two baselines (two, so a machine that got
+busier or quieter during the measurement shows up as a gap between them,
+recorded as `baseline_drift`).
 
-The polls are what phones send: before measuring, one phone joins each of
-the WORKSHOPS live workshops from FIRST on (plain HTTP, as a phone does)
-and keeps the key, poll pass and cookies its screen carries; wrk cycles
-through those workshops, and every answer must be a 204.
+The fetches are what phones send: before measuring, one phone joins each
+of the WORKSHOPS live workshops from FIRST on (plain HTTP, as a phone does)
+and keeps the room key (#room's data-key) and cookies its screen carries;
+wrk cycles through those workshops, `?k=<key>` with HX-Request, and every
+answer must be a 204.
 
 Usage: python bench/poll_ratio.py URL SESSIONS_JSON FIRST WORKSHOPS OUT_JSON
 Environment: LOAD_CPUS (taskset list for wrk), POLL_RATIO_SECONDS (8),
@@ -33,7 +39,7 @@ SECONDS = int(os.environ.get("POLL_RATIO_SECONDS", "8"))
 CONNECTIONS = int(os.environ.get("POLL_RATIO_CONNECTIONS", "8"))
 TARGET = 0.7
 CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
-ROOM = re.compile(r'"k": "([^"]*)", "p": "([^"]*)"')
+ROOM_KEY = re.compile(r'id="room"[^>]*\bdata-key="([^"]*)"')
 
 LUA = """
 local requests = {%(requests)s}
@@ -74,7 +80,7 @@ def lua_request(path: str, headers: dict[str, str]) -> str:
 
 
 def join(url: str, code: str) -> str:
-    """One phone joins; returns the unchanged poll it would send next, as Lua."""
+    """One phone joins; returns the unchanged fetch it would send, as Lua."""
     jar = http.cookiejar.CookieJar()
     opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
     page = opener.open(f"{url}/workshops/join/{code}/", timeout=10).read().decode()
@@ -82,8 +88,8 @@ def join(url: str, code: str) -> str:
     room = opener.open(
         f"{url}/workshops/join/", urllib.parse.urlencode(form).encode(), timeout=10
     ).read()
-    key, poll_pass = ROOM.search(room.decode()).groups()
-    query = urllib.parse.urlencode({"k": key, "p": poll_pass})
+    key = ROOM_KEY.search(room.decode()).group(1)
+    query = urllib.parse.urlencode({"k": key})
     cookies = "; ".join(f"{c.name}={c.value}" for c in jar)
     return lua_request(
         f"/workshops/live/{code}/?{query}", {"HX-Request": "true", "Cookie": cookies}

@@ -2,9 +2,9 @@
 bench-results/bench.json (its shape is in the README, "Benchmark").
 
 Usage: python bench/report.py OUT_DIR [key=value ...]
-Reads start.json, workshop.json and capacity.json (bench/locustfile.py) and
-poll.json (bench/poll_ratio.py) from OUT_DIR; the key=value pairs go into
-the JSON's "run".
+Reads start.json, workshop.json, capacity.json (with the overload),
+idle.json and cpu.json (bench/push.py) and poll.json (bench/poll_ratio.py)
+from OUT_DIR, whichever exist; the key=value pairs go into the JSON's "run".
 """
 
 from __future__ import annotations
@@ -17,6 +17,141 @@ from pathlib import Path
 P95_TARGET_MS = 150
 JOIN_P95_TARGET_MS = 500
 WORKSHOPS_PER_CORE_TARGET = 200
+WORKSHOP_COST_TARGET_MS = 4  # of a core a second, for one live workshop
+FANOUT_P95_TARGET_MS = 250
+IDLE_STREAMS_TARGET = 2000
+IDLE_BUSY_TARGET_PERCENT = 3
+CPU_PER_REQUEST_TARGET_MS = 8
+# The requests the CPU table must show (bench/push.py names them).
+CPU_REQUESTS = ["vote", "note", "dot", "autosave", "reveal", "next area", "join"]
+
+
+def percentile(values: list[float], p: float) -> float:
+    """The nearest-rank percentile of values (ms), 0 when there are none:
+    the smallest value with at least p% of the values at or below it."""
+    if not values:
+        return 0
+    ordered = sorted(values)
+    rank = max(1, -(-len(ordered) * p // 100))  # ceil(n * p / 100)
+    return round(ordered[int(rank) - 1], 1)
+
+
+def fanout_of(samples: dict[str, list[float]], missed: dict[str, int]) -> dict:
+    """A change's way to the screens, from the post's answer to the event's
+    arrival (bench/push.py): `screen` (the facilitator's stream: votes,
+    reveals, notes shown), `phone` (each phone: reveals, notes shown, dots
+    counted, next steps), `tenth_phone` (the last of a room's ten), and
+    `tenth_phone_shown` (its fetch of the new room answered). `missed`:
+    changes whose event never came (within 30 s)."""
+    out = {}
+    for name in ("screen", "tenth_phone", "tenth_phone_shown", "phone"):
+        values = samples.get(name, [])
+        out[name] = {
+            "samples": len(values),
+            "p50_ms": percentile(values, 50),
+            "p95_ms": percentile(values, 95),
+            "max_ms": round(max(values), 1) if values else 0,
+            "missed": missed.get(name, 0),
+        }
+    return out
+
+
+def cpu_per_request(samples: dict[str, list], background_ms_per_s: float) -> dict:
+    """CPU per request from one-at-a-time windows: each sample is (busy ms
+    of the service CPUs, window seconds); the idle background over the
+    window is taken off, and the mean over the samples is the cost (the
+    busy time is counted in clock ticks, so one window is coarse but the
+    mean of many is not)."""
+    out = {}
+    for kind, windows in samples.items():
+        if not windows:
+            continue
+        net = [busy - background_ms_per_s * seconds for busy, seconds in windows]
+        out[kind] = {
+            "samples": len(windows),
+            "cpu_ms": round(max(0.0, sum(net) / len(net)), 1),
+            "window_ms": round(1000 * sum(s for _, s in windows) / len(windows), 1),
+        }
+    return out
+
+
+def idle_of(idle: dict | None, service_cpus: list[int]) -> dict | None:
+    """Streams held open and nothing else: the service's busy share and its
+    memory per stream (gunicorn's processes, resident)."""
+    if not idle:
+        return None
+    busy = service_busy(idle["with_streams"], service_cpus)
+    before = service_busy(idle["without_streams"], service_cpus)
+    streams = idle["streams"]
+    per_stream = (
+        round((idle["rss_after_kb"] - idle["rss_before_kb"]) / streams, 1) if streams else None
+    )
+    return {
+        "streams": streams,
+        "joined": idle["joined"],
+        "measured_s": idle["measured_s"],
+        "service_busy_percent": busy,
+        "service_busy_percent_without_streams": before,
+        "busy_target_percent": IDLE_BUSY_TARGET_PERCENT,
+        "rss_before_kb": idle["rss_before_kb"],
+        "rss_after_kb": idle["rss_after_kb"],
+        "rss_kb_per_stream": per_stream,
+        "errors": idle["with_streams"]["errors"],
+        "stream_drops": idle["with_streams"]["stream_drops"],
+        "generator_cpu_percent": idle["with_streams"]["generator_cpu_percent"],
+        "met": bool(
+            streams >= IDLE_STREAMS_TARGET and busy is not None and busy < IDLE_BUSY_TARGET_PERCENT
+        ),
+    }
+
+
+def overload_of(overload: dict | None) -> dict | None:
+    """Twice the capacity: answers that are neither a success nor a 503 with
+    Retry-After (the errors), refusals, and the rooms whole after recovery."""
+    if not overload:
+        return None
+    during, after = overload["during"], overload["after"]
+    return {
+        "workshops": overload["workshops"],
+        "back_to": overload["back_to"],
+        "bad_answers": during["errors"] + after["errors"],
+        "refused": during["refused"] + after["refused"],
+        "error_kinds": {**during["error_kinds"], **after["error_kinds"]},
+        "rooms": overload["rooms"],
+        "rooms_recovered": overload["rooms_recovered"],
+        "recovery_s": overload["recovery_s"],
+        "during": during,
+        "after": after,
+        "met": during["errors"] + after["errors"] == 0
+        and overload["rooms"] > 0
+        and overload["rooms_recovered"] == overload["rooms"],
+    }
+
+
+def fanout_at(capacity: dict | None, target_workshops: int) -> dict | None:
+    """The fan-out of the capacity step at the target's workshops (200 per
+    service core), or of the largest step below it when the sweep did not
+    get there (then `at_workshops` says which)."""
+    if not capacity:
+        return None
+    steps = [s for s in capacity["steps"] if s.get("fanout") and s["workshops"] <= target_workshops]
+    if not steps:
+        return None
+    step = max(steps, key=lambda s: s["workshops"])
+    screen, tenth = step["fanout"]["screen"], step["fanout"]["tenth_phone"]
+    return {
+        "at_workshops": step["workshops"],
+        "target_workshops": target_workshops,
+        "target_ms": FANOUT_P95_TARGET_MS,
+        **step["fanout"],
+        "met": step["workshops"] == target_workshops
+        and screen["samples"] > 0
+        and tenth["samples"] > 0
+        and screen["p95_ms"] < FANOUT_P95_TARGET_MS
+        and tenth["p95_ms"] < FANOUT_P95_TARGET_MS
+        and screen["missed"] == 0
+        and tenth["missed"] == 0,
+    }
 
 
 def with_ratios(groups: list[dict]) -> list[dict]:
@@ -26,18 +161,21 @@ def with_ratios(groups: list[dict]) -> list[dict]:
             g[f"{p}_x_baseline"] = (
                 round(g[f"{p}_ms"] / base[f"{p}_ms"], 2) if base and base[f"{p}_ms"] else None
             )
-        g["meets_p95_target"] = g["p95_ms"] < P95_TARGET_MS
+        # A group whose every answer failed has no latency to meet the target with.
+        g["meets_p95_target"] = g["requests"] > g["errors"] and g["p95_ms"] < P95_TARGET_MS
     return groups
 
 
 def table(groups: list[dict], ratios: bool = True) -> str:
-    head = f"{'endpoint group':<20}{'method':<7}{'requests':>9}{'errors':>7}{'req/s':>8}"
+    head = f"{'endpoint group':<26}{'method':<7}{'requests':>9}{'errors':>7}{'refused':>8}"
+    head += f"{'req/s':>8}"
     head += f"{'p50 ms':>8}{'p95 ms':>8}{'p99 ms':>8}"
     if ratios:
         head += f"{'p50 x base':>11}{'p95 x base':>11}"
     lines = [head, "-" * len(head)]
     for g in sorted(groups, key=lambda g: (g["group"] != "baseline", g["group"])):
-        line = f"{g['group']:<20}{g['method']:<7}{g['requests']:>9}{g['errors']:>7}"
+        line = f"{g['group']:<26}{g['method']:<7}{g['requests']:>9}{g['errors']:>7}"
+        line += f"{g.get('refused', 0):>8}"
         line += f"{g['rps']:>8.1f}{g['p50_ms']:>8.0f}{g['p95_ms']:>8.0f}{g['p99_ms']:>8.0f}"
         if ratios:
             line += f"{g.get('p50_x_baseline') or 0:>11.2f}{g.get('p95_x_baseline') or 0:>11.2f}"
@@ -87,7 +225,12 @@ def capacity_of(sweep: dict | None, service_cores: int, service_cpus: list[int])
         return None
     steps = []
     for s in sweep["steps"]:
-        held = s["errors"] == 0 and s["worst_p95_ms"] <= P95_TARGET_MS and s["warmed_up"]
+        held = (
+            s["errors"] == 0
+            and s.get("refused", 0) == 0
+            and (s["worst_p95_ms"] or 0) <= P95_TARGET_MS
+            and s["warmed_up"]
+        )
         steps.append(
             {
                 **{k: v for k, v in s.items() if k != "groups"},
@@ -115,13 +258,31 @@ def capacity_of(sweep: dict | None, service_cores: int, service_cpus: list[int])
         # "limit" when a step failed; "sweep end" when every step held, so
         # the real capacity is higher than the largest step tried.
         "stopped_by": "sweep end" if last["held"] else "limit",
-        "criterion": f"every group's p95 <= {P95_TARGET_MS} ms and no errors",
+        "criterion": f"every group's p95 <= {P95_TARGET_MS} ms, no errors and no refusals",
         "cost_ms_per_workshop_s": cost,
+        "cost_target_ms_per_workshop_s": WORKSHOP_COST_TARGET_MS,
+        "cost_met": cost is not None and cost <= WORKSHOP_COST_TARGET_MS,
         "cost_at_workshops": at and at["workshops"],
         "budget_ms_per_workshop_s": round(1000 / WORKSHOPS_PER_CORE_TARGET, 1),
         "workshops_per_core_at_100_percent": cost and round(1000 / cost),
         "steps": steps,
         "last_step_groups": sweep["steps"][-1]["groups"],
+    }
+
+
+def cpu_of(cpu: dict | None) -> dict | None:
+    if not cpu:
+        return None
+    rows = cpu["per_request"]
+    listed = [k for k in CPU_REQUESTS if k in rows]
+    return {
+        "target_ms": CPU_PER_REQUEST_TARGET_MS,
+        "background_ms_per_s": cpu["background_ms_per_s"],
+        "requests": rows,
+        "met": len(listed) == len(CPU_REQUESTS)
+        and all(rows[k]["cpu_ms"] <= CPU_PER_REQUEST_TARGET_MS for k in listed),
+        "missing": [k for k in CPU_REQUESTS if k not in rows],
+        "errors": cpu.get("errors", {}),
     }
 
 
@@ -131,44 +292,76 @@ def main(argv: list[str]) -> int:
     run = dict(pair.split("=", 1) for pair in pairs)
     start, workshop = read(out / "start.json"), read(out / "workshop.json")
     sweep, poll = read(out / "capacity.json"), read(out / "poll.json")
+    idle_run, cpu_run = read(out / "idle.json"), read(out / "cpu.json")
     service_cores = int(run.get("service_cores", "1"))
     service_cpus = cpus_of(run.get("service_cpus", "all"), os.cpu_count() or 1)
 
-    steady = workshop["steps"][0] if workshop and workshop["steps"] else None
+    steady = workshop["steps"][0] if workshop and workshop.get("steps") else None
     groups = with_ratios(steady["groups"]) if steady else []
     if steady:
         run["measured_s"] = steady["measured_s"]
         run["generator_cpu_percent"] = steady["generator_cpu_percent"]
         run["cpu_busy_percent"] = steady["cpu_busy_percent"]
-    storm = start["steps"][0] if start and start["steps"] else None
+    storm = start["steps"][0] if start and start.get("steps") else None
     join = next((g for g in storm["groups"] if g["group"] == "join"), None) if storm else None
     capacity = capacity_of(sweep, service_cores, service_cpus)
+    fanout = fanout_at(capacity, WORKSHOPS_PER_CORE_TARGET * service_cores)
+    idle = idle_of(idle_run, service_cpus)
+    overload = overload_of(sweep and sweep.get("overload"))
+    cpu = cpu_of(cpu_run)
 
     result = {
         "run": run,
         "groups": groups,
         "start": storm
         and {
-            **storm,
+            **{k: v for k, v in storm.items() if k != "fanout"},
             "join_p95_ms": join and join["p95_ms"],
             "join_p95_target_ms": JOIN_P95_TARGET_MS,
-            "met": bool(join) and storm["errors"] == 0 and join["p95_ms"] < JOIN_P95_TARGET_MS,
+            "met": bool(join)
+            and storm["errors"] == 0
+            and storm.get("refused", 0) == 0
+            and join["p95_ms"] < JOIN_P95_TARGET_MS,
         },
         "capacity": capacity,
         "poll_ratio": poll and poll["poll_ratio"],
         "poll": poll,
+        "push": {
+            "steady": steady
+            and {
+                k: steady.get(k)
+                for k in ("streams_open", "stream_drops", "events", "refused", "fanout")
+            },
+            "fanout": fanout,
+            "idle": idle,
+            "overload": overload,
+            "cpu_per_request": cpu,
+        },
     }
     errors = sum(g["errors"] for g in groups)
+    refused = sum(g.get("refused", 0) for g in groups)
     slow = [g["group"] for g in groups if not g["meets_p95_target"]]
     result["targets"] = {
-        "workshop_errors_zero": bool(groups) and errors == 0,
+        "workshop_errors_zero": bool(groups) and errors == 0 and refused == 0,
         "workshop_p95_under_150_ms": bool(groups) and not slow,
         "start_join_p95_under_500_ms": bool(result["start"] and result["start"]["met"]),
         "capacity_200_per_core": bool(capacity and capacity["met"]),
+        "workshop_cost_4_ms": bool(capacity and capacity["cost_met"]),
+        "fanout_p95_under_250_ms": bool(fanout and fanout["met"]),
+        "idle_streams_busy_under_3_percent": bool(idle and idle["met"]),
+        "overload_no_bad_answers_rooms_recovered": bool(overload and overload["met"]),
+        "cpu_per_request_8_ms": bool(cpu and cpu["met"]),
         "poll_ratio_0_7": bool(poll and poll["poll_ratio"] >= poll["target"]),
     }
     (out / "bench.json").write_text(json.dumps(result, indent=2) + "\n")
+    print_report(result, run, service_cores, storm, join, steady, groups, poll)
+    print(f"\nWritten to {out / 'bench.json'}")
+    return 0
 
+
+def print_report(result, run, service_cores, storm, join, steady, groups, poll) -> None:
+    targets, push = result["targets"], result["push"]
+    capacity = result["capacity"]
     print(
         f"Service on CPU {run.get('service_cpus')} ({service_cores} core), load generators "
         f"on CPU {run.get('load_cpus')}; load average before {run.get('load_average_before')}, "
@@ -178,41 +371,87 @@ def main(argv: list[str]) -> int:
         print(f"\n== Start of workshop: {storm['users']} users joining, {storm['measured_s']} s")
         print(table(storm["groups"], ratios=False))
         print(
-            f"Join p95 {join and join['p95_ms']:.0f} ms (target < {JOIN_P95_TARGET_MS}): "
-            f"{verdict(result['targets']['start_join_p95_under_500_ms'])}. "
-            f"Errors {storm['errors']}. Generator CPU {storm['generator_cpu_percent']}%."
+            f"Join p95 {(join or {}).get('p95_ms', 0):.0f} ms (target < {JOIN_P95_TARGET_MS}): "
+            f"{verdict(targets['start_join_p95_under_500_ms'])}. Errors {storm['errors']}, "
+            f"refused {storm.get('refused', 0)}. Generator CPU {storm['generator_cpu_percent']}%."
         )
     if steady:
+        errors = sum(g["errors"] for g in groups)
+        slow = [g["group"] for g in groups if not g["meets_p95_target"]]
         print(f"\n== Live workshops: {steady['users']} users, {steady['measured_s']} s, warmed up")
         print(table(groups))
         print(
-            f"Errors: {errors} (target 0): {verdict(errors == 0)}. p95 under {P95_TARGET_MS} ms: "
+            f"Errors: {errors}, refused {steady.get('refused', 0)} (target 0): "
+            f"{verdict(targets['workshop_errors_zero'])}. p95 under {P95_TARGET_MS} ms: "
             + ("every group, met" if not slow else "MISSED by " + ", ".join(slow))
-            + f". Generator CPU {steady['generator_cpu_percent']}%, "
-            f"CPU busy per core {steady['cpu_busy_percent']}%."
+            + f". Streams open {steady.get('streams_open')}, dropped "
+            f"{steady.get('stream_drops')}, events {steady.get('events')}. Generator CPU "
+            f"{steady['generator_cpu_percent']}%, CPU busy per core {steady['cpu_busy_percent']}%."
         )
+        if steady.get("fanout"):
+            print("Fan-out here: " + fanout_line(steady["fanout"]))
     if poll:
         p = poll["unchanged_poll"]
         print(
-            f"\n== Unchanged poll vs baseline ({poll['generator']}): "
+            f"\n== Unchanged room fetch (the fallback poll) vs baseline ({poll['generator']}): "
             f"{p['rps']:.0f} vs {poll['baseline_rps']:.0f} req/s, "
             f"poll_ratio {poll['poll_ratio']} (target >= {poll['target']}): "
-            f"{verdict(result['targets']['poll_ratio_0_7'])}. Poll p95 {p['p95_ms']} ms, "
+            f"{verdict(targets['poll_ratio_0_7'])}. p95 {p['p95_ms']} ms, "
             f"non-204 {p['unexpected_status']}, socket errors {p['socket_errors']}, "
             f"baseline drift {poll['baseline_drift']:.0%}, wrk CPU {p['generator_cpu_percent']}%."
         )
+    idle = push["idle"]
+    if idle:
+        print(
+            f"\n== Idle streams: {idle['streams']} open ({idle['joined']} joined), "
+            f"{idle['measured_s']} s: service busy {idle['service_busy_percent']}% "
+            f"(without them {idle['service_busy_percent_without_streams']}%; target < "
+            f"{IDLE_BUSY_TARGET_PERCENT}% with {IDLE_STREAMS_TARGET}): "
+            f"{verdict(targets['idle_streams_busy_under_3_percent'])}. Memory "
+            f"{idle['rss_before_kb'] / 1024:.0f} -> {idle['rss_after_kb'] / 1024:.0f} MB: "
+            f"{idle['rss_kb_per_stream']} kB a stream. Errors {idle['errors']}, dropped "
+            f"{idle['stream_drops']}, generator CPU {idle['generator_cpu_percent']}%."
+        )
+    cpu = push["cpu_per_request"]
+    if cpu:
+        print(
+            f"\n== CPU per request, one at a time on an idle service (background "
+            f"{cpu['background_ms_per_s']} ms/s taken off)"
+        )
+        head = f"{'request':<20}{'samples':>8}{'CPU ms':>8}{'window ms':>11}  target"
+        print(head + "\n" + "-" * len(head))
+        rows = cpu["requests"]
+        for kind in [*CPU_REQUESTS, *sorted(set(rows) - set(CPU_REQUESTS))]:
+            if kind not in rows:
+                print(f"{kind:<20}{'-':>8}{'-':>8}{'-':>11}  not measured")
+                continue
+            r = rows[kind]
+            mark = (
+                ("ok" if r["cpu_ms"] <= cpu["target_ms"] else "OVER")
+                if kind in CPU_REQUESTS
+                else "(not a target)"
+            )
+            print(f"{kind:<20}{r['samples']:>8}{r['cpu_ms']:>8.1f}{r['window_ms']:>11.0f}  {mark}")
+        print(
+            f"Each <= {cpu['target_ms']} ms: {verdict(targets['cpu_per_request_8_ms'])}."
+            + (f" Errors: {cpu['errors']}" if cpu["errors"] else "")
+        )
     if capacity:
         print("\n== Capacity sweep (live workshops only)")
-        head = f"{'workshops':>9}{'users':>7}{'req/s':>8}{'errors':>7}"
-        head += f"{'worst p95':>10}  {'worst group':<18}{'gen CPU':>8}{'service':>8}"
-        head += f"{'ms/s each':>10}  held"
+        head = f"{'workshops':>9}{'users':>7}{'req/s':>8}{'errors':>7}{'refused':>8}"
+        head += f"{'worst p95':>10}  {'worst group':<20}{'gen CPU':>8}{'service':>8}"
+        head += f"{'ms/s each':>10}{'screen p95':>11}{'10th p95':>9}  held"
         print(head + "\n" + "-" * len(head))
         for s in capacity["steps"]:
+            fan = s.get("fanout") or {}
+            screen, tenth = fan.get("screen", {}), fan.get("tenth_phone", {})
             print(
                 f"{s['workshops']:>9}{s['users']:>7}{s['rps']:>8.0f}{s['errors']:>7}"
-                f"{s['worst_p95_ms']:>10.0f}  {s['worst_group'] or '':<18}"
+                f"{s.get('refused', 0):>8}{s['worst_p95_ms'] or 0:>10.0f}  "
+                f"{s['worst_group'] or '':<20}"
                 f"{s['generator_cpu_percent']:>7.0f}%{s['service_busy_percent'] or 0:>7.0f}%"
                 + (f"{s['cost_ms_per_s']:>10.1f}" if s["cost_ms_per_s"] else f"{'-':>10}")
+                + f"{screen.get('p95_ms', 0):>11.0f}{tenth.get('p95_ms', 0):>9.0f}"
                 + f"  {'yes' if s['held'] else 'no'}"
             )
         more = " (every step held: at least this)" if capacity["stopped_by"] == "sweep end" else ""
@@ -224,13 +463,40 @@ def main(argv: list[str]) -> int:
         if capacity["cost_ms_per_workshop_s"]:
             print(
                 f"A live workshop costs the service {capacity['cost_ms_per_workshop_s']} ms "
-                f"of a core a second (at {capacity['cost_at_workshops']} workshops): a core "
-                f"100% busy would run about {capacity['workshops_per_core_at_100_percent']}. "
-                f"{WORKSHOPS_PER_CORE_TARGET} per core leaves each "
-                f"{capacity['budget_ms_per_workshop_s']} ms."
+                f"of a core a second (at {capacity['cost_at_workshops']} workshops; target <= "
+                f"{WORKSHOP_COST_TARGET_MS}): {verdict(capacity['cost_met'])}; a core "
+                f"100% busy would run about {capacity['workshops_per_core_at_100_percent']}."
             )
-    print(f"\nWritten to {out / 'bench.json'}")
-    return 0
+        else:
+            print("A live workshop's cost: no step left the service under 90% busy.")
+    fanout = push["fanout"]
+    if fanout:
+        print(
+            f"Fan-out at {fanout['at_workshops']} workshops (target p95 < {fanout['target_ms']} ms "
+            f"at {fanout['target_workshops']}): {fanout_line(fanout)}: "
+            f"{verdict(targets['fanout_p95_under_250_ms'])}."
+        )
+    overload = push["overload"]
+    if overload:
+        print(
+            f"\n== Overload: {overload['workshops']} workshops (twice {overload['back_to']}), "
+            f"then back to {overload['back_to']}: answers neither a success nor a 503 with "
+            f"Retry-After: {overload['bad_answers']} (target 0), refused {overload['refused']}; "
+            f"rooms whole {overload['recovery_s']:.0f} s later: {overload['rooms_recovered']} of "
+            f"{overload['rooms']}: {verdict(targets['overload_no_bad_answers_rooms_recovered'])}."
+            + (f" Errors: {overload['error_kinds']}" if overload["error_kinds"] else "")
+        )
+
+
+def fanout_line(fanout: dict) -> str:
+    screen, tenth = fanout["screen"], fanout["tenth_phone"]
+    shown = fanout["tenth_phone_shown"]
+    return (
+        f"facilitator's screen p50 {screen['p50_ms']:.0f} / p95 {screen['p95_ms']:.0f} ms "
+        f"({screen['samples']} changes, {screen['missed']} missed), 10th phone p50 "
+        f"{tenth['p50_ms']:.0f} / p95 {tenth['p95_ms']:.0f} ms ({tenth['samples']} room changes, "
+        f"{tenth['missed']} missed; its room shown p95 {shown['p95_ms']:.0f} ms)"
+    )
 
 
 if __name__ == "__main__":

@@ -1,23 +1,29 @@
 #!/usr/bin/env bash
-# make bench: a throwaway PostgreSQL and the service under gunicorn with
-# production settings (MODE=one, or MODE=two: two servers behind nginx), all
-# pinned to the service's core(s); a seeded dataset; then, from the other
-# core, four measurements against 127.0.0.1 only, each stopping by itself:
+# make bench: a throwaway PostgreSQL and the service under gunicorn (uvicorn's
+# worker) with production settings (MODE=one, or MODE=two: two servers behind
+# nginx), all pinned to the service's core(s); a seeded dataset; then, from
+# the other core, six measurements against 127.0.0.1 only, each stopping by
+# itself. Every screen and phone holds an event stream (bench/push.py, asyncio
+# and aiohttp); none polls.
 #
-#   1. start of workshop: 50 rooms x 10 phones joining within 60 s (locust)
-#   2. live workshops: the steady state after warm-up, table per group (locust)
-#   3. unchanged poll vs baseline, closed loop (wrk, bench/poll_ratio.py)
-#   4. capacity sweep: live workshops in steps until a p95 > 150 ms or an error
+#   1. start: 50 rooms x 10 phones joining within 60 s
+#   2. workshop: the steady state after warm-up, table per group, fan-out
+#   3. poll: the unchanged room fetch (the fallback poll) vs baseline (wrk)
+#   4. idle: 2,000 idle open streams: the service core's busy time, memory a stream
+#   5. cpu: CPU per request, one at a time on the idle service
+#   6. capacity: live workshops in steps until a p95 > 150 ms, an error or a
+#      refusal; then twice the workshops held (overload) and the recovery
 #
 # and the tables + bench-results/bench.json (bench/report.py).
 #
 # DURATION (s measured in 2, default 60), BENCH_LIVE_WORKSHOPS (in 1-3,
-# default 50), CAPACITY_STEPS (workshop counts, default below; empty skips
-# the sweep), STEP_S (s measured per step, default 20), SERVICE_CPUS and
-# LOAD_CPUS (taskset lists, default 0 and 1), MODE (one|two),
-# WEB_CONCURRENCY and THREADS (default 1 x 4: one process per service core),
-# SCENARIOS (which of "start workshop poll capacity" to run, default all:
-# a partial run's figures are not the README's).
+# default 50), IDLE_STREAMS (in 4, default 2000), CAPACITY_STEPS (workshop
+# counts, default below; empty skips the sweep), STEP_S (s measured per step
+# and in the overload, default 20), SERVICE_CPUS and LOAD_CPUS (taskset
+# lists, default 0 and 1), MODE (one|two), WEB_CONCURRENCY (default 1: one
+# process per service core), SCENARIOS (which of "start workshop poll idle
+# cpu capacity" to run, default all: a partial run's figures are not the
+# README's).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PY=.venv/bin/python
@@ -27,11 +33,12 @@ LIVE=${BENCH_LIVE_WORKSHOPS:-50}
 # From a few rooms up, so a service that cannot hold 100 still gets a figure.
 CAPACITY_STEPS=${CAPACITY_STEPS-10,25,50,100,200,300,400}
 STEP_S=${STEP_S:-20}
-SCENARIOS=${SCENARIOS:-start workshop poll capacity}
-export WEB_CONCURRENCY=${WEB_CONCURRENCY:-1} THREADS=${THREADS:-4}
+IDLE_STREAMS=${IDLE_STREAMS:-2000}
+SCENARIOS=${SCENARIOS:-start workshop poll idle cpu capacity}
+export WEB_CONCURRENCY=${WEB_CONCURRENCY:-1}
 OUT=bench-results
 mkdir -p "$OUT"
-rm -f "$OUT"/{start,workshop,poll,capacity,bench}.json
+rm -f "$OUT"/{start,workshop,poll,idle,cpu,capacity,bench}.json "$OUT"/server-*.log
 
 # The tools, from Debian's packages (as .ci/run installs its own).
 need=()
@@ -60,7 +67,10 @@ else
 fi
 export LOAD_CPUS
 SERVICE_CORES=$("$PY" -c 'import os; print(len(os.sched_getaffinity(0)))')
-ulimit -n 65536 2>/dev/null || true  # a connection per simulated phone
+ulimit -n 65536 2>/dev/null || true  # a stream per simulated phone and screen
+if [ "$(ulimit -n)" -lt 16384 ]; then
+  echo "Open files limited to $(ulimit -n): the generator's streams need more (ulimit -n 65536 as root)." >&2
+fi
 LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)
 STARTED=$(date -u +%Y-%m-%dT%H:%M:%SZ)
 echo "Load average before: $LOAD_BEFORE (figures are trustworthy below about 0.5)"
@@ -72,6 +82,8 @@ export PG_PORT
 RUN_DIR=$(mktemp -d)
 cleanup() {
   bench/topology.sh stop "$RUN_DIR" || true
+  # The servers' logs outlive the run: an error in the table has its cause there.
+  for log in "$RUN_DIR"/app*.log; do [ -f "$log" ] && cp "$log" "$OUT/server-$(basename "$log")"; done
   pg_stop
   rm -rf "$RUN_DIR"
 }
@@ -82,12 +94,18 @@ pg_start
 export DATABASE_URL=$PG_URL DEBUG=false ALLOWED_HOSTS=127.0.0.1,localhost
 SECRET_KEY=$("$PY" -c 'import secrets; print(secrets.token_urlsafe(50))')
 export SECRET_KEY SECURE_SSL_REDIRECT=false SECURE_COOKIES=false SECURE_HSTS_SECONDS=0
-export STATIC_ROOT=$RUN_DIR/static LOG_LEVEL=WARNING WORKER_CONNECTIONS=20000
+export STATIC_ROOT=$RUN_DIR/static LOG_LEVEL=WARNING
 [ "$MODE" = two ] && export BEHIND_PROXY=true
 
-# Live workshops: LIVE for the start, LIVE for the steady state, then the sweep's.
+# Live workshops: LIVE for the start, LIVE for the steady state, twice the
+# sweep's largest step (the overload), the idle streams' rooms, the CPU table's.
 LARGEST_STEP=$(echo "${CAPACITY_STEPS:-0}" | tr , '\n' | sort -n | tail -1)
-export BENCH_LIVE_WORKSHOPS=$((2 * LIVE + LARGEST_STEP))
+IDLE_ROOMS=$(((IDLE_STREAMS + 9) / 10))
+CPU_ROOMS=10
+CAPACITY_FIRST=$((2 * LIVE))
+IDLE_FIRST=$((CAPACITY_FIRST + 2 * LARGEST_STEP))
+CPU_FIRST=$((IDLE_FIRST + IDLE_ROOMS))
+export BENCH_LIVE_WORKSHOPS=$((CPU_FIRST + CPU_ROOMS))
 "$PY" manage.py migrate --noinput -v0
 "$PY" manage.py collectstatic --noinput -v0
 "$PY" manage.py load_models
@@ -97,43 +115,54 @@ URL=$(bench/topology.sh start "$MODE" "$RUN_DIR")
 PG_PID=$(head -1 "$PG_DIR/data/postmaster.pid")
 APP_PID=$(cat "$RUN_DIR/app1.pid")
 affinity() { taskset -pc "$1" | sed 's/.*: //'; }
-echo "Service: $URL ($MODE; gunicorn ${WEB_CONCURRENCY}x${THREADS} on CPU $(affinity "$APP_PID"), PostgreSQL on CPU $(affinity "$PG_PID")); load on CPU $LOAD_CPUS"
+echo "Service: $URL ($MODE; gunicorn ${WEB_CONCURRENCY} x uvicorn worker on CPU $(affinity "$APP_PID"), PostgreSQL on CPU $(affinity "$PG_PID")); load on CPU $LOAD_CPUS"
 
-locust_run() {  # scenario first-workshop result [env...]; locust exits non-zero on any failure
+push_run() {  # scenario first-workshop [env...]: bench/push.py writes $OUT/<scenario>.json
   local scenario=$1 first=$2
   shift 2
-  env BENCH_SCENARIO="$scenario" BENCH_FIRST="$first" BENCH_SESSIONS="$OUT/sessions.json" \
-    BENCH_RESULT="$OUT/$scenario.json" "$@" \
-    "${LOAD[@]}" timeout 20m .venv/bin/locust -f bench/locustfile.py --headless --host "$URL" \
-    --only-summary --loglevel WARNING --stop-timeout 5 \
-    >>"$OUT/locust.log" 2>&1 || true
+  env BENCH_URL="$URL" BENCH_SCENARIO="$scenario" BENCH_FIRST="$first" \
+    BENCH_SESSIONS="$OUT/sessions.json" BENCH_RESULT="$OUT/$scenario.json" \
+    BENCH_SERVICE_CPUS="$SERVICE_CPUS" BENCH_APP_PIDFILES="$(echo "$RUN_DIR"/app*.pid)" \
+    BENCH_PG_PIDFILE="$PG_DIR/data/postmaster.pid" "$@" \
+    "${LOAD[@]}" timeout 20m "$PY" bench/push.py >>"$OUT/push.log" 2>&1 ||
+    echo "   (bench/push.py $scenario failed: see $OUT/push.log)" >&2
 }
-: >"$OUT/locust.log"
+: >"$OUT/push.log"
 
 only() { [[ " $SCENARIOS " == *" $1 "* ]]; }
 if only start; then
-  echo "1/4 Start of workshop: $LIVE rooms x 10 phones joining within 60 s"
-  locust_run start 0 BENCH_WORKSHOPS="$LIVE" BENCH_MEASURE_S="${START_S:-60}"
+  echo "1/6 Start of workshop: $LIVE rooms x 10 phones joining within 60 s"
+  push_run start 0 BENCH_WORKSHOPS="$LIVE" BENCH_MEASURE_S="${START_S:-60}"
 fi
 if only workshop; then
-  echo "2/4 Live workshops: $LIVE workshops and 23 others, warm-up, then ${DURATION} s"
-  locust_run workshop "$LIVE" BENCH_WORKSHOPS="$LIVE" BENCH_MEASURE_S="$DURATION"
+  echo "2/6 Live workshops: $LIVE workshops and 23 others, warm-up, then ${DURATION} s"
+  push_run workshop "$LIVE" BENCH_WORKSHOPS="$LIVE" BENCH_MEASURE_S="$DURATION"
 fi
 if only poll; then
-  echo "3/4 Unchanged poll against the baseline (wrk)"
+  echo "3/6 Unchanged room fetch (the fallback poll) against the baseline (wrk)"
   "${LOAD[@]}" "$PY" bench/poll_ratio.py "$URL" "$OUT/sessions.json" "$LIVE" "$LIVE" "$OUT/poll.json"
 fi
+if only idle; then
+  echo "4/6 Idle streams: $IDLE_STREAMS phones holding their streams, nothing else"
+  push_run idle "$IDLE_FIRST" BENCH_IDLE_STREAMS="$IDLE_STREAMS"
+fi
+if only cpu; then
+  echo "5/6 CPU per request, one at a time on the idle service"
+  push_run cpu "$CPU_FIRST"
+fi
 if [ -n "$CAPACITY_STEPS" ] && only capacity; then
-  echo "4/4 Capacity sweep: $CAPACITY_STEPS live workshops, ${STEP_S} s each, until a p95 > 150 ms or an error"
-  locust_run capacity $((2 * LIVE)) BENCH_STEPS="$CAPACITY_STEPS" BENCH_MEASURE_S="$STEP_S"
+  echo "6/6 Capacity sweep: $CAPACITY_STEPS live workshops, ${STEP_S} s each, until a p95 > 150 ms, an error or a refusal; then twice the capacity"
+  push_run capacity "$CAPACITY_FIRST" BENCH_STEPS="$CAPACITY_STEPS" BENCH_MEASURE_S="$STEP_S"
 fi
 
 "$PY" bench/report.py "$OUT" \
   "mode=$MODE" "started_at=$STARTED" "duration_s=$DURATION" "live_workshops=$LIVE" \
-  "workers=$WEB_CONCURRENCY" "threads=$THREADS" \
+  "workers=$WEB_CONCURRENCY" \
   "service_cpus=$SERVICE_CPUS" "service_cores=$SERVICE_CORES" "load_cpus=$LOAD_CPUS" \
   "gunicorn_affinity=$(affinity "$APP_PID")" "postgres_affinity=$(affinity "$PG_PID")" \
-  "generators=locust FastHttpUser (scenarios), wrk (poll ratio)" \
-  "poll_cache_ms=${WORKSHOP_POLL_CACHE_MS:-1000}" \
+  "generators=bench/push.py: asyncio + aiohttp (scenarios), wrk (fallback poll ratio)" \
+  "live_max_streams=${LIVE_MAX_STREAMS:-default}" \
+  "max_requests_in_flight=${MAX_REQUESTS_IN_FLIGHT:-default}" \
+  "live_heartbeat_seconds=${LIVE_HEARTBEAT_SECONDS:-default}" \
   "load_average_before=$LOAD_BEFORE" "load_average_after=$(cut -d' ' -f1-3 /proc/loadavg)" \
   "commit=$(git rev-parse --short HEAD 2>/dev/null || echo unknown)"

@@ -53,3 +53,120 @@ def test_the_service_cpus_are_read_as_taskset_writes_them():
     # Two service cores share the work: their busy time adds up.
     two = report.capacity_of({"steps": [step(40, [60.0, 60.0, 5.0])]}, 2, [0, 1])
     assert two["cost_ms_per_workshop_s"] == 30.0
+
+
+def test_percentiles_are_nearest_rank_and_zero_without_samples():
+    values = list(range(1, 101))  # 1..100 ms
+    assert report.percentile(values, 50) == 50
+    assert report.percentile(values, 95) == 95
+    assert report.percentile([7.0], 95) == 7.0
+    assert report.percentile([], 95) == 0
+    # Order does not matter; 3 samples: p95 is the largest.
+    assert report.percentile([30, 10, 20], 95) == 30
+
+
+def test_a_step_with_refusals_did_not_hold():
+    refused = {**step(25, [50.0, 20.0]), "refused": 3}
+    capacity = report.capacity_of({"steps": [step(10, [20.0, 9.0]), refused]}, 1, [0])
+    assert [s["held"] for s in capacity["steps"]] == [True, False]
+    assert capacity["workshops"] == 10 and capacity["stopped_by"] == "limit"
+    # 20% of a core over 10 workshops: 20 ms each, over the 4 ms target.
+    assert capacity["cost_ms_per_workshop_s"] == 20.0 and not capacity["cost_met"]
+
+
+def test_fanout_reports_the_tenth_phone_and_the_changes_never_seen():
+    fanout = report.fanout_of(
+        {"screen": [5.0, 10.0, 300.0], "tenth_phone": [40.0, 60.0], "phone": [1.0] * 20},
+        {"tenth_phone": 1},
+    )
+    assert fanout["screen"] == {
+        "samples": 3, "p50_ms": 10.0, "p95_ms": 300.0, "max_ms": 300.0, "missed": 0,
+    }  # fmt: skip
+    assert fanout["tenth_phone"]["p95_ms"] == 60.0 and fanout["tenth_phone"]["missed"] == 1
+    assert fanout["tenth_phone_shown"]["samples"] == 0
+
+
+def with_fanout(workshops, screen_p95, tenth_p95):
+    s = step(workshops, [50.0, 20.0])
+    s["fanout"] = report.fanout_of({"screen": [screen_p95], "tenth_phone": [tenth_p95]}, {})
+    return s
+
+
+def test_fanout_target_is_read_at_200_workshops_per_core():
+    sweep = {"steps": [with_fanout(100, 20, 40), with_fanout(200, 90, 240)]}
+    at = report.fanout_at(report.capacity_of(sweep, 1, [0]), 200)
+    assert at["at_workshops"] == 200 and at["met"]
+    # A sweep that stopped short gives the largest step below, not a verdict.
+    short = report.fanout_at(report.capacity_of({"steps": sweep["steps"][:1]}, 1, [0]), 200)
+    assert short["at_workshops"] == 100 and not short["met"]
+    # Two cores: 400 workshops are the target.
+    assert report.fanout_at(report.capacity_of(sweep, 2, [0, 1]), 400)["at_workshops"] == 200
+    slow = {"steps": [with_fanout(200, 90, 260)]}
+    assert not report.fanout_at(report.capacity_of(slow, 1, [0]), 200)["met"]
+
+
+def test_cpu_per_request_takes_the_idle_background_off_each_window():
+    # Two votes: 12 and 8 ms busy in windows of 0.5 s, with 2 ms/s of background.
+    rows = report.cpu_per_request({"vote": [(12.0, 0.5), (8.0, 0.5)], "dot": []}, 2.0)
+    assert rows == {"vote": {"samples": 2, "cpu_ms": 9.0, "window_ms": 500.0}}
+    # Never below zero (a window's ticks can miss the work).
+    assert report.cpu_per_request({"join": [(0.0, 1.0)]}, 5.0)["join"]["cpu_ms"] == 0.0
+
+
+def test_cpu_table_needs_every_request_under_the_target():
+    rows = {k: {"samples": 20, "cpu_ms": 5.0, "window_ms": 30.0} for k in report.CPU_REQUESTS}
+    assert report.cpu_of({"per_request": rows, "background_ms_per_s": 0.1})["met"]
+    rows["reveal"]["cpu_ms"] = 8.5
+    assert not report.cpu_of({"per_request": rows, "background_ms_per_s": 0.1})["met"]
+    del rows["join"]
+    partial = report.cpu_of({"per_request": rows, "background_ms_per_s": 0.1})
+    assert partial["missing"] == ["join"] and not partial["met"]
+
+
+def idle_run(streams, rss_before, rss_after, busy):
+    window = {"cpu_busy_percent": busy, "errors": 0, "stream_drops": 0}
+    return {
+        "streams": streams,
+        "joined": streams,
+        "measured_s": 31.0,
+        "rss_before_kb": rss_before,
+        "rss_after_kb": rss_after,
+        "without_streams": {"measured_s": 10.0, "cpu_busy_percent": [0.5, 1.0]},
+        "with_streams": {**window, "generator_cpu_percent": 4.0},
+    }
+
+
+def test_idle_streams_memory_is_per_stream_and_busy_is_the_service_cores():
+    idle = report.idle_of(idle_run(2000, 100_000, 140_000, [2.5, 30.0]), [0])
+    assert idle["rss_kb_per_stream"] == 20.0
+    assert idle["service_busy_percent"] == 2.5 and idle["met"]
+    assert not report.idle_of(idle_run(2000, 100_000, 140_000, [3.0, 1.0]), [0])["met"]
+    # Fewer streams than the target held: not met, however quiet.
+    assert not report.idle_of(idle_run(1500, 100_000, 130_000, [1.0, 1.0]), [0])["met"]
+
+
+def overload_run(errors, refused, rooms, recovered):
+    during = {"errors": errors, "refused": refused, "error_kinds": {}}
+    after = {"errors": 0, "refused": 0, "error_kinds": {}}
+    return {
+        "workshops": 40, "back_to": 20, "recovery_s": 30, "during": during, "after": after,
+        "rooms": rooms, "rooms_recovered": recovered,
+    }  # fmt: skip
+
+
+def test_overload_counts_only_answers_that_are_neither_success_nor_a_refusal():
+    assert report.overload_of(overload_run(0, 500, 20, 20))["met"]
+    assert report.overload_of(overload_run(0, 500, 20, 20))["refused"] == 500
+    assert not report.overload_of(overload_run(1, 0, 20, 20))["met"]
+    assert not report.overload_of(overload_run(0, 0, 20, 19))["met"]
+
+
+def test_a_group_whose_every_answer_failed_does_not_meet_the_p95_target():
+    groups = report.with_ratios(
+        [
+            {"group": "baseline", "requests": 10, "errors": 0, "p50_ms": 2, "p95_ms": 4},
+            {"group": "vote", "requests": 31, "errors": 31, "p50_ms": 0, "p95_ms": 0},
+            {"group": "note", "requests": 5, "errors": 1, "p50_ms": 20, "p95_ms": 40},
+        ]
+    )
+    assert [g["meets_p95_target"] for g in groups] == [True, False, True]
