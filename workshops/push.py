@@ -161,12 +161,18 @@ class Hub:
         return await sync_to_async(self._draw, thread_sensitive=True)(pk, kinds)
 
     def _draw(self, pk: int, kinds: list[str]) -> dict[str, State]:
-        # In Django's thread for views, outside any request: drop a
-        # connection the database has closed (a restart) before using it
+        # Outside any request's life (a redraw), or inside a stream's, which
+        # lasts as long as the screen stays open: borrow a connection for
+        # the drawing and give it straight back, so no stream holds one
         # (not inside a transaction: only a test draws inside one).
-        if not connections["default"].in_atomic_block:
-            close_old_connections()
-        return self.drawer(pk, kinds)
+        connection = connections["default"]
+        if connection.in_atomic_block:
+            return self.drawer(pk, kinds)
+        close_old_connections()
+        try:
+            return self.drawer(pk, kinds)
+        finally:
+            connection.close()
 
     # The changes' side.
 
