@@ -247,8 +247,28 @@ def service_cpu_ns(pidfiles: list[str]) -> dict[str, int]:
 
 
 def cpu_ms_between(before: dict[str, int], after: dict[str, int]) -> float:
-    """What the threads used between two readings (a new thread from zero)."""
+    """What the threads used between two readings (a new thread from zero).
+    A thread that ended in between took its count with it (see
+    `ended_between`): the service keeps its threads, so none should."""
     return sum(ns - before.get(tid, 0) for tid, ns in after.items()) / 1e6
+
+
+def ended_between(before: dict[str, int], after: dict[str, int]) -> bool:
+    return any(tid not in after for tid in before)
+
+
+def process_cpu_ms(pidfiles: list[str]) -> float:
+    """CPU time of the service's processes in all, threads that ended
+    included (/proc/<pid>/stat, in clock ticks): the check on the
+    per-thread sums over a whole scenario."""
+    total = 0
+    for pid in process_tree(pidfiles):
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            total += int(fields[11]) + int(fields[12])
+        except (OSError, ValueError, IndexError):
+            pass
+    return total * JIFFY_MS
 
 
 def service_rss_kb() -> int:
@@ -1217,6 +1237,8 @@ async def scenario_cpu(load: Load) -> dict:
         def spent(before, after) -> float:
             return (after - before) * JIFFY_MS
 
+    ended: dict[str, int] = defaultdict(int)
+
     async def window(kind, action, arrivals=()):
         """One request's window; `arrivals`: the streams whose event ends it."""
         await asyncio.sleep(0.05)
@@ -1225,7 +1247,10 @@ async def scenario_cpu(load: Load) -> dict:
         if got and arrivals:
             await all_arrived([a.after(got[3]) for a in arrivals], 0.5)
         await asyncio.sleep(0.02)
-        samples[kind].append((spent(j0, reading()), now() - t0))
+        j1 = reading()
+        samples[kind].append((spent(j0, j1), now() - t0))
+        if pidfiles and ended_between(j0, j1):
+            ended[kind] += 1  # what that thread used is missing from the sample
         return got
 
     async def measure(kind, room, action, phones=False):
@@ -1236,6 +1261,7 @@ async def scenario_cpu(load: Load) -> dict:
                 await window("room fetch", phone.fetch)
         return got
 
+    whole = (reading(), process_cpu_ms(pidfiles)) if pidfiles else None
     for room in rooms:
         room.facilitator = Screen(room, active=False)
         room.presenter = Screen(room, presenter=True, active=False)
@@ -1297,7 +1323,18 @@ async def scenario_cpu(load: Load) -> dict:
                 await measure("dot", dots_room, phone.dot)
     idle.append(await background())
     idle_ms_s = sum(idle) / len(idle)
+    if whole:  # the threads' counts against the processes' own, over it all
+        threads_ms = spent(whole[0], reading())
+        process_ms = process_cpu_ms(pidfiles) - whole[1]
+        accounted = {
+            "threads_ms": round(threads_ms),
+            "processes_ms": round(process_ms),
+            "windows_with_ended_threads": dict(ended),
+        }
+    else:
+        accounted = None
     return {
+        "accounted": accounted,
         "background_ms_per_s": round(idle_ms_s, 2),
         "background_readings": [round(b, 2) for b in idle],
         "method": method,

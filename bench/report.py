@@ -283,6 +283,7 @@ def cpu_of(cpu: dict | None) -> dict | None:
         and all(rows[k]["cpu_ms"] <= CPU_PER_REQUEST_TARGET_MS for k in listed),
         "missing": [k for k in CPU_REQUESTS if k not in rows],
         "errors": cpu.get("errors", {}),
+        "accounted": cpu.get("accounted"),
     }
 
 
@@ -436,6 +437,18 @@ def print_report(result, run, service_cores, storm, join, steady, groups, poll) 
             f"Each <= {cpu['target_ms']} ms: {verdict(targets['cpu_per_request_8_ms'])}."
             + (f" Errors: {cpu['errors']}" if cpu["errors"] else "")
         )
+        if cpu.get("accounted"):
+            a = cpu["accounted"]
+            print(
+                f"Counted per thread {a['threads_ms']} ms of the processes' own "
+                f"{a['processes_ms']} ms (clock ticks) over the scenario"
+                + (
+                    f"; windows where a thread ended (its share uncounted): "
+                    f"{a['windows_with_ended_threads']}"
+                    if a["windows_with_ended_threads"]
+                    else "."
+                )
+            )
     if capacity:
         print("\n== Capacity sweep (live workshops only)")
         head = f"{'workshops':>9}{'users':>7}{'req/s':>8}{'errors':>7}{'refused':>8}"

@@ -4,9 +4,9 @@
 
 Worker model: uvicorn as gunicorn's worker (config/workers.py), one process
 per core. Each process runs one event loop: the live room's streams wait on
-it without holding a thread, and Django runs the ordinary views in one
-thread beside it (asgiref's thread-sensitive executor), so a process uses
-about one core, as the GIL allows. gunicorn supervises the processes
+it without holding a thread, and the ordinary views run beside it on a
+pool of VIEW_THREADS threads (config/asgi.py), so a process uses about one
+core, as the GIL allows. gunicorn supervises the processes
 (restarts one that dies, graceful reloads on HUP).
 Override with WEB_CONCURRENCY (a 4-core server: 4).
 

@@ -3,9 +3,9 @@ MAX_REQUESTS_IN_FLIGHT ordinary requests in one server process, new ones are
 answered 503 with Retry-After at once, on the event loop, before any of
 Django's work.
 
-Under ASGI, Django runs every view in one thread per process, one request
-at a time, so an overloaded process builds a queue in front of that thread
-and every answer in it waits longer. A clear "come back in a few seconds"
+Each process runs its views on a few threads (VIEW_THREADS, config/asgi.py)
+and one interpreter, so an overloaded process builds a queue in front of
+them and every answer in it waits longer. A clear "come back in a few seconds"
 is better than a hang or a reset connection: htmx and the phones' offline
 queue try again, and a person sees a calm message. The live room's streams
 have their own limit (LIVE_MAX_STREAMS, workshops/streams.py). The load

@@ -297,12 +297,18 @@ LIVE_HEARTBEAT_SECONDS = env_int("LIVE_HEARTBEAT_SECONDS", 15)
 # come back later (503 with Retry-After) and the page polls meanwhile.
 LIVE_MAX_STREAMS = env_int("LIVE_MAX_STREAMS", 5000)
 # Past this many ordinary requests in flight in one server process (being
-# answered or queued for the one thread that runs Django's views), new ones
+# answered or queued for the threads that run Django's views), new ones
 # get 503 with Retry-After at once instead of waiting for seconds.
 MAX_REQUESTS_IN_FLIGHT = env_int("MAX_REQUESTS_IN_FLIGHT", 64)
-if LIVE_HEARTBEAT_SECONDS < 1 or LIVE_MAX_STREAMS < 1 or MAX_REQUESTS_IN_FLIGHT < 1:
+# Threads per server process that run the ordinary views (config/asgi.py).
+# The interpreter runs one at a time; more let a view's wait for the
+# database overlap another's work. Each holds at most one database
+# connection, so keep it below DATABASE_POOL_SIZE.
+VIEW_THREADS = env_int("VIEW_THREADS", 8)
+if min(LIVE_HEARTBEAT_SECONDS, LIVE_MAX_STREAMS, MAX_REQUESTS_IN_FLIGHT, VIEW_THREADS) < 1:
     raise ImproperlyConfigured(
-        "LIVE_HEARTBEAT_SECONDS, LIVE_MAX_STREAMS and MAX_REQUESTS_IN_FLIGHT must be at least 1"
+        "LIVE_HEARTBEAT_SECONDS, LIVE_MAX_STREAMS, MAX_REQUESTS_IN_FLIGHT and VIEW_THREADS "
+        "must be at least 1"
     )
 # Refuse oversized posts before any form sees them, with a clear 413 page
 # (config.views.bad_request). 64 KB is several times the longest form here

@@ -99,7 +99,12 @@ def test_password_sign_in_off_without_a_provider_is_refused():
 
 def test_live_room_limits_below_one_are_refused():
     # A heartbeat of 0 s would spin; a limit of 0 streams would refuse every screen.
-    for name in ("LIVE_HEARTBEAT_SECONDS", "LIVE_MAX_STREAMS", "MAX_REQUESTS_IN_FLIGHT"):
+    for name in (
+        "LIVE_HEARTBEAT_SECONDS",
+        "LIVE_MAX_STREAMS",
+        "MAX_REQUESTS_IN_FLIGHT",
+        "VIEW_THREADS",
+    ):
         result = import_settings(DEBUG="true", **{name: "0"})
         assert result.returncode != 0
         assert "must be at least 1" in result.stderr

@@ -14,7 +14,7 @@ A change (`Workshop.bump_version`) announces itself as it commits:
 The hub fans the change out in memory. For each room with open streams in
 this process it draws what each kind of screen needs once (the facilitator's
 live region, presenter mode's, a team member's, and the phones' key) in
-Django's one thread for views, and wakes every stream of that room, which
+asgiref's one long-lived thread for synchronous work, and wakes every stream of that room, which
 sends the new state if it is not what its screen shows. Changes that come
 while a room is being drawn are drawn once more, together, afterwards.
 
