@@ -282,6 +282,30 @@ def test_a_refused_note_keeps_its_text_on_the_phone(participant_client, workshop
     assert "for the wrong area" in text(htmx)
 
 
+@pytest.mark.parametrize("htmx", [False, True])
+def test_a_note_refused_where_no_form_can_take_it_keeps_its_text(
+    participant_client, workshop, htmx
+):
+    """The most notes already (a second tab), or the notes shown just as
+    it was sent: the answer has no note form, so the text stays to copy."""
+    workshop.go_to(1)
+    area = area_id(workshop, 1)
+    participant = Participant.objects.get(workshop=workshop)
+    for n in range(NOTES_PER_AREA):
+        workshop.add_note(participant, area, "helps", f"note {n}")
+    headers = HTMX if htmx else {}
+    sixth = {"area": area, "kind": "helps", "text": "A sixth <thought> worth keeping"}
+    page = text(participant_client.post(note_url(workshop), sixth, **headers))
+    assert f"{NOTES_PER_AREA} notes" in page and 'id="note-form"' not in page
+    assert "Your note was not added" in page
+    assert "A sixth &lt;thought&gt; worth keeping</textarea>" in page
+    workshop.show_notes(area)
+    late = {**sixth, "text": "Sent as the notes were shown"}
+    page = text(participant_client.post(note_url(workshop), late, **headers))
+    assert "on the shared screen" in page and "Sent as the notes were shown</textarea>" in page
+    assert Note.objects.filter(text__startswith="Sent as").count() == 0
+
+
 def test_an_htmx_note_says_it_is_saved(participant_client, workshop):
     workshop.go_to(1)
     data = {"area": area_id(workshop, 1), "kind": "helps", "text": "Pairing"}
