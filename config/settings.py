@@ -12,6 +12,8 @@ from urllib.parse import urlsplit
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
+from config import logs
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 
@@ -81,6 +83,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: every log line of the request carries its id (config/logs.py).
+    "config.logs.RequestId",
     # Static files are answered before Django, by ServeStatic (config/static.py),
     # with the strict headers from config.security.static_headers.
     "django.middleware.security.SecurityMiddleware",
@@ -341,9 +345,9 @@ CONTENT_SECURITY_POLICY = {
     },
 }
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
-}
+# One line a record, each with its request id; an expected refusal (below
+# 500) without a traceback; LOG_FORMAT=json for log collectors (config/logs.py).
+LOG_FORMAT = os.environ.get("LOG_FORMAT", "text")
+if LOG_FORMAT not in {"text", "json"}:
+    raise ImproperlyConfigured(f"LOG_FORMAT must be text or json, not {LOG_FORMAT!r}")
+LOGGING = logs.config(os.environ.get("LOG_LEVEL", "WARNING"), LOG_FORMAT)

@@ -1,0 +1,123 @@
+"""Log lines an operator can read: every line carries the request id, an
+expected refusal is one line, and LOG_FORMAT=json writes one JSON object a
+line for the log collectors NHS platforms run.
+
+- `RequestId` (first in MIDDLEWARE) names each request: the load balancer's
+  `X-Request-ID` when it sends a sensible one, a fresh one otherwise, and
+  sends it back in the answer's `X-Request-ID`, so a person's report and
+  the proxy's log lead to the same lines here.
+- `Refusal` (on Django's request and security loggers) turns an expected
+  refusal (any answer below 500: a member trying another team's page, a
+  stale phone, a bad form) into one line with its status, reason and path,
+  without the traceback Django attaches to a 403. Tracebacks are for errors.
+"""
+
+from __future__ import annotations
+
+import contextvars
+import logging
+import re
+import uuid
+
+_request_id: contextvars.ContextVar[str] = contextvars.ContextVar("request_id", default="-")
+SENSIBLE_ID = re.compile(r"[A-Za-z0-9._:-]{8,64}")
+
+
+class RequestId:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        given = request.headers.get("X-Request-ID", "")
+        request.id = given if SENSIBLE_ID.fullmatch(given) else uuid.uuid4().hex
+        token = _request_id.set(request.id)
+        try:
+            response = self.get_response(request)
+        finally:
+            _request_id.reset(token)
+        response["X-Request-ID"] = request.id
+        return response
+
+
+class WithRequestId(logging.Filter):
+    """Every record gets `request_id` ("-" outside a request)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if not hasattr(record, "request_id"):
+            record.request_id = _request_id.get()
+        return True
+
+
+class Refusal(logging.Filter):
+    """An answer below 500 is expected: one line, its reason, no traceback."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        status = getattr(record, "status_code", None)
+        if status is None or status >= 500:
+            return True
+        reason = ""
+        if record.exc_info and record.exc_info[1] is not None:
+            reason = str(record.exc_info[1])
+        record.msg = record.getMessage()
+        if reason and reason not in record.msg:
+            record.msg = f"{record.msg} ({reason})"
+        record.args = None
+        record.exc_info = None
+        record.exc_text = None
+        record.refusal = True
+        return True
+
+
+class WithPath(logging.Filter):
+    """A request's records name its path (Django's carry the request)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        request = getattr(record, "request", None)
+        if request is not None and not hasattr(record, "path"):
+            record.path = getattr(request, "path", "")
+        return True
+
+
+def json_reserved() -> list[str]:
+    from pythonjsonlogger.core import RESERVED_ATTRS
+
+    # Only when LOG_FORMAT=json: the text format needs no library.
+    return list(RESERVED_ATTRS)
+
+
+def config(level: str, fmt: str) -> dict:
+    """Django's LOGGING for LOG_LEVEL and LOG_FORMAT ("text" or "json")."""
+    formatters = {
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+        "json": {
+            "()": "pythonjsonlogger.json.JsonFormatter",
+            "fmt": "%(asctime)s %(levelname)s %(name)s %(request_id)s %(message)s",
+            "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
+            # Django's request records carry the request object and the
+            # server socket: keep them out of the line.
+            "reserved_attrs": [*json_reserved(), "request", "server_time"],
+        },
+    }
+    return {
+        "version": 1,
+        "disable_existing_loggers": False,
+        "filters": {
+            "request_id": {"()": "config.logs.WithRequestId"},
+            "refusal": {"()": "config.logs.Refusal"},
+            "path": {"()": "config.logs.WithPath"},
+        },
+        "formatters": {"line": formatters[fmt]},
+        "handlers": {
+            "console": {
+                "class": "logging.StreamHandler",
+                "formatter": "line",
+                # On the handler, so records from every logger pass them
+                # (a logger's own filters miss its children's records).
+                "filters": ["request_id", "path", "refusal"],
+            }
+        },
+        "root": {"handlers": ["console"], "level": level},
+        # Django's own default sends its records to a plain handler of its
+        # own as well while DEBUG is on: here, through ours only.
+        "loggers": {"django": {"handlers": [], "level": level, "propagate": True}},
+    }
