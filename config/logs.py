@@ -6,10 +6,11 @@ line for the log collectors NHS platforms run.
   `X-Request-ID` when it sends a sensible one, a fresh one otherwise, and
   sends it back in the answer's `X-Request-ID`, so a person's report and
   the proxy's log lead to the same lines here.
-- `Refusal` (on Django's request and security loggers) turns an expected
-  refusal (any answer below 500: a member trying another team's page, a
-  stale phone, a bad form) into one line with its status, reason and path,
-  without the traceback Django attaches to a 403. Tracebacks are for errors.
+- `Refusal` (on the console handler) turns an expected refusal (any answer
+  below 500: a member trying another team's page, a stale phone, a bad
+  form), and a 503 while the database is briefly away, into one line with
+  its status, reason and path, without the traceback Django attaches.
+  Tracebacks are for errors.
 """
 
 from __future__ import annotations
@@ -53,11 +54,14 @@ class Refusal(logging.Filter):
 
     def filter(self, record: logging.LogRecord) -> bool:
         status = getattr(record, "status_code", None)
-        if status is None or status >= 500:
+        error = record.exc_info[1] if record.exc_info else None
+        if status is None or (status >= 500 and not _database_away(status, error)):
             return True
         reason = ""
-        if record.exc_info and record.exc_info[1] is not None:
-            reason = str(record.exc_info[1])
+        if error is not None:
+            reason = str(error).strip().splitlines()[0] if str(error).strip() else ""
+            if status >= 500:
+                reason = f"the database is unavailable: {reason}"
         record.msg = record.getMessage()
         if reason and reason not in record.msg:
             record.msg = f"{record.msg} ({reason})"
@@ -66,6 +70,14 @@ class Refusal(logging.Filter):
         record.exc_text = None
         record.refusal = True
         return True
+
+
+def _database_away(status: int, error: BaseException | None) -> bool:
+    """A database that is briefly away answers 503 (config.views): expected
+    during a restart or fail-over, one line each, not a traceback each."""
+    from config.views import database_unavailable
+
+    return status == 503 and database_unavailable(error)
 
 
 class WithPath(logging.Filter):

@@ -1,10 +1,14 @@
 """Site-wide pages: health check, the about page and the error pages."""
 
 import logging
+import random
+import sqlite3
+import sys
 
+import psycopg
 from django.conf import settings
 from django.core.exceptions import NON_FIELD_ERRORS, RequestDataTooBig, TooManyFieldsSent
-from django.db import DatabaseError, connection
+from django.db import DatabaseError, InterfaceError, OperationalError, connection
 from django.forms.utils import ErrorDict
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
@@ -25,8 +29,9 @@ def healthz(request: HttpRequest) -> JsonResponse:
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")
             cursor.fetchone()
-    except DatabaseError:
-        logger.exception("Health check: database unreachable")
+    except DatabaseError as error:
+        # Asked every few seconds by each load balancer: one line, no traceback.
+        logger.warning("Health check: database unreachable: %s", str(error).strip()[:200])
         # Drop the broken connection so the next request opens a fresh one.
         connection.close_if_unusable_or_obsolete()
         return JsonResponse({"status": "unavailable", "database": "unreachable"}, status=503)
@@ -55,6 +60,8 @@ SERVER_ERROR_FALLBACK = (
 
 
 def server_error(request: HttpRequest) -> HttpResponse:
+    if database_unavailable(sys.exc_info()[1]):
+        return database_away(request)
     # No context processors: the database may be what failed.
     try:
         return HttpResponse(loader.get_template("500.html").render({}), status=500)
@@ -63,6 +70,41 @@ def server_error(request: HttpRequest) -> HttpResponse:
         # manifest, say): still answer kindly rather than with the server's page.
         logger.exception("The 500 page could not be rendered")
         return HttpResponse(SERVER_ERROR_FALLBACK, status=500)
+
+
+def database_unavailable(error: BaseException | None) -> bool:
+    """The database is briefly away (a restart, a fail-over, every pooled
+    connection busy), rather than a query that is wrong: worth trying again
+    in a few seconds. PostgreSQL's connection, shutdown and resource
+    errors, a connection that has gone, a wait for the pool that ran out,
+    SQLite's lock."""
+    seen = set()
+    while error is not None and id(error) not in seen:
+        seen.add(id(error))
+        if isinstance(error, InterfaceError):
+            return True
+        if isinstance(error, OperationalError):
+            cause = error.__cause__
+            if isinstance(cause, psycopg.Error):
+                state = cause.sqlstate
+                if state is None:  # no answer from the server at all
+                    return True
+                return state[:2] in {"08", "53", "57"} or state in {"40001", "40P01"}
+            if isinstance(cause, sqlite3.OperationalError):
+                return "locked" in str(cause)
+        error = error.__cause__ or error.__context__
+    return False
+
+
+def database_away(request: HttpRequest) -> HttpResponse:
+    """503 with Retry-After: nothing is lost, the page or phone tries again."""
+    try:
+        body = loader.render_to_string("503.html")
+    except Exception:
+        body = SERVER_ERROR_FALLBACK
+    response = HttpResponse(body, status=503)
+    response["Retry-After"] = str(random.randint(2, 6))
+    return response
 
 
 def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:

@@ -34,7 +34,7 @@ from dataclasses import dataclass, field
 
 from asgiref.sync import sync_to_async
 from django.conf import settings
-from django.db import close_old_connections, connections
+from django.db import InterfaceError, OperationalError, close_old_connections, connections
 
 from workshops.models import CHANGES_CHANNEL as CHANNEL
 from workshops.models import changed
@@ -206,6 +206,13 @@ class Hub:
                 room.stale = False
                 try:
                     states = await self.draw(room.pk, list(room.streams))
+                except (OperationalError, InterfaceError) as error:
+                    # The database is away (a restart, a fail-over): tried
+                    # again each second, one line each, until it is back.
+                    log.warning("Could not draw workshop %s's screens: %s", room.pk, error)
+                    await asyncio.sleep(1)
+                    room.stale = True
+                    continue
                 except Exception:
                     log.exception("Could not draw workshop %s's screens", room.pk)
                     await asyncio.sleep(1)

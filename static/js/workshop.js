@@ -111,6 +111,7 @@ document.addEventListener(
 // Polling carries on by itself; the notice goes when a request gets through.
 let offline = null;
 function showOffline(event) {
+  keepVote(event);
   if (!offline) {
     offline = document.createElement("div");
     offline.className = "nhsuk-warning-callout app-offline";
@@ -120,21 +121,90 @@ function showOffline(event) {
   const lines = [
     "We cannot reach the service just now. Keep this page open: it carries on by itself when the connection is back.",
   ];
-  if (event.detail.elt.closest?.("#room form")) {
-    lines.push("Your vote was not sent. Choose your level again when this message has gone.");
+  if (pendingVote) {
+    lines.push(
+      `Your vote (level ${pendingVote.data.level}) is not in yet. This phone sends it again by itself as soon as the service answers.`,
+    );
   }
   offline.replaceChildren(
     ...lines.map((line) => Object.assign(document.createElement("p"), { textContent: line })),
   );
 }
-document.addEventListener("htmx:sendError", showOffline);
-document.addEventListener("htmx:responseError", showOffline);
-document.addEventListener("htmx:afterRequest", (event) => {
-  if (event.detail.successful && offline) {
+function clearOffline() {
+  if (offline) {
     offline.remove();
     offline = null;
   }
+}
+document.addEventListener("htmx:afterRequest", (event) => {
+  // The notice stays while a vote is still to be sent again.
+  if (event.detail.successful && !pendingVote) clearOffline();
 });
+
+// A vote the service did not take (no answer, or a 5xx such as the 503 of
+// a database fail-over) is kept and sent again by itself, after the
+// Retry-After the service gave or a few seconds, until the service answers.
+// Only the latest: a newer vote replaces it.
+let pendingVote = null;
+let voteTimer = null;
+document.addEventListener("htmx:configRequest", (event) => {
+  const form = event.detail.elt.closest?.("form[data-vote-form]");
+  if (!form) return;
+  const data = Object.fromEntries(event.detail.formData ?? new FormData(form));
+  form.dataset.sent = JSON.stringify({ url: event.detail.path, data });
+});
+function keepVote(event) {
+  // Called for htmx:sendError and htmx:responseError, before the notice.
+  const form = event.detail.elt.closest?.("form[data-vote-form]");
+  if (!form?.dataset.sent) return;
+  pendingVote = JSON.parse(form.dataset.sent);
+  retryVote(event.detail.xhr?.getResponseHeader("Retry-After"));
+}
+document.addEventListener("htmx:afterRequest", (event) => {
+  const status = event.detail.xhr?.status ?? 0;
+  if (event.detail.elt.closest?.("form[data-vote-form]") && status && status < 500) {
+    pendingVote = null; // this vote was answered: the one kept is older
+  }
+});
+function retryVote(retryAfter) {
+  clearTimeout(voteTimer);
+  const seconds = Number.parseInt(retryAfter, 10);
+  const wait = (Number.isFinite(seconds) ? seconds : 2) * 1000 + Math.random() * 1000;
+  voteTimer = setTimeout(sendPendingVote, wait);
+}
+async function sendPendingVote() {
+  const vote = pendingVote;
+  if (!vote) return;
+  try {
+    const response = await fetch(vote.url, {
+      method: "POST",
+      body: new URLSearchParams(vote.data),
+      headers: { "HX-Request": "true", "X-CSRFToken": vote.data.csrfmiddlewaretoken ?? "" },
+      credentials: "same-origin",
+    });
+    if (response.status >= 500) {
+      retryVote(response.headers.get("Retry-After"));
+      return;
+    }
+    if (pendingVote === vote) pendingVote = null;
+    clearOffline();
+    if (response.redirected) {
+      location.assign(response.url); // no longer in the room: the join page says why
+      return;
+    }
+    // Taken, or refused with the reason (voting closed meanwhile): the
+    // answer is the phone's room, drawn as after any vote.
+    const room = document.querySelector("#room");
+    if (room && response.ok) {
+      room.outerHTML = await response.text();
+      window.htmx?.process(document.querySelector("#room"));
+    }
+  } catch {
+    retryVote(null); // still no answer
+  }
+}
+document.addEventListener("htmx:sendError", showOffline);
+document.addEventListener("htmx:responseError", showOffline);
 
 // After a vote the phone's voting region is redrawn: keep keyboard and
 // screen reader users on the level they chose (it now says "Your vote").
