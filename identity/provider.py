@@ -3,7 +3,8 @@
 Nothing here runs at start-up or on /healthz: the document is fetched when
 someone starts to sign in (or out), with the configured time-out, and kept
 for an hour so a provider that is down for a moment does not stop people
-who are already on their way.
+who are already on their way. Whether the provider answers at all is asked
+again, briefly, before each browser is sent there (`answering`).
 """
 
 from __future__ import annotations
@@ -19,6 +20,12 @@ from django.core.cache import cache
 logger = logging.getLogger(__name__)
 
 CACHE_SECONDS = 60 * 60
+# Before a browser is sent to the provider: is it answering now? Asked at
+# most this often per server process's cache, each time waiting at most
+# CHECK_TIMEOUT seconds, so a provider that went down shows our calm page
+# instead of the browser's own error page.
+CHECK_SECONDS = 10
+CHECK_TIMEOUT = 2
 
 
 class ProviderUnavailable(Exception):
@@ -84,3 +91,23 @@ def expected_issuer(discovered: str, claims: dict) -> str:
     if "{tenantid}" in discovered:
         return discovered.replace("{tenantid}", str(claims.get("tid", "")))
     return discovered
+
+
+def answering() -> bool:
+    """Does the provider answer now? Its discovery document asked for with a
+    short time-out, the answer kept for CHECK_SECONDS either way."""
+    url = settings.OIDC_DISCOVERY_URL
+    key = f"oidc-answering:{url}"
+    known = cache.get(key)
+    if known is not None:
+        return known
+    try:
+        response = requests.get(url, timeout=min(CHECK_TIMEOUT, settings.OIDC_TIMEOUT))
+        up = response.status_code == 200
+        if not up:
+            logger.warning("The identity provider answered %s at %s", response.status_code, url)
+    except requests.RequestException as error:
+        logger.warning("The identity provider is not answering at %s: %r", url, error)
+        up = False
+    cache.set(key, up, CHECK_SECONDS)
+    return up

@@ -19,7 +19,13 @@ from django.views.generic import View
 from mozilla_django_oidc.views import OIDCAuthenticationCallbackView, OIDCAuthenticationRequestView
 
 from identity.backends import SignInFailed, SignInRefused
-from identity.provider import Provider, ProviderUnavailable, discover, is_configured
+from identity.provider import (
+    Provider,
+    ProviderUnavailable,
+    answering,
+    discover,
+    is_configured,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -59,6 +65,11 @@ def start(request: HttpRequest) -> HttpResponse:
         provider = discover()
     except ProviderUnavailable as error:
         logger.warning("Organisation sign-in could not start: %s", error)
+        return problem(request, "unavailable")
+    if not answering():
+        # Its endpoints are known (cached), but it is down now: our calm
+        # page rather than the browser's own error page.
+        logger.warning("Organisation sign-in could not start: the provider is not answering")
         return problem(request, "unavailable")
     return _StartView.as_view(provider=provider)(request)
 

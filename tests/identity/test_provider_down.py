@@ -108,6 +108,30 @@ def test_a_provider_that_goes_down_mid_sign_in_gets_a_calm_page(
     assert not client.get(reverse("home")).wsgi_request.user.is_authenticated
 
 
+def test_a_provider_that_went_down_after_discovery_gets_a_calm_page_not_a_redirect(
+    client, db, settings, caplog, tmp_path, monkeypatch
+):
+    """Its discovery document is still cached for an hour: before the
+    browser is sent there, the service asks whether it answers now."""
+    from identity import provider as identity_provider
+    from tests.oidc import ACCOUNTS
+
+    monkeypatch.setattr(identity_provider, "CHECK_SECONDS", 0)  # asked every time
+    provider = OidcProvider(tmp_path, accounts=ACCOUNTS).start()
+    try:
+        for name, value in provider.settings().items():
+            setattr(settings, name, value)
+        cache.clear()
+        assert client.get(reverse("identity:start")).status_code == 302
+    finally:
+        provider.stop()
+
+    response = client.get(reverse("identity:start"))
+
+    assert_calm(response, caplog)
+    assert "not answering" in caplog.text
+
+
 def test_health_check_does_not_depend_on_the_provider(client, db, settings):
     configure(settings, f"http://127.0.0.1:{closed_port()}")
     response = client.get(reverse("healthz"))
