@@ -137,6 +137,9 @@ async def _events(pk: int, kind: str, *, step: int | None, token: str):
             # before telling the page to reload.
             state = await hub.refresh(room, kind)
         sent = None
+        clock = asyncio.get_running_loop().time
+        heartbeat = settings.LIVE_HEARTBEAT_SECONDS
+        spoke = clock()  # when this screen was last sent anything
         while True:
             woken = room.woken
             state = room.states.get(kind, state)
@@ -147,14 +150,22 @@ async def _events(pk: int, kind: str, *, step: int | None, token: str):
                     yield State("reload", state.id, str(state.step)).encode()
                     return
                 yield state.encode((CSRF_PLACEHOLDER, token) if token else None)
-                sent = state.id
+                sent, spoke = state.id, clock()
                 if state.closed:
                     yield b"event: close\ndata: closed\n\n"
                     return
+            # The heartbeat counts from what this screen was last sent, not
+            # from the last wake: in a busy room a phone is woken by every
+            # vote that changes nothing it shows, and must still hear a
+            # ping, or its page would think the stream dead.
+            quiet_for = heartbeat - (clock() - spoke)
             try:
-                await asyncio.wait_for(woken.wait(), settings.LIVE_HEARTBEAT_SECONDS)
+                if quiet_for <= 0:
+                    raise TimeoutError
+                await asyncio.wait_for(woken.wait(), quiet_for)
             except TimeoutError:
-                yield f"event: ping\ndata: {settings.LIVE_HEARTBEAT_SECONDS}\n\n".encode()
+                yield f"event: ping\ndata: {heartbeat}\n\n".encode()
+                spoke = clock()
     finally:
         hub.leave(room, kind)
 

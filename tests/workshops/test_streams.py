@@ -297,6 +297,34 @@ def test_an_idle_stream_is_sent_a_heartbeat(db, workshop, phone, settings):
     run(scenario)
 
 
+def test_a_stream_woken_by_changes_it_does_not_show_still_hears_its_heartbeat(
+    db, workshop, phone, settings
+):
+    """In a busy room every vote wakes the phones' streams, though a phone's
+    key does not change: the ping still comes on time, or the page would
+    think its stream dead and fall back to polling."""
+    settings.LIVE_HEARTBEAT_SECONDS = 1
+
+    async def scenario():
+        stream = await open_stream(phone, phone_url(workshop))
+        await stream.next()  # the room's key, as it opens
+        room = hub.rooms[workshop.pk]
+
+        async def busy_room():
+            while True:
+                room.wake({})  # a change for other screens: nothing new for the phone
+                await asyncio.sleep(0.1)
+
+        waking = asyncio.create_task(busy_room())
+        try:
+            assert await stream.next(skip=()) == {"event": "ping", "data": "1"}
+        finally:
+            waking.cancel()
+            await stream.close()
+
+    run(scenario)
+
+
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
 def test_a_change_notifies_only_when_it_commits(rubric, workshop):
