@@ -94,6 +94,9 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Someone signed in through the provider is checked with it again every
+    # OIDC_RECHECK_MINUTES (needs the session, the user and the messages).
+    "identity.recheck.middleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
@@ -204,7 +207,8 @@ OIDC_DISCOVERY_URL = os.environ.get("OIDC_DISCOVERY_URL", "").strip() or (
 )
 OIDC_RP_CLIENT_ID = os.environ.get("OIDC_CLIENT_ID", "").strip()
 OIDC_RP_CLIENT_SECRET = os.environ.get("OIDC_CLIENT_SECRET", "")
-OIDC_RP_SCOPES = os.environ.get("OIDC_SCOPES", "openid profile email").strip()
+# offline_access: the refresh token the service re-checks people with.
+OIDC_RP_SCOPES = os.environ.get("OIDC_SCOPES", "openid profile email offline_access").strip()
 OIDC_RP_SIGN_ALGO = os.environ.get("OIDC_SIGN_ALGORITHM", "RS256").strip()
 OIDC_PROVIDER_NAME = os.environ.get("OIDC_PROVIDER_NAME", "").strip() or "your organisation account"
 OIDC_GROUPS_CLAIM = os.environ.get("OIDC_GROUPS_CLAIM", "").strip() or "groups"
@@ -215,6 +219,12 @@ OIDC_ALLOWED_EMAIL_DOMAINS = [d.lower() for d in env_list("OIDC_ALLOWED_EMAIL_DO
 # Seconds to wait for the provider (discovery, token, keys, userinfo)
 # before telling the person it is not answering.
 OIDC_TIMEOUT = env_int("OIDC_TIMEOUT_SECONDS", 10)
+# How often someone signed in through the provider is checked with it again
+# (identity/recheck.py): a leaver's session ends and a role taken away goes
+# within this many minutes.
+OIDC_RECHECK_MINUTES = env_int("OIDC_RECHECK_MINUTES", 15)
+if OIDC_RECHECK_MINUTES < 1:
+    raise ImproperlyConfigured("OIDC_RECHECK_MINUTES must be at least 1")
 OIDC_USE_PKCE = True
 OIDC_USE_NONCE = True
 OIDC_STORE_ID_TOKEN = True  # the hint for signing out at the provider

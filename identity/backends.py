@@ -24,6 +24,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from mozilla_django_oidc.auth import OIDCAuthenticationBackend
 
+from identity import recheck
 from identity.models import OrganisationAccount
 from identity.provider import ProviderUnavailable, discover, expected_issuer, is_configured
 from teams.roles import ADMINS, FACILITATORS
@@ -78,10 +79,8 @@ class OrganisationBackend(OIDCAuthenticationBackend):
         # Only the callback passes a nonce; password sign-ins pass through.
         if request is None or "nonce" not in kwargs or not is_configured():
             return None
-        self.provider = discover()
-        self.OIDC_OP_TOKEN_ENDPOINT = self.provider.token_endpoint
-        self.OIDC_OP_USER_ENDPOINT = self.provider.userinfo_endpoint
-        self.OIDC_OP_JWKS_ENDPOINT = self.provider.jwks_uri
+        self.use(discover())
+        self.refresh_token = ""
         try:
             user = super().authenticate(request, **kwargs)
         except requests.HTTPError as error:
@@ -96,7 +95,20 @@ class OrganisationBackend(OIDCAuthenticationBackend):
             raise SignInFailed(f"{type(error).__name__}: {error}") from error
         if user is None:
             raise SignInFailed("the provider's answer was not accepted (see the warning above)")
+        recheck.remember(request.session, self.refresh_token)
         return user
+
+    def use(self, provider) -> None:
+        self.provider = provider
+        self.OIDC_OP_TOKEN_ENDPOINT = provider.token_endpoint
+        self.OIDC_OP_USER_ENDPOINT = provider.userinfo_endpoint
+        self.OIDC_OP_JWKS_ENDPOINT = provider.jwks_uri
+
+    def get_token(self, payload):
+        tokens = super().get_token(payload)
+        # Kept for the checks with the provider (identity/recheck.py).
+        self.refresh_token = tokens.get("refresh_token") or ""
+        return tokens
 
     def _verify_jws(self, payload, key):
         """The signature (as mozilla-django-oidc checks it), and also the
@@ -173,11 +185,17 @@ def _account(issuer: str, subject: str, claims: dict) -> OrganisationAccount:
     user = account.user
     if not user.is_active:
         raise SignInRefused("inactive")
-    _refresh_profile(user, claims)
-    _apply_roles(user, claims)
+    update_from_claims(user, claims)
     account.last_signed_in_at = timezone.now()
     account.save(update_fields=["last_signed_in_at"])
     return account
+
+
+def update_from_claims(user, claims: dict) -> None:
+    """Name, email and roles as the provider says now: at every sign-in and
+    every check with the provider (identity/recheck.py)."""
+    _refresh_profile(user, claims)
+    _apply_roles(user, claims)
 
 
 def _text(value, limit: int) -> str:

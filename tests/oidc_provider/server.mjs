@@ -15,8 +15,12 @@ import Provider from 'oidc-provider';
 
 const config = JSON.parse(readFileSync(process.env.OIDC_TEST_CONFIG, 'utf8'));
 
+function accountsNow() {
+  return JSON.parse(readFileSync(config.accounts_file, 'utf8'));
+}
+
 function claimsFor(login) {
-  const accounts = JSON.parse(readFileSync(config.accounts_file, 'utf8'));
+  const accounts = accountsNow();
   return { ...(accounts[login] || {}), sub: (accounts[login] || {}).sub || login };
 }
 
@@ -31,7 +35,7 @@ server.listen(0, '127.0.0.1', () => {
         client_secret: config.client_secret,
         redirect_uris: ['http://testserver/accounts/organisation/callback/'],
         post_logout_redirect_uris: ['http://testserver/accounts/login/'],
-        grant_types: ['authorization_code'],
+        grant_types: ['authorization_code', 'refresh_token'],
         response_types: ['code'],
         token_endpoint_auth_method: 'client_secret_post',
       },
@@ -46,10 +50,15 @@ server.listen(0, '127.0.0.1', () => {
       email: ['email', 'email_verified'],
       profile: ['name', 'given_name', 'family_name', 'preferred_username'],
     },
-    findAccount: async (ctx, id) => ({
+    // An account set to null in the accounts file has left: the provider no
+    // longer finds it, so its refresh tokens are refused (invalid_grant).
+    findAccount: async (ctx, id) => (accountsNow()[id] === null ? undefined : {
       accountId: id,
       claims: async () => claimsFor(id),
     }),
+    // A refresh token with every sign-in, as Entra ID gives one for the
+    // offline_access scope (this provider asks for a consent prompt first).
+    issueRefreshToken: async (ctx, client) => client.grantTypeAllowed('refresh_token'),
     features: {
       devInteractions: { enabled: true },
       rpInitiatedLogout: { enabled: true },
