@@ -4,6 +4,9 @@ The personas: a facilitator, a member of team A, a member of team B, an
 admin and an anonymous visitor (the plain `client`).
 """
 
+import io
+import logging
+
 import pytest
 from django.contrib.auth.models import Group
 from django.core.management import call_command
@@ -134,3 +137,13 @@ def member_b_client(client, member_b, team_b):
 @pytest.fixture
 def admin_client_(client, admin_user):
     return client_for(client, admin_user)
+
+
+@pytest.fixture
+def log_lines():
+    """What the service's console handler writes (settings.LOGGING), as lines."""
+    (handler,) = logging.getLogger().handlers[:1]
+    written = io.StringIO()
+    before = handler.setStream(written)
+    yield lambda: [line for line in written.getvalue().splitlines() if line.strip()]
+    handler.setStream(before)

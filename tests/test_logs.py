@@ -2,9 +2,7 @@
 reason, path and request id; tracebacks are for errors; LOG_FORMAT=json
 writes one JSON object a line."""
 
-import io
 import json
-import logging
 import os
 import subprocess
 import sys
@@ -14,16 +12,6 @@ from django.conf import settings
 from django.urls import reverse
 
 from tests.test_settings import import_settings
-
-
-@pytest.fixture
-def log_lines():
-    """What the service's console handler writes (settings.LOGGING)."""
-    (handler,) = logging.getLogger().handlers[:1]
-    written = io.StringIO()
-    before = handler.setStream(written)
-    yield lambda: [line for line in written.getvalue().splitlines() if line.strip()]
-    handler.setStream(before)
 
 
 @pytest.mark.django_db

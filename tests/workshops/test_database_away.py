@@ -3,8 +3,6 @@ Retry-After for pages and posts alike, logged as one line; a query that is
 wrong is still a 500 with its traceback. The outage itself, with a real
 PostgreSQL and real phones, is tests/reliability/test_database_outage.py."""
 
-import io
-import logging
 from unittest import mock
 
 import psycopg
@@ -27,15 +25,6 @@ def failing(cause: Exception):
 
 
 AWAY = psycopg.OperationalError("connection to server at 127.0.0.1 failed: Connection refused")
-
-
-@pytest.fixture
-def log_lines():
-    (handler,) = logging.getLogger().handlers[:1]
-    written = io.StringIO()
-    before = handler.setStream(written)
-    yield lambda: [line for line in written.getvalue().splitlines() if line.strip()]
-    handler.setStream(before)
 
 
 def test_a_phones_vote_while_the_database_is_away_is_a_503_with_retry_after(
