@@ -74,7 +74,7 @@ def test_every_page_is_valid_html(world, tmp_path):
     lockout = tmp_path / "lockout.html"
     lockout.write_bytes(_lockout_page(world))
     # Error pages rendered without a request, as their handlers do.
-    for template in ("400.html", "500.html"):
+    for template in ("400.html", "500.html", "503.html"):
         (tmp_path / template).write_text(loader.render_to_string(template))
         files.append(tmp_path / template)
     files.append(lockout)
