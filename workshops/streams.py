@@ -38,14 +38,9 @@ from django.shortcuts import redirect
 from django.template.loader import render_to_string
 
 from workshops.models import Workshop
+from workshops.phone import _participant_for, _workshop_for_participant
 from workshops.push import State, hub
-from workshops.views import (
-    _can_run,
-    _get_workshop_for_user,
-    _live_context,
-    _participant_for,
-    _workshop_for_participant,
-)
+from workshops.views import _can_run, _get_workshop_for_user, _live_context
 
 PHONE = "phone"
 RUN = "run"  # the facilitator's (or an admin's) screen, with its buttons

@@ -1,18 +1,18 @@
 from django.urls import path
 
-from workshops import streams, views
+from workshops import phone, streams, views
 
 app_name = "workshops"
 urlpatterns = [
     path("", views.workshop_list, name="list"),
     path("new/", views.create, name="create"),
-    path("join/", views.join, name="join"),
-    path("join/<str:code>/", views.join, name="join_code"),
-    path("live/<str:code>/", views.live, name="live"),
+    path("join/", phone.join, name="join"),
+    path("join/<str:code>/", phone.join, name="join_code"),
+    path("live/<str:code>/", phone.live, name="live"),
     path("live/<str:code>/events/", streams.phone_events, name="phone_events"),
-    path("live/<str:code>/vote/", views.vote, name="vote"),
-    path("live/<str:code>/notes/", views.note, name="note"),
-    path("live/<str:code>/dots/", views.dot, name="dot"),
+    path("live/<str:code>/vote/", phone.vote, name="vote"),
+    path("live/<str:code>/notes/", phone.note, name="note"),
+    path("live/<str:code>/dots/", phone.dot, name="dot"),
     path("<int:pk>/", views.present, name="present"),
     path("<int:pk>/step/", views.go_to, name="go_to"),
     path("<int:pk>/status/", views.set_status, name="status"),

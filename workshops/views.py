@@ -1,5 +1,5 @@
-"""The live workshop: the facilitator's shared screen, the participants'
-phones, and the summary the team keeps.
+"""The live workshop: the facilitator's shared screen and the summary the
+team keeps (the participants' phones: workshops/phone.py).
 
 Every state change is a POST that names its target (step 3, area 12), so a
 double click or a retried request changes nothing the second time. Open
@@ -13,12 +13,9 @@ from __future__ import annotations
 import functools
 
 import segno
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import IntegerField
-from django.db.models.expressions import RawSQL
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -31,29 +28,14 @@ from teams.roles import is_admin, is_facilitator
 from workshops.forms import (
     ChooseForm,
     ExperimentForm,
-    JoinForm,
-    NoteForm,
     RecordForm,
-    VoteForm,
     WorkshopForm,
 )
 from workshops.models import (
-    DOTS_PER_PARTICIPANT,
-    NOTE_MAX,
-    NOTES_PER_AREA,
-    PHASE_SQL,
     AreaScore,
-    Dot,
-    FailedJoin,
     Note,
-    Participant,
-    Vote,
     Workshop,
-    participant_key,
 )
-
-SESSION_KEY = "workshop_participants"
-
 
 # Access: one place per object.
 
@@ -80,16 +62,6 @@ def _get_workshop_for_user(request: HttpRequest, pk: int, *, run: bool = False) 
 def _require_facilitator(request: HttpRequest) -> None:
     if not is_facilitator(request.user):
         raise PermissionDenied("Only facilitators run workshops.")
-
-
-def _client(request: HttpRequest) -> str:
-    """Who is guessing codes. Behind our TLS proxy (BEHIND_PROXY) the address
-    the proxy saw is the last X-Forwarded-For entry; earlier ones are the
-    client's own claims and could be forged."""
-    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-    if settings.SECURE_PROXY_SSL_HEADER and forwarded:
-        return forwarded.split(",")[-1].strip()[:64]
-    return request.META.get("REMOTE_ADDR", "unknown")[:64]
 
 
 # The facilitator's pages.
@@ -629,293 +601,3 @@ def summary(request: HttpRequest, pk: int) -> HttpResponse:
     )
     context["team_url"] = reverse("teams:detail", args=[workshop.team.slug])
     return render(request, "workshops/summary.html", context)
-
-
-# Participants: no account, a token in the session.
-
-
-@require_http_methods(["GET", "POST"])
-def join(request: HttpRequest, code: str = "") -> HttpResponse:
-    form = JoinForm(request.POST or None, initial={"code": code})
-    status = 200
-    if request.method == "POST":
-        client = _client(request)
-        if FailedJoin.is_blocked(client):
-            form.is_valid()
-            form.errors.clear()
-            form.add_error(
-                "code",
-                "Too many codes that did not work. Wait 10 minutes, then check the code "
-                "on the shared screen.",
-            )
-            status = 429
-        elif form.is_valid():
-            workshop = Workshop.objects.filter(join_code=form.cleaned_data["code"]).first()
-            if workshop is None or workshop.is_closed:
-                FailedJoin.record(client)
-                form.add_error(
-                    "code",
-                    "That workshop has finished. Ask the facilitator for the code of today's."
-                    if workshop
-                    else "There is no live workshop with that code. "
-                    "Check the code on the shared screen.",
-                )
-            else:
-                _join(request, workshop, form.cleaned_data["display_name"])
-                return redirect("workshops:live", workshop.join_code)
-        elif "code" in form.errors:
-            FailedJoin.record(client)
-    return render(request, "workshops/join.html", {"form": form}, status=status)
-
-
-def _join(request: HttpRequest, workshop: Workshop, name: str) -> Participant:
-    tokens = request.session.get(SESSION_KEY, {})
-    participant = Participant.objects.filter(
-        workshop=workshop, token=tokens.get(workshop.join_code)
-    ).first()
-    if participant is None and request.user.is_authenticated:
-        participant = Participant.objects.filter(workshop=workshop, user=request.user).first()
-    if participant is None:
-        participant = Participant.objects.create(
-            workshop=workshop,
-            display_name=name,
-            user=request.user if request.user.is_authenticated else None,
-        )
-        workshop.bump_version()
-    elif name and name != participant.display_name:
-        participant.display_name = name
-        participant.save(update_fields=["display_name"])
-    tokens[workshop.join_code] = str(participant.token)
-    request.session[SESSION_KEY] = tokens
-    return participant
-
-
-def _participant_key(workshop: Workshop) -> str:
-    return participant_key(workshop.step, workshop.status, workshop.revealed_count)
-
-
-def _workshop_for_participant(request: HttpRequest, code: str) -> Workshop | None:
-    token = request.session.get(SESSION_KEY, {}).get(code.upper())
-    if token is None:
-        return None
-    score = AreaScore._meta.db_table
-    workshops = Workshop.objects.filter(join_code=code.upper()).annotate(
-        revealed_count=RawSQL(
-            f"SELECT COALESCE(SUM({PHASE_SQL.format(t='s')}), 0) FROM {score} s"
-            f" WHERE s.workshop_id = {Workshop._meta.db_table}.id",
-            [],
-            output_field=IntegerField(),
-        )
-    )
-    workshop = workshops.first()
-    if workshop is not None and workshop.dots_revealed_at:
-        workshop.revealed_count += 1
-    return workshop
-
-
-def _participant_for(request: HttpRequest, workshop: Workshop) -> Participant | None:
-    token = request.session[SESSION_KEY][workshop.join_code]
-    return Participant.objects.filter(workshop=workshop, token=token).first()
-
-
-def _participant_context(
-    request: HttpRequest, workshop: Workshop, *, known: Participant | None = None, **extra
-) -> dict:
-    """A phone's screen: only this participant's own vote, notes and dots
-    (`known`: the participant, when the caller has already looked it up)."""
-    participant = known or _participant_for(request, workshop)
-    area = workshop.current_area
-    context = {
-        "workshop": workshop,
-        "participant": participant,
-        "area": area,
-        "key": _participant_key(workshop),
-        "note_max": NOTE_MAX,
-        "notes_per_area": NOTES_PER_AREA,
-        "dots_per_participant": DOTS_PER_PARTICIPANT,
-    }
-    if area and participant:
-        revealed, vote_round, notes_shown = workshop._area_state(area["id"])
-        context.update(revealed=revealed, vote_round=vote_round, notes_shown=notes_shown)
-        context["my_vote"] = (
-            Vote.objects.filter(participant=participant, area_id=area["id"], round=vote_round)
-            .values_list("level", flat=True)
-            .first()
-        )
-        notes = list(
-            Note.objects.filter(participant=participant, area_id=area["id"]).only(
-                "id", "kind", "text"
-            )
-        )
-        context["my_notes"] = notes
-        context["notes_left"] = max(NOTES_PER_AREA - len(notes), 0)
-        editing = next((n for n in notes if str(n.pk) == request.GET.get("edit")), None)
-        context["editing"] = editing
-        if "note_form" not in extra:
-            context["note_form"] = NoteForm(
-                initial={"kind": editing.kind, "text": editing.text} if editing else None
-            )
-    elif participant and workshop.step == workshop.choose_step:
-        mine: dict[int, int] = {}
-        for area_id in Dot.objects.filter(participant=participant).values_list(
-            "area_id", flat=True
-        ):
-            mine[area_id] = mine.get(area_id, 0) + 1
-        scores = workshop.scores_by_area()
-        tally = workshop.dot_tally() if workshop.dots_revealed_at else {}
-        context["dot_rows"] = [
-            {
-                "area": a,
-                "score": scores.get(a["id"]),
-                "mine": mine.get(a["id"], 0),
-                "tally": tally.get(a["id"], 0),
-            }
-            for a in workshop.areas
-        ]
-        context["dots_left"] = DOTS_PER_PARTICIPANT - sum(mine.values())
-    context.update(extra)
-    return context
-
-
-@require_GET
-def live(request: HttpRequest, code: str) -> HttpResponse:
-    """A participant's screen: the area on screen and their own vote. Its
-    stream says when the room's key changes; then (or every 2 s, where the
-    stream cannot work) it asks for its room again with the key it shows."""
-    workshop = _workshop_for_participant(request, code)
-    if workshop is None:
-        return redirect("workshops:join_code", code.upper())
-    if request.htmx:
-        if request.GET.get("k") == _participant_key(workshop):
-            return HttpResponse(status=204)
-        return render(request, "workshops/live.html#room", _participant_context(request, workshop))
-    context = _participant_context(request, workshop)
-    if context["participant"] is None:
-        return redirect("workshops:join_code", code.upper())
-    return render(request, "workshops/live.html", context)
-
-
-@require_POST
-def vote(request: HttpRequest, code: str) -> HttpResponse:
-    workshop, participant, gone = _phone(request, code)
-    if gone:
-        return gone
-    form = VoteForm(request.POST, levels=workshop.level_numbers)
-    error = None
-    if form.is_valid():
-        try:
-            workshop.vote(participant, form.cleaned_data["area"], form.cleaned_data["level"])
-            if not request.htmx:
-                messages.success(
-                    request,
-                    f"Your vote is in: level {form.cleaned_data['level']}. "
-                    "You can change it until the votes are revealed.",
-                )
-                return redirect("workshops:live", workshop.join_code)
-            context = _participant_context(request, workshop, known=participant, just_voted=True)
-        except ValidationError as e:
-            error = e.messages[0]
-    else:
-        error = (form.errors.get("level") or form.errors.get("area") or ["Choose a level."])[0]
-    if error:
-        context = _participant_context(request, workshop, known=participant)
-    context["vote_error"] = error
-    template = "workshops/live.html#room" if request.htmx else "workshops/live.html"
-    return render(request, template, context, status=200 if request.htmx else 400)
-
-
-def _phone(request: HttpRequest, code: str):
-    """The workshop and this phone's participant, or a redirect to join.
-    Only what a post needs to act: its answer draws the phone afterwards."""
-    workshop = _workshop_for_participant(request, code)
-    if workshop is None:
-        return None, None, redirect("workshops:join_code", code.upper())
-    participant = _participant_for(request, workshop)
-    if participant is None:
-        return None, None, redirect("workshops:join_code", code.upper())
-    return workshop, participant, None
-
-
-def _phone_answer(
-    request, workshop, participant, *, error=None, success=None, saved=False, **extra
-):
-    """After a phone's note or dot: htmx gets its screen redrawn (with the
-    outcome announced); a plain form post is redirected back to it."""
-    extra["known"] = participant
-    if not request.htmx:
-        if error:
-            context = _participant_context(request, workshop, phone_error=error, **extra)
-            return render(request, "workshops/live.html", context, status=400)
-        if success:
-            messages.success(request, success)
-        return redirect("workshops:live", workshop.join_code)
-    context = _participant_context(
-        request, workshop, phone_error=error, phone_success=success, **extra
-    )
-    response = render(request, "workshops/live.html#room", context)
-    if saved:
-        # The phone's offline queue (static/js/workshop.js) drops a note it
-        # kept only when the service says it is saved.
-        response["X-Note-Saved"] = "true"
-    return response
-
-
-@require_POST
-def note(request: HttpRequest, code: str) -> HttpResponse:
-    """Add, change or delete one of this phone's own notes on the area on
-    screen. A note id that is not this participant's is refused."""
-    workshop, participant, gone = _phone(request, code)
-    if gone:
-        return gone
-    area = workshop.current_area
-    if "delete" in request.POST:
-        try:
-            workshop.delete_note(participant, request.POST.get("delete"))
-            return _phone_answer(request, workshop, participant, success="Your note is deleted.")
-        except ValidationError as error:
-            return _phone_answer(request, workshop, participant, error=error.messages[0])
-    form = NoteForm(request.POST)
-    if not form.is_valid():
-        first = next(iter(form.errors.values()))[0]
-        return _phone_answer(request, workshop, participant, error=first, note_form=form)
-    data = form.cleaned_data
-    try:
-        if data.get("note"):
-            workshop.change_note(participant, data["note"], data["kind"], data["text"])
-            success = "Your note is changed."
-        else:
-            if area is None or str(area["id"]) != str(data.get("area")):
-                raise ValidationError(
-                    "Notes for that area are not open. Add notes to the area on screen."
-                )
-            workshop.add_note(participant, data["area"], data["kind"], data["text"])
-            success = "Your note is added. Nobody sees it until the facilitator shows the notes."
-    except ValidationError as error:
-        return _phone_answer(
-            request, workshop, participant, error=error.messages[0], note_form=form
-        )
-    return _phone_answer(request, workshop, participant, success=success, saved=True)
-
-
-@require_POST
-def dot(request: HttpRequest, code: str) -> HttpResponse:
-    """Place a dot on an area, or take one back, at the choose step."""
-    workshop, participant, gone = _phone(request, code)
-    if gone:
-        return gone
-    area = workshop.area_by_id(request.POST.get("area"))
-    action = request.POST.get("action")
-    try:
-        if area is None:
-            raise ValidationError(f"Choose one of the {workshop.area_count} areas.")
-        if action == "add":
-            workshop.place_dot(participant, area["id"])
-            success = f"You placed a dot on {area['name']}."
-        elif action == "remove":
-            workshop.remove_dot(participant, area["id"])
-            success = f"You took a dot back from {area['name']}."
-        else:
-            raise ValidationError("Place a dot or take one back.")
-    except ValidationError as error:
-        return _phone_answer(request, workshop, participant, error=error.messages[0])
-    return _phone_answer(request, workshop, participant, success=success)
