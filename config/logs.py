@@ -20,6 +20,8 @@ import logging
 import re
 import uuid
 
+from config.database import database_unavailable
+
 _request_id: contextvars.ContextVar[str] = contextvars.ContextVar("request_id", default="-")
 SENSIBLE_ID = re.compile(r"[A-Za-z0-9._:-]{8,64}")
 
@@ -57,11 +59,9 @@ class Refusal(logging.Filter):
         error = record.exc_info[1] if record.exc_info else None
         if status is None or (status >= 500 and not _database_away(status, error)):
             return True
-        reason = ""
-        if error is not None:
-            reason = str(error).strip().splitlines()[0] if str(error).strip() else ""
-            if status >= 500:
-                reason = f"the database is unavailable: {reason}"
+        reason = next(iter(str(error).strip().splitlines()), "") if error else ""
+        if reason and status >= 500:
+            reason = f"the database is unavailable: {reason}"
         record.msg = record.getMessage()
         if reason and reason not in record.msg:
             record.msg = f"{record.msg} ({reason})"
@@ -75,8 +75,6 @@ class Refusal(logging.Filter):
 def _database_away(status: int, error: BaseException | None) -> bool:
     """A database that is briefly away answers 503 (config.views): expected
     during a restart or fail-over, one line each, not a traceback each."""
-    from config.views import database_unavailable
-
     return status == 503 and database_unavailable(error)
 
 

@@ -2,13 +2,11 @@
 
 import logging
 import random
-import sqlite3
 import sys
 
-import psycopg
 from django.conf import settings
 from django.core.exceptions import NON_FIELD_ERRORS, RequestDataTooBig, TooManyFieldsSent
-from django.db import DatabaseError, InterfaceError, OperationalError, connection
+from django.db import DatabaseError, connection
 from django.forms.utils import ErrorDict
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
@@ -16,6 +14,7 @@ from django.template import loader
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from config.database import database_unavailable
 from config.forms import SignInForm
 
 logger = logging.getLogger(__name__)
@@ -70,30 +69,6 @@ def server_error(request: HttpRequest) -> HttpResponse:
         # manifest, say): still answer kindly rather than with the server's page.
         logger.exception("The 500 page could not be rendered")
         return HttpResponse(SERVER_ERROR_FALLBACK, status=500)
-
-
-def database_unavailable(error: BaseException | None) -> bool:
-    """The database is briefly away (a restart, a fail-over, every pooled
-    connection busy), rather than a query that is wrong: worth trying again
-    in a few seconds. PostgreSQL's connection, shutdown and resource
-    errors, a connection that has gone, a wait for the pool that ran out,
-    SQLite's lock."""
-    seen = set()
-    while error is not None and id(error) not in seen:
-        seen.add(id(error))
-        if isinstance(error, InterfaceError):
-            return True
-        if isinstance(error, OperationalError):
-            cause = error.__cause__
-            if isinstance(cause, psycopg.Error):
-                state = cause.sqlstate
-                if state is None:  # no answer from the server at all
-                    return True
-                return state[:2] in {"08", "53", "57"} or state in {"40001", "40P01"}
-            if isinstance(cause, sqlite3.OperationalError):
-                return "locked" in str(cause)
-        error = error.__cause__ or error.__context__
-    return False
 
 
 def database_away(request: HttpRequest) -> HttpResponse:

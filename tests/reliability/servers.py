@@ -13,6 +13,8 @@ import sys
 import time
 import urllib.error
 import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -149,6 +151,23 @@ class Gunicorn:
             self.process.wait(timeout=10)
         except subprocess.TimeoutExpired:
             self.process.kill()
+
+
+@contextmanager
+def database_and_server(static_root: Path, **extra: str) -> Iterator[tuple]:
+    """A throwaway PostgreSQL, migrated, with someone signed in, and one
+    gunicorn on it: yields (postgres, env, server, session key)."""
+    pg = Postgres(free_port()).start()
+    server = None
+    try:
+        env = production_env(pg.url, STATIC_ROOT=str(static_root), **extra)
+        session_key = prepare_database(env)
+        server = Gunicorn(env, free_port())
+        yield pg, env, server, session_key
+    finally:
+        if server:
+            server.stop()
+        pg.remove()
 
 
 class Topology:

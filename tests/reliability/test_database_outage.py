@@ -16,30 +16,13 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.reliability import live_workshop as w
-from tests.reliability.servers import (
-    Gunicorn,
-    Postgres,
-    free_port,
-    get,
-    prepare_database,
-    production_env,
-)
+from tests.reliability.servers import Gunicorn, database_and_server, get
 
 
 @pytest.fixture
 def service(static_root):
-    pg = Postgres(free_port()).start()
-    server = None
-    try:
-        env = production_env(pg.url, STATIC_ROOT=str(static_root))
-        session_key = prepare_database(env)
-        facilitator = w.facilitator_session(env)
-        server = Gunicorn(env, free_port())
-        yield pg, server, f"sessionid={session_key}", facilitator
-    finally:
-        if server:
-            server.stop()
-        pg.remove()
+    with database_and_server(static_root) as (pg, env, server, session_key):
+        yield pg, server, f"sessionid={session_key}", w.facilitator_session(env)
 
 
 def server_log(server: Gunicorn) -> str:

@@ -11,31 +11,14 @@ import re
 import pytest
 
 from tests.reliability import live_workshop as w
-from tests.reliability.servers import (
-    Gunicorn,
-    Postgres,
-    free_port,
-    get,
-    manage,
-    prepare_database,
-    production_env,
-)
+from tests.reliability.servers import database_and_server, get, manage
 from tests.reliability.test_two_servers import MAKE_WORKSHOP, EventStream, Person
 
 
 @pytest.fixture
 def small_pool(static_root):
-    pg = Postgres(free_port()).start()
-    server = None
-    try:
-        env = production_env(pg.url, STATIC_ROOT=str(static_root), DATABASE_POOL_SIZE="2")
-        session_key = prepare_database(env)
-        server = Gunicorn(env, free_port())
-        yield env, server, f"sessionid={session_key}"
-    finally:
-        if server:
-            server.stop()
-        pg.remove()
+    with database_and_server(static_root, DATABASE_POOL_SIZE="2") as (_, env, server, key):
+        yield env, server, f"sessionid={key}"
 
 
 def test_streams_in_three_rooms_leave_the_pool_to_the_pages(small_pool):
