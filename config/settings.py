@@ -298,6 +298,33 @@ CSRF_COOKIE_SAMESITE = "Lax"
 # workshop never runs that long). Run `manage.py clearsessions` daily.
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 60 * 60 * 8)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = env_bool("SESSION_EXPIRE_AT_BROWSER_CLOSE", True)
+# What pages draw again and again from the same rows (a team's history and
+# exports, the playbook's counts and orders) is kept under a key made from
+# those rows' versions (config/kept.py), so it is never stale whichever
+# process drew it. Each process keeps its own by default; with several
+# servers, CACHE_URL=redis://host:6379/0 shares one (pip install
+# .[redis]), so each page is drawn once for them all.
+CACHE_URL = os.environ.get("CACHE_URL", "").strip() or "locmem://"
+_cache_scheme = urlsplit(CACHE_URL).scheme
+if env_int("CACHE_MAX_ENTRIES", 1000) < 1:
+    raise ImproperlyConfigured("CACHE_MAX_ENTRIES must be at least 1")
+if _cache_scheme == "locmem":
+    _kept_cache = {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "kept",
+        "OPTIONS": {"MAX_ENTRIES": env_int("CACHE_MAX_ENTRIES", 1000)},
+    }
+elif _cache_scheme in {"redis", "rediss"}:
+    _kept_cache = {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}
+else:
+    raise ImproperlyConfigured(
+        f"CACHE_URL must be locmem:// or redis://host:port/db, not {CACHE_URL!r}"
+    )
+# A day at most: every key names its content, so this only bounds memory.
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "kept": {**_kept_cache, "TIMEOUT": 24 * 60 * 60},
+}
 # The live room is pushed (workshops/push.py, README "The live room"): every
 # open screen of a live workshop holds one server-sent events stream.
 # On PostgreSQL each server process LISTENs on one connection of its own;

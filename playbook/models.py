@@ -84,19 +84,29 @@ class EntryQuerySet(models.QuerySet):
 
     def suggestions_by_area(self, area_ids, limit: int = 3) -> dict[int, list[Entry]]:
         """The same few entries for each of many areas, in one query whatever
-        the number of areas (the choose-an-area step shows every area's)."""
-        ranked = (
-            self.for_list()
-            .filter(area_id__in=list(area_ids))
-            .annotate(
-                place=Window(
-                    RowNumber(),
-                    partition_by=F("area_id"),
-                    order_by=[F("published_at").desc(), F("pk").desc()],
+        the number of areas or entries (the choose-an-area step shows every
+        area's). PostgreSQL: each area's newest few from the index, joined
+        with UNION ALL. SQLite cannot slice inside a union: it numbers every
+        entry of the areas instead, which is fine at a laptop's scale."""
+        area_ids = list(area_ids)
+        if not area_ids:
+            return {}
+        if connection.features.supports_slicing_ordering_in_compound:
+            first, *rest = [self.for_list().filter(area_id=area)[:limit] for area in area_ids]
+            ranked = first.union(*rest, all=True) if rest else first
+        else:
+            ranked = (
+                self.for_list()
+                .filter(area_id__in=area_ids)
+                .annotate(
+                    place=Window(
+                        RowNumber(),
+                        partition_by=F("area_id"),
+                        order_by=[F("published_at").desc(), F("pk").desc()],
+                    )
                 )
+                .filter(place__lte=limit)
             )
-            .filter(place__lte=limit)
-        )
         by_area: dict[int, list[Entry]] = {}
         for entry in ranked:
             by_area.setdefault(entry.area_id, []).append(entry)
@@ -196,6 +206,19 @@ class Entry(models.Model):
                 name="playbook_published_newest",
             ),
             models.Index(fields=["area", "result"], name="playbook_area_result"),
+            # Each area's newest few (the workshop's suggestions).
+            models.Index(
+                fields=["area", "-published_at"],
+                condition=Q(status="published", hidden=False),
+                name="playbook_area_newest",
+            ),
+            # The list's "your team's entries not in the playbook": a team's
+            # few unlisted entries, not all it ever published.
+            models.Index(
+                fields=["team"],
+                condition=~Q(status="published", hidden=False),
+                name="playbook_team_unlisted",
+            ),
         ]
         constraints = [
             models.CheckConstraint(

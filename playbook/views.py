@@ -3,15 +3,19 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
+from django.core.paginator import Page, Paginator
 from django.db import IntegrityError, transaction
+from django.db.models import Count, QuerySet, Window
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
 
+from config.kept import counter, kept
 from experiments.models import Experiment
+from maturity.models import Area, MaturityModel
 from playbook.forms import EntryForm, FilterForm, StartForm, seen_token
 from playbook.models import Adoption, Entry
 from teams.models import Team
@@ -51,12 +55,31 @@ def _refuse_unfinished(request: HttpRequest, experiment: Experiment) -> HttpResp
     )
 
 
-@require_GET
-@login_required
-@vary_on_headers("HX-Request")
-def entry_list(request: HttpRequest) -> HttpResponse:
-    """Browse, filter and search the playbook. htmx asks for the results only."""
-    form = FilterForm(request.GET or None)
+def _page(entries: QuerySet[Entry], number: str | None) -> Page:
+    """The page of matching entries (as Paginator.get_page reads `number`:
+    not a number is the first, past the end the last) with the count of all
+    of them, in one pass over the matches when the page exists."""
+    try:
+        wanted = max(1, int(number or 1))
+    except ValueError:
+        wanted = 1
+    bottom = (wanted - 1) * PAGE_SIZE
+    shown = list(entries.annotate(total=Window(Count("pk")))[bottom : bottom + PAGE_SIZE])
+    count = shown[0].total if shown else entries.count()
+    paginator = Paginator(range(count), PAGE_SIZE)
+    if not shown and count:  # past the end: the last page
+        return _page(entries, str(paginator.num_pages))
+    return Page(shown, wanted if shown else 1, paginator)
+
+
+# What the list's results read: each table has a trigger that moves the
+# "playbook" counter (migration 0003), so results kept under the counter
+# are redrawn after any change to them (tests/test_kept.py checks both).
+LIST_TABLES = (Entry, Team, Area, MaturityModel)
+
+
+def _results(form: FilterForm, number: str | None, query: str) -> str:
+    """The list's results (count, cards, pages) for a search and page."""
     filters = form.applied() if form.is_bound else {}
     entries = Entry.objects.for_list()
     if "model" in filters:
@@ -67,21 +90,44 @@ def entry_list(request: HttpRequest) -> HttpResponse:
         entries = entries.filter(result=filters["result"])
     if "q" in filters:
         entries = entries.search(filters["q"])
-    page = Paginator(entries, PAGE_SIZE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
+    page = _page(entries, number)
     context = {
         "form": form,
         "page": page,
         "page_range": page.paginator.get_elided_page_range(page.number, on_each_side=1),
-        "page_prefix": f"?{query.urlencode()}&page=" if query else "?page=",
+        "page_prefix": f"?{query}&page=" if query else "?page=",
         "filtered": bool(filters),
     }
-    if request.htmx and not request.htmx.history_restore_request:
-        return render(request, "playbook/list.html#results", context)
-    context["team_entries"] = Entry.objects.for_team_member(request.user).exclude(
-        status=Entry.Status.PUBLISHED, hidden=False
+    return render_to_string("playbook/_results.html", context)
+
+
+@require_GET
+@login_required
+@vary_on_headers("HX-Request")
+def entry_list(request: HttpRequest) -> HttpResponse:
+    """Browse, filter and search the playbook. htmx asks for the results only.
+    The results are the same for everyone: kept for each search, page and
+    version of the playbook (config/kept.py)."""
+    form = FilterForm(request.GET or None)
+    query = request.GET.copy()
+    number = query.pop("page", [None])[-1]
+    results = kept(
+        "playbook",
+        lambda: counter("playbook"),
+        lambda: _results(form, number, query.urlencode()),
+        sorted(query.lists()),
+        number,
     )
+    if request.htmx and not request.htmx.history_restore_request:
+        return HttpResponse(results)
+    context = {
+        "form": form,
+        "results": results,
+        "filtered": bool(form.applied()) if form.is_bound else False,
+        "team_entries": Entry.objects.for_team_member(request.user).exclude(
+            status=Entry.Status.PUBLISHED, hidden=False
+        ),
+    }
     return render(request, "playbook/list.html", context)
 
 

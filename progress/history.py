@@ -9,13 +9,16 @@ import io
 from dataclasses import dataclass
 from datetime import date
 
+from django.contrib.auth import get_user_model
 from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 
-from experiments.models import Experiment
+from config.kept import Rows
+from experiments.models import Experiment, ProgressNote
+from maturity.models import Area, MaturityModel
 from progress.charts import ScoreHistory
 from teams.models import Team
-from workshops.models import AreaScore, Workshop
+from workshops.models import AreaScore, Note, Workshop
 
 # 2: workshops name their model's scale; experiments name their model (README).
 EXPORT_FORMAT_VERSION = 2
@@ -36,6 +39,42 @@ def workshops_for_team_page(team: Team) -> QuerySet[Workshop]:
         )
         .order_by("-held_on", "-created_at")
     )
+
+
+def team_record(team: Team, *, exports: bool = False) -> list[Rows]:
+    """Every row the team page (and with `exports`, the exports) reads to
+    draw a team's history: the key its drawing is kept under (config/kept.py).
+    tests/test_kept.py fails if a drawing reads a table not named here."""
+    workshops = f"SELECT id FROM {Workshop._meta.db_table} WHERE team_id = %s"
+    experiments = f"SELECT id FROM {Experiment._meta.db_table} WHERE team_id = %s"
+    people = (
+        f"SELECT facilitator_id FROM {Workshop._meta.db_table} WHERE team_id = %s"
+        f" UNION SELECT owner_id FROM {Experiment._meta.db_table} WHERE team_id = %s"
+    )
+    sources = [
+        Rows(Team, "id = %s", (team.pk,)),
+        Rows(
+            Workshop,
+            f"team_id = %s OR id IN (SELECT workshop_id FROM {Experiment._meta.db_table}"
+            " WHERE team_id = %s)",
+            (team.pk, team.pk),
+        ),
+        Rows(AreaScore, f"workshop_id IN ({workshops})", (team.pk,)),
+        Rows(Experiment, "team_id = %s", (team.pk,)),
+        Rows(MaturityModel),
+        Rows(Area),
+    ]
+    params: tuple = (team.pk, team.pk)
+    if exports:
+        people += f" UNION SELECT author_id FROM {ProgressNote._meta.db_table}"
+        people += f" WHERE experiment_id IN ({experiments})"
+        params += (team.pk,)
+        sources += [
+            Rows(Note, f"workshop_id IN ({workshops})", (team.pk,)),
+            Rows(ProgressNote, f"experiment_id IN ({experiments})", (team.pk,)),
+        ]
+    sources.append(Rows(get_user_model(), f"id IN ({people})", params))
+    return sources
 
 
 def workshop_scale(workshop: Workshop) -> list[tuple[int, str]]:

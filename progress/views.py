@@ -1,16 +1,20 @@
+import json
 from functools import lru_cache
 
 from django.contrib.auth.decorators import login_required
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db.models import Prefetch, Q
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
+from config.kept import kept, rows_version
 from experiments.models import Experiment
 from progress import charts, history
 from teams.models import Team
+from teams.roles import is_facilitator
 
 
 def _get_team_for_user(request: HttpRequest, slug: str) -> Team:
@@ -54,11 +58,26 @@ def home(request: HttpRequest) -> HttpResponse:
 @require_GET
 @login_required
 def detail(request: HttpRequest, slug: str) -> HttpResponse:
-    """A team's history: its workshops, how its scores moved, its experiments."""
+    """A team's history: its workshops, how its scores moved, its experiments.
+    Drawn once for each version of the team's record and kept (config/kept.py):
+    the same for everyone who may see it, apart from the facilitator's link."""
     team = _get_team_for_user(request, slug)
+    today = timezone.localdate()
+    facilitator = is_facilitator(request.user)
+    body = kept(
+        "team-page",
+        lambda: rows_version(history.team_record(team)),
+        lambda: _history(team, today, facilitator),
+        team.pk,
+        today,
+        facilitator,
+    )
+    return render(request, "teams/detail.html", {"team": team, "history": body})
+
+
+def _history(team: Team, today, facilitator: bool) -> str:
     workshops = list(history.workshops_for_team_page(team))
     experiments = list(Experiment.objects.for_team_page(team).select_related("area__model"))
-    today = timezone.localdate()
     current = history.current_experiment(experiments)
     context = {
         "team": team,
@@ -69,8 +88,9 @@ def detail(request: HttpRequest, slug: str) -> HttpResponse:
         "due": [e for e in experiments if e.review_state(today) and e != current],
         "earlier": [e for e in experiments if not e.is_open],
         "today": today,
+        "is_facilitator": facilitator,
     }
-    return render(request, "teams/detail.html", context)
+    return render_to_string("teams/_history.html", context)
 
 
 def _model_section(model: history.ModelHistory) -> dict:
@@ -154,11 +174,27 @@ def _radar_rows(scores: charts.ScoreHistory) -> list[tuple[str, int | None, int 
     return rows
 
 
+# Where the moment of the download goes in a kept export: JSON-escaped, and
+# forms refuse the NUL character, so no team's text can contain it.
+EXPORTED_AT = json.dumps("\0exported_at\0")
+
+
 @require_GET
 @login_required
-def export_json(request: HttpRequest, slug: str) -> JsonResponse:
+def export_json(request: HttpRequest, slug: str) -> HttpResponse:
     team = _get_team_for_user(request, slug)
-    response = JsonResponse(history.export_data(team), json_dumps_params={"indent": 2})
+    body = kept(
+        "team-json",
+        lambda: rows_version(history.team_record(team, exports=True)),
+        lambda: json.dumps(
+            {**history.export_data(team), "exported_at": json.loads(EXPORTED_AT)},
+            cls=DjangoJSONEncoder,
+            indent=2,
+        ),
+        team.pk,
+    )
+    body = body.replace(EXPORTED_AT, json.dumps(timezone.now().isoformat()), 1)
+    response = HttpResponse(body, content_type="application/json")
     response["Content-Disposition"] = f'attachment; filename="{team.slug}-history.json"'
     return response
 
@@ -167,6 +203,12 @@ def export_json(request: HttpRequest, slug: str) -> JsonResponse:
 @login_required
 def export_csv(request: HttpRequest, slug: str) -> HttpResponse:
     team = _get_team_for_user(request, slug)
-    response = HttpResponse(history.export_csv(team), content_type="text/csv; charset=utf-8")
+    body = kept(
+        "team-csv",
+        lambda: rows_version(history.team_record(team, exports=True)),
+        lambda: history.export_csv(team),
+        team.pk,
+    )
+    response = HttpResponse(body, content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{team.slug}-history.csv"'
     return response

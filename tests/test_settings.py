@@ -133,3 +133,18 @@ def test_a_second_server_process_on_sqlite_is_refused():
     assert gunicorn_config(WEB_CONCURRENCY="1").returncode == 0
     postgres = gunicorn_config(WEB_CONCURRENCY="4", DATABASE_URL="postgres://u@db/maturity")
     assert postgres.returncode == 0
+
+
+def test_the_cache_is_chosen_by_cache_url_and_a_wrong_one_refused():
+    code = "import config.settings as s; print(s.CACHES['kept']['BACKEND'])"
+    for url, backend in (("", "LocMemCache"), ("redis://cache:6379/0", "RedisCache")):
+        env = {**os.environ, "DEBUG": "true", "CACHE_URL": url}
+        out = subprocess.run(
+            [sys.executable, "-c", code], env=env, capture_output=True, text=True,
+            cwd=settings.BASE_DIR,
+        )  # fmt: skip
+        assert out.stdout.strip().endswith(backend), out.stderr
+    for bad in ({"CACHE_URL": "memcache://cache"}, {"CACHE_MAX_ENTRIES": "0"}):
+        result = import_settings(DEBUG="true", **bad)
+        assert result.returncode != 0
+        assert "CACHE_" in result.stderr

@@ -5,8 +5,10 @@ entry, or how to publish one, and the entry it was started from. The pages
 of the apps the playbook reads ask here, so their code never imports it."""
 
 from django import template
+from django.template.loader import render_to_string
 from django.urls import reverse
 
+from config.kept import counter, kept
 from experiments.models import Experiment
 from maturity.models import Area
 from playbook.models import Adoption, Entry
@@ -32,12 +34,25 @@ def playbook_suggestions(
 
 
 @register.simple_tag
-def with_playbook_suggestions(rows: list[dict], limit: int = 3) -> list[tuple[dict, list]]:
+def playbook_suggestions_by_area(rows: list[dict], limit: int = 3) -> str:
     """Each of a workshop's areas (rows with an "area" from its pinned rubric)
     with a few entries for it, in one query whatever the number of areas:
-    `{% with_playbook_suggestions scored_areas as suggested %}`."""
-    found = Entry.objects.suggestions_by_area((row["area"]["id"] for row in rows), limit)
-    return [(row, found.get(row["area"]["id"], [])) for row in rows]
+    `{% playbook_suggestions_by_area scored_areas %}`. The same for every
+    workshop on the model, so kept for each version of the playbook."""
+    areas = [(row["area"]["id"], row["area"]["name"]) for row in rows]
+    return kept(
+        "suggestions",
+        lambda: counter("playbook"),
+        lambda: _suggestions_by_area(areas, limit),
+        areas,
+        limit,
+    )
+
+
+def _suggestions_by_area(areas: list[tuple[int, str]], limit: int) -> str:
+    found = Entry.objects.suggestions_by_area((pk for pk, _ in areas), limit)
+    suggested = [({"id": pk, "name": name}, found.get(pk, [])) for pk, name in areas]
+    return render_to_string("playbook/_suggestions_by_area.html", {"suggested": suggested})
 
 
 @register.simple_tag

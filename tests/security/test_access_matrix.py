@@ -96,6 +96,26 @@ def test_each_persona_gets_what_the_matrix_says(persona, world, personas):
     assert not wrong, f"{persona}:\n  " + "\n  ".join(wrong)
 
 
+@pytest.mark.parametrize("persona", PERSONAS[:-1])
+def test_pages_an_admin_had_drawn_first_still_follow_the_matrix(persona, world, personas):
+    """Pages kept once for everyone who may see them (config/kept.py: a
+    team's history and exports, the playbook's results): after an admin,
+    who sees everything, has opened every page, nobody else is shown more."""
+    admin = personas["admin"]
+    for (name, method), row in MATRIX.items():
+        if method == "GET" and row.expected["admin"] == 200:
+            admin.get(reverse(name, args=ARGS[row.args](world)))
+    client = personas[persona]
+    wrong = []
+    for (name, method), row in MATRIX.items():
+        if method != "GET" or name == "logout":
+            continue
+        got = outcome(client.get(reverse(name, args=ARGS[row.args](world))))
+        if got != row.expected[persona]:
+            wrong.append(f"GET {name}: got {got}, matrix says {row.expected[persona]}")
+    assert not wrong, f"{persona}:\n  " + "\n  ".join(wrong)
+
+
 @pytest.mark.parametrize("persona", PERSONAS)
 def test_admin_urls_follow_the_admin_rule(persona, world, personas):
     client = personas[persona]
