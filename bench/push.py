@@ -1344,6 +1344,163 @@ async def scenario_cpu(load: Load) -> dict:
     }
 
 
+PAGE_SAMPLES = int(os.environ.get("BENCH_PAGE_SAMPLES", "30"))
+PAGES = os.environ.get("BENCH_PAGES", "all")  # "playbook": its rows only (the second size)
+LINK = {
+    "experiment": re.compile(r'href="(/experiments/\d+/)"'),
+    "summary": re.compile(r'href="(/workshops/\d+/summary/)"'),
+    "entry": re.compile(r'href="(/playbook/entry-[\w-]+/)"'),
+    "model": re.compile(r'href="(/model/[\w-]+/)"'),
+    "area": re.compile(r'<option value="([\w-]+\.[\w-]+)"'),
+}
+
+
+async def scenario_pages(load: Load) -> dict:
+    """Every page a person reads, one request at a time on a service doing
+    nothing else: the CPU the service's processes and PostgreSQL spent on
+    each (median and p95 of PAGE_SAMPLES), after three unmeasured requests,
+    so a page that keeps what it draws (config/kept.py) is measured as
+    everyone after its first reader gets it. Each row names who asked
+    (`as`), so bench/page_queries.py can count its queries afterwards."""
+    pidfiles = [*APP_PIDFILES, PG_PIDFILE] if PG_PIDFILE else []
+    if pidfiles:
+        method = "the service's processes' CPU time (gunicorn and PostgreSQL, /proc schedstat)"
+
+        def reading():
+            return service_cpu_ns(pidfiles)
+
+        def spent(before, after) -> float:
+            return cpu_ms_between(before, after)
+    else:
+        method = "the service CPUs' busy time (/proc/stat, 10 ms ticks)"
+
+        def reading():
+            return service_jiffies()
+
+        def spent(before, after) -> float:
+            return (after - before) * JIFFY_MS
+
+    member_session = SESSIONS["members"][0]
+    live = SESSIONS["live"][FIRST]
+    people = {"member": Client(member_session["session"]), "facilitator": Client(live["session"])}
+    load.clients.extend(people.values())
+    sessions = {"member": member_session["session"], "facilitator": live["session"]}
+    rows: list[dict] = []
+
+    await asyncio.sleep(1)
+    j0, t0 = reading(), now()
+    await asyncio.sleep(3)
+    background = spent(j0, reading()) / (now() - t0)  # ms a second, doing nothing
+
+    async def measure(name: str, who: str, path: str, **extra) -> str:
+        client = people[who]
+        got = None
+        for _ in range(3):  # unmeasured: drawn, kept, connections warm
+            got = await client.request("GET", path, name)
+        if not got:
+            rows.append({"page": name, "path": path, "as": who, "error": True, **extra})
+            return ""
+        samples = []
+        for _ in range(PAGE_SAMPLES):
+            await asyncio.sleep(0.02)
+            j0, t0 = reading(), now()
+            got = await client.request("GET", path, name) or got
+            j1 = reading()
+            samples.append(max(0.0, spent(j0, j1) - background * (now() - t0)))
+        rows.append(
+            {
+                "page": name, "path": path, "as": who, "bytes": len(got[1].encode()),
+                "median_ms": report.percentile(samples, 50),
+                "p95_ms": report.percentile(samples, 95),
+                **extra,
+            }
+        )  # fmt: skip
+        return got[1]
+
+    await measure("baseline (constant)", "member", "/bench/baseline")
+    baseline = rows.pop()
+    entries = int(os.environ.get("BENCH_ENTRIES_NOW", ENTRIES))
+    playbook = await measure("playbook list", "member", "/playbook/")
+    await measure("playbook list, page 2", "member", "/playbook/?page=2")
+    area = LINK["area"].search(playbook)
+    if area:
+        await measure("playbook, one area", "member", f"/playbook/?area={area[1]}")
+        model = area[1].split(".")[0]
+        await measure("playbook, one model", "member", f"/playbook/?model={model}")
+    await measure("playbook, one result", "member", "/playbook/?result=supported")
+    await measure("playbook search, a word", "member", "/playbook/?q=pairing")
+    await measure("playbook search, words", "member", "/playbook/?q=user+research+rollback")
+    await measure("playbook search in one area", "member", "/playbook/?q=releases&area=delivery")
+    entry = LINK["entry"].search(playbook)
+    if entry:
+        await measure("playbook entry", "member", entry[1])
+    if PAGES == "playbook":
+        result = _pages_result(rows, baseline, entries, method, background)
+        result["sessions"] = sessions
+        return result
+
+    await measure("home", "member", "/")
+    team = f"/teams/bench-team-{member_session['team']:03d}/"
+    team_page = await measure("team page", "member", team)
+    await measure("team export, CSV", "member", team + "history.csv")
+    await measure("team export, JSON", "member", team + "history.json")
+    for kind in ("experiment", "summary"):
+        found = LINK[kind].search(team_page)
+        if found:
+            name = "experiment" if kind == "experiment" else "summary of a past workshop"
+            await measure(name, "member", found[1])
+    model_page = await measure("model page (the default)", "member", "/model/")
+    for path in sorted(set(LINK["model"].findall(model_page))):
+        await measure(f"model page {path.split('/')[2]}", "member", path)
+    await measure("workshop list", "facilitator", "/workshops/")
+
+    # A phone in the room, then the facilitator's screen at every step.
+    workshop = f"/workshops/{live['workshop']}/"
+    phone = Client()
+    load.clients.append(phone)
+    got = await phone.request("GET", f"/workshops/join/{live['code']}/", "join page")
+    found = CSRF.search(got[1]) if got else None
+    phone.csrf = found[1] if found else ""
+    data = {"code": live["code"], "display_name": "Bench phone"}
+    if await phone.post("/workshops/join/", data, "join", htmx=False):
+        people["phone"] = phone
+        cookie = phone.http.cookie_jar.filter_cookies(URL).get("sessionid")
+        sessions["phone"] = cookie.value if cookie else ""
+        await measure("phone's page", "phone", f"/workshops/live/{live['code']}/")
+    await measure("presenter mode", "facilitator", workshop + "screen/")
+    got = await people["facilitator"].request("GET", workshop, "facilitator's screen")
+    screen = got[1] if got else ""
+    token = CSRF_HEADER.search(screen)
+    people["facilitator"].csrf = token[1] if token else ""
+    counted = AREA_COUNT.search(screen)
+    areas = int(counted[2]) if counted else 0
+    labels = ["opening", *(f"area {n}" for n in range(1, areas + 1))]
+    labels += ["choose an area", "the experiment", "summary"]
+    for step, label in enumerate(labels):
+        await people["facilitator"].post(workshop + "step/", {"step": step}, "step")
+        await measure(f"facilitator's screen: {label}", "facilitator", workshop, step=step)
+    result = _pages_result(rows, baseline, entries, method, background)
+    result["sessions"] = sessions
+    result["workshop"] = live["workshop"]
+    return result
+
+
+def _pages_result(rows, baseline, entries, method, background) -> dict:
+    base = baseline.get("median_ms") or 0
+    for row in rows:
+        if "median_ms" in row and base:
+            row["ratio"] = round(row["median_ms"] / base, 1)
+    return {
+        "entries": entries,
+        "baseline_ms": base,
+        "background_ms_per_s": round(background, 2),
+        "method": method,
+        "samples_per_page": PAGE_SAMPLES,
+        "rows": rows,
+        "errors": dict(STATS.error_kinds),
+    }
+
+
 async def join_post(phone: Phone, room: Room):
     got = await phone.post(
         "/workshops/join/", {"code": room.code, "display_name": f"Phone {phone.n}"}, "join", False
@@ -1361,6 +1518,7 @@ SCENARIOS = {
     "capacity": scenario_capacity,
     "idle": scenario_idle,
     "cpu": scenario_cpu,
+    "pages": scenario_pages,
 }
 
 

@@ -22,6 +22,7 @@ FANOUT_P95_TARGET_MS = 250
 IDLE_STREAMS_TARGET = 2000
 IDLE_BUSY_TARGET_PERCENT = 3
 CPU_PER_REQUEST_TARGET_MS = 8
+PAGE_TARGET_MS = 15  # CPU, the service and PostgreSQL, median per page
 # The requests the CPU table must show (bench/push.py names them).
 CPU_REQUESTS = ["vote", "note", "dot", "autosave", "reveal", "next area", "join"]
 
@@ -287,6 +288,29 @@ def cpu_of(cpu: dict | None) -> dict | None:
     }
 
 
+def pages_of(*sizes: dict | None) -> dict | None:
+    """The pages scenario at each size of the playbook (bench/push.py,
+    scenario_pages), without the session keys the query count used."""
+    sizes = [size for size in sizes if size]
+    if not sizes:
+        return None
+    kept = [{k: v for k, v in size.items() if k not in {"sessions", "workshop"}} for size in sizes]
+    rows = [row for size in kept for row in size["rows"]]
+    over = [
+        f"{row['page']} ({size['entries']:,} entries)"
+        for size in kept
+        for row in size["rows"]
+        if row.get("error") or row.get("median_ms", 0) > PAGE_TARGET_MS
+    ]
+    return {
+        "target_ms": PAGE_TARGET_MS,
+        "baseline_ms": kept[0]["baseline_ms"],
+        "sizes": kept,
+        "over": over,
+        "met": bool(rows) and not over,
+    }
+
+
 def main(argv: list[str]) -> int:
     out_dir, *pairs = argv
     out = Path(out_dir)
@@ -294,6 +318,7 @@ def main(argv: list[str]) -> int:
     start, workshop = read(out / "start.json"), read(out / "workshop.json")
     sweep, poll = read(out / "capacity.json"), read(out / "poll.json")
     idle_run, cpu_run = read(out / "idle.json"), read(out / "cpu.json")
+    pages = pages_of(read(out / "pages.json"), read(out / "pages-large.json"))
     service_cores = int(run.get("service_cores", "1"))
     service_cpus = cpus_of(run.get("service_cpus", "all"), os.cpu_count() or 1)
 
@@ -325,6 +350,7 @@ def main(argv: list[str]) -> int:
             and join["p95_ms"] < JOIN_P95_TARGET_MS,
         },
         "capacity": capacity,
+        "pages": pages,
         "poll_ratio": poll and poll["poll_ratio"],
         "poll": poll,
         "push": {
@@ -352,6 +378,7 @@ def main(argv: list[str]) -> int:
         "idle_streams_busy_under_3_percent": bool(idle and idle["met"]),
         "overload_no_bad_answers_rooms_recovered": bool(overload and overload["met"]),
         "cpu_per_request_8_ms": bool(cpu and cpu["met"]),
+        "pages_15_ms": bool(pages and pages["met"]),
         "poll_ratio_0_7": bool(poll and poll["poll_ratio"] >= poll["target"]),
     }
     (out / "bench.json").write_text(json.dumps(result, indent=2) + "\n")
@@ -449,6 +476,31 @@ def print_report(result, run, service_cores, storm, join, steady, groups, poll) 
                     else "."
                 )
             )
+    pages = result["pages"]
+    if pages:
+        for size in pages["sizes"]:
+            print(
+                f"\n== Pages, one at a time on the idle service, {size['entries']:,} playbook "
+                f"entries: CPU per request (service and PostgreSQL; median and p95 of "
+                f"{size['samples_per_page']}), queries, and against the baseline "
+                f"({size['baseline_ms']} ms)"
+            )
+            head = f"{'page':<44}{'median':>8}{'p95':>8}{'queries':>8}{'x base':>8}  target"
+            print(head + "\n" + "-" * len(head))
+            for r in size["rows"]:
+                if r.get("error"):
+                    print(f"{r['page'][:43]:<44}{'error':>8}")
+                    continue
+                mark = "ok" if r["median_ms"] <= pages["target_ms"] else "OVER"
+                print(
+                    f"{r['page'][:43]:<44}{r['median_ms']:>8.1f}{r['p95_ms']:>8.1f}"
+                    f"{r.get('queries', '-'):>8}{r.get('ratio', 0):>8.1f}  {mark}"
+                )
+        print(
+            f"Every page's median <= {pages['target_ms']} ms: {verdict(targets['pages_15_ms'])}"
+            + (f" ({', '.join(pages['over'])})" if pages["over"] else "")
+            + "."
+        )
     if capacity:
         print("\n== Capacity sweep (live workshops only)")
         head = f"{'workshops':>9}{'users':>7}{'req/s':>8}{'errors':>7}{'refused':>8}"

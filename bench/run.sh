@@ -2,7 +2,7 @@
 # make bench: a throwaway PostgreSQL and the service under gunicorn (uvicorn's
 # worker) with production settings (MODE=one, or MODE=two: two servers behind
 # nginx), all pinned to the service's core(s); a seeded dataset; then, from
-# the other core, six measurements against 127.0.0.1 only, each stopping by
+# the other core, eight measurements against 127.0.0.1 only, each stopping by
 # itself. Every screen and phone holds an event stream (bench/push.py, asyncio
 # and aiohttp); none polls.
 #
@@ -11,8 +11,11 @@
 #   3. poll: the unchanged room fetch (the fallback poll) vs baseline (wrk)
 #   4. idle: 2,000 idle open streams: the service core's busy time, memory a stream
 #   5. cpu: CPU per request, one at a time on the idle service
-#   6. capacity: live workshops in steps until a p95 > 150 ms, an error or a
+#   6. pages: CPU per request of every page a person reads, one at a time on
+#      the idle service, and each page's queries (bench/page_queries.py)
+#   7. capacity: live workshops in steps until a p95 > 150 ms, an error or a
 #      refusal; then twice the workshops held (overload) and the recovery
+#   8. pages again, the playbook's only, grown to PLAYBOOK_LARGE entries
 #
 # and the tables + bench-results/bench.json (bench/report.py).
 #
@@ -21,9 +24,9 @@
 # counts, default below; empty skips the sweep), STEP_S (s measured per step
 # and in the overload, default 20), SERVICE_CPUS and LOAD_CPUS (taskset
 # lists, default 0 and 1), MODE (one|two), WEB_CONCURRENCY (default 1: one
-# process per service core), SCENARIOS (which of "start workshop poll idle
-# cpu capacity" to run, default all: a partial run's figures are not the
-# README's).
+# process per service core), PLAYBOOK_LARGE (entries in 8, default 100000),
+# SCENARIOS (which of "start workshop poll idle cpu pages capacity" to run,
+# default all: a partial run's figures are not the README's).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PY=.venv/bin/python
@@ -34,11 +37,12 @@ LIVE=${BENCH_LIVE_WORKSHOPS:-50}
 CAPACITY_STEPS=${CAPACITY_STEPS-10,25,50,100,200,300,400}
 STEP_S=${STEP_S:-20}
 IDLE_STREAMS=${IDLE_STREAMS:-2000}
-SCENARIOS=${SCENARIOS:-start workshop poll idle cpu capacity}
+SCENARIOS=${SCENARIOS:-start workshop poll idle cpu pages capacity}
+PLAYBOOK_LARGE=${PLAYBOOK_LARGE:-100000}
 export WEB_CONCURRENCY=${WEB_CONCURRENCY:-1}
 OUT=bench-results
 mkdir -p "$OUT"
-rm -f "$OUT"/{start,workshop,poll,idle,cpu,capacity,bench}.json "$OUT"/server-*.log
+rm -f "$OUT"/{start,workshop,poll,idle,cpu,pages,pages-large,capacity,bench}.json "$OUT"/server-*.log
 
 # The tools, from Debian's packages (as .ci/run installs its own).
 need=()
@@ -98,14 +102,16 @@ export STATIC_ROOT=$RUN_DIR/static LOG_LEVEL=WARNING
 [ "$MODE" = two ] && export BEHIND_PROXY=true
 
 # Live workshops: LIVE for the start, LIVE for the steady state, twice the
-# sweep's largest step (the overload), the idle streams' rooms, the CPU table's.
+# sweep's largest step (the overload), the idle streams' rooms, the CPU
+# table's, and one for the pages.
 LARGEST_STEP=$(echo "${CAPACITY_STEPS:-0}" | tr , '\n' | sort -n | tail -1)
 IDLE_ROOMS=$(((IDLE_STREAMS + 9) / 10))
 CPU_ROOMS=10
 CAPACITY_FIRST=$((2 * LIVE))
 IDLE_FIRST=$((CAPACITY_FIRST + 2 * LARGEST_STEP))
 CPU_FIRST=$((IDLE_FIRST + IDLE_ROOMS))
-export BENCH_LIVE_WORKSHOPS=$((CPU_FIRST + CPU_ROOMS))
+PAGES_FIRST=$((CPU_FIRST + CPU_ROOMS))
+export BENCH_LIVE_WORKSHOPS=$((PAGES_FIRST + 1))
 "$PY" manage.py migrate --noinput -v0
 "$PY" manage.py collectstatic --noinput -v0
 "$PY" manage.py load_models
@@ -131,28 +137,41 @@ push_run() {  # scenario first-workshop [env...]: bench/push.py writes $OUT/<sce
 
 only() { [[ " $SCENARIOS " == *" $1 "* ]]; }
 if only start; then
-  echo "1/6 Start of workshop: $LIVE rooms x 10 phones joining within 60 s"
+  echo "1/8 Start of workshop: $LIVE rooms x 10 phones joining within 60 s"
   push_run start 0 BENCH_WORKSHOPS="$LIVE" BENCH_MEASURE_S="${START_S:-60}"
 fi
 if only workshop; then
-  echo "2/6 Live workshops: $LIVE workshops and 23 others, warm-up, then ${DURATION} s"
+  echo "2/8 Live workshops: $LIVE workshops and 23 others, warm-up, then ${DURATION} s"
   push_run workshop "$LIVE" BENCH_WORKSHOPS="$LIVE" BENCH_MEASURE_S="$DURATION"
 fi
 if only poll; then
-  echo "3/6 Unchanged room fetch (the fallback poll) against the baseline (wrk)"
+  echo "3/8 Unchanged room fetch (the fallback poll) against the baseline (wrk)"
   "${LOAD[@]}" "$PY" bench/poll_ratio.py "$URL" "$OUT/sessions.json" "$LIVE" "$LIVE" "$OUT/poll.json"
 fi
 if only idle; then
-  echo "4/6 Idle streams: $IDLE_STREAMS phones holding their streams, nothing else"
+  echo "4/8 Idle streams: $IDLE_STREAMS phones holding their streams, nothing else"
   push_run idle "$IDLE_FIRST" BENCH_IDLE_STREAMS="$IDLE_STREAMS"
 fi
 if only cpu; then
-  echo "5/6 CPU per request, one at a time on the idle service"
+  echo "5/8 CPU per request, one at a time on the idle service"
   push_run cpu "$CPU_FIRST"
 fi
+if only pages; then
+  echo "6/8 Pages: every page a person reads, one at a time on the idle service"
+  push_run pages "$PAGES_FIRST" BENCH_ENTRIES_NOW="${BENCH_ENTRIES:-10000}"
+fi
 if [ -n "$CAPACITY_STEPS" ] && only capacity; then
-  echo "6/6 Capacity sweep: $CAPACITY_STEPS live workshops, ${STEP_S} s each, until a p95 > 150 ms, an error or a refusal; then twice the capacity"
+  echo "7/8 Capacity sweep: $CAPACITY_STEPS live workshops, ${STEP_S} s each, until a p95 > 150 ms, an error or a refusal; then twice the capacity"
   push_run capacity "$CAPACITY_FIRST" BENCH_STEPS="$CAPACITY_STEPS" BENCH_MEASURE_S="$STEP_S"
+fi
+
+if only pages; then
+  echo "8/8 Pages: the playbook's again, grown to $PLAYBOOK_LARGE entries"
+  "$PY" bench/seed.py --grow-playbook "$PLAYBOOK_LARGE"
+  push_run pages "$PAGES_FIRST" BENCH_PAGES=playbook BENCH_ENTRIES_NOW="$PLAYBOOK_LARGE" \
+    BENCH_RESULT="$OUT/pages-large.json"
+  "${LOAD[@]}" "$PY" bench/page_queries.py "$OUT"/pages.json "$OUT"/pages-large.json >>"$OUT/push.log" 2>&1 ||
+    echo "   (bench/page_queries.py failed: see $OUT/push.log)" >&2
 fi
 
 "$PY" bench/report.py "$OUT" \

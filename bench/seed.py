@@ -17,6 +17,11 @@ Signing in through the page hashes a password on purpose (hundreds of
 milliseconds of CPU each); that is not what the benchmark measures, so the
 load starts signed in, as people are who opened the service before the
 workshop began.
+
+    python bench/seed.py --grow-playbook 100000
+
+adds entries until the playbook holds that many (the pages scenario's
+second size, after the other scenarios have run).
 """
 
 from __future__ import annotations
@@ -143,7 +148,9 @@ def seed_live_workshops(teams: list[Team], password: str) -> int:
     return LIVE_WORKSHOPS
 
 
-def seed_playbook(rng: random.Random, experiments: list[Experiment]) -> int:
+def seed_playbook(
+    rng: random.Random, experiments: list[Experiment], count: int = ENTRIES, first: int = 0
+) -> int:
     """Publish ENTRIES playbook entries, one per finished experiment: the
     workshops' experiments first, then finished ones run without a workshop
     (started from the playbook, say). About 1 in 20 is withdrawn or hidden,
@@ -152,7 +159,7 @@ def seed_playbook(rng: random.Random, experiments: list[Experiment]) -> int:
 
     teams = list(Team.objects.order_by("pk"))
     areas = [a for m in _models() for a in m.areas.current().order_by("order")]
-    extra = max(0, ENTRIES - len(experiments))
+    extra = max(0, count - len(experiments))
     today = date.today()
     experiments = experiments + Experiment.objects.bulk_create(
         (
@@ -175,7 +182,7 @@ def seed_playbook(rng: random.Random, experiments: list[Experiment]) -> int:
     )
     now = django.utils.timezone.now()
     entries = []
-    for i, experiment in enumerate(experiments[:ENTRIES]):
+    for i, experiment in enumerate(experiments[:count], start=first):
         practice, other = rng.sample(PRACTICES, 2)
         hidden = i % 40 == 7
         entries.append(
@@ -345,8 +352,22 @@ def settle() -> None:
             cursor.execute("VACUUM ANALYZE")
 
 
+@transaction.atomic
+def grow_playbook(total: int) -> str:
+    """More entries, up to `total` in all, each from a finished experiment of
+    its own, older than those before (the playbook's second size)."""
+    from playbook.models import Entry
+
+    have = Entry.objects.count()
+    added = seed_playbook(random.Random(have), [], count=max(0, total - have), first=have)
+    return f"Grew the playbook by {added} entries to {have + added}."
+
+
 if __name__ == "__main__":
-    print(seed())
-    if len(sys.argv) > 1:
-        write_sessions(Path(sys.argv[1]))
+    if sys.argv[1:2] == ["--grow-playbook"]:
+        print(grow_playbook(int(sys.argv[2])))
+    else:
+        print(seed())
+        if len(sys.argv) > 1:
+            write_sessions(Path(sys.argv[1]))
     settle()

@@ -170,3 +170,27 @@ def test_a_group_whose_every_answer_failed_does_not_meet_the_p95_target():
         ]
     )
     assert [g["meets_p95_target"] for g in groups] == [True, False, True]
+
+
+def test_pages_meet_the_target_only_when_every_page_at_every_size_does():
+    def size(entries, *medians, error=False):
+        rows = [{"page": f"page {i}", "median_ms": m, "p95_ms": m} for i, m in enumerate(medians)]
+        if error:
+            rows.append({"page": "broken", "error": True})
+        return {"entries": entries, "baseline_ms": 1.0, "rows": rows, "sessions": {"member": "k"}}
+
+    met = report.pages_of(size(10_000, 9.0, 15.0), size(100_000, 14.9))
+    assert (
+        met["met"]
+        and met["over"] == []
+        and [s["entries"] for s in met["sizes"]]
+        == [
+            10_000,
+            100_000,
+        ]
+    )
+    assert "sessions" not in met["sizes"][0]  # no session keys in bench.json
+    over = report.pages_of(size(10_000, 9.0), size(100_000, 15.1))
+    assert not over["met"] and over["over"] == ["page 0 (100,000 entries)"]
+    assert not report.pages_of(size(10_000, 9.0, error=True))["met"]
+    assert report.pages_of(None, None) is None
