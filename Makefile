@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 export DEBUG ?= true
 
-.PHONY: run dev test install install-test lint format migrate demo bench audit vnu oidc-provider clean
+.PHONY: run dev test install install-test lint format migrate demo bench lighthouse audit vnu oidc-provider clean
 
 # The Nu HTML checker, fetched once from the npm registry into a git-ignored cache.
 VNU_VERSION := 26.9.27
@@ -87,6 +87,10 @@ $(VENV)/.installed-bench: pyproject.toml $(VENV)/.installed
 
 bench: $(VENV)/.installed-bench
 	MODE=$(or $(MODE),one) bash bench/run.sh
+
+# Lighthouse's performance score for the pages people open most (bench/lighthouse.sh).
+lighthouse: install
+	bash bench/lighthouse.sh
 
 clean:
 	rm -rf $(VENV) staticfiles db.sqlite3 .cache tests/oidc_provider/node_modules

@@ -85,6 +85,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     # First: every log line of the request carries its id (config/logs.py).
     "config.logs.RequestId",
+    # Compresses what every later one wrote (config/compress.py).
+    "config.compress.Compress",
     # Static files are answered before Django, by ServeStatic (config/static.py),
     # with the strict headers from config.security.static_headers.
     "django.middleware.security.SecurityMiddleware",
@@ -275,7 +277,7 @@ STORAGES = {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
             if DEBUG
-            else "servestatic.storage.CompressedManifestStaticFilesStorage"
+            else "config.static.Storage"
         )
     },
 }

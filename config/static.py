@@ -12,8 +12,10 @@ everything else reaches it untouched."""
 
 from __future__ import annotations
 
+from django.contrib.staticfiles.storage import HashedFilesMixin
 from servestatic.asgi import FileServerASGI
 from servestatic.middleware import ServeStaticMiddleware
+from servestatic.storage import CompressedManifestStaticFilesStorage
 from servestatic.utils import decode_path_info, run_async_in_thread
 
 
@@ -37,3 +39,15 @@ class StaticFiles:
             if static_file is not None:
                 return await FileServerASGI(static_file)(scope, receive, send)
         return await self.application(scope, receive, send)
+
+
+class Storage(CompressedManifestStaticFilesStorage):
+    """The hashed, compressed manifest, also naming the hashed file in our
+    own JavaScript modules' `import`s (app.js imports NHS.UK frontend's
+    module), so that file too is cached for a year like every other. Only
+    ours (static/js/): Django's rewriting misreads some vendored scripts."""
+
+    patterns = (
+        *CompressedManifestStaticFilesStorage.patterns,
+        ("js/*.js", HashedFilesMixin._js_module_import_aggregation_patterns[1]),
+    )
