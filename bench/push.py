@@ -1205,6 +1205,31 @@ async def scenario_idle(load: Load) -> dict:
     }
 
 
+def cpu_meter():
+    """(pidfiles, method, reading, spent): how the CPU tables read the
+    service's CPU, `spent(before, after)` in ms between two `reading()`s."""
+    pidfiles = [*APP_PIDFILES, PG_PIDFILE] if PG_PIDFILE else []
+    if pidfiles:  # the service's own processes, to the nanosecond
+        method = "the service's processes' CPU time (gunicorn and PostgreSQL, /proc schedstat)"
+
+        def reading():
+            return service_cpu_ns(pidfiles)
+
+        def spent(before, after) -> float:
+            return cpu_ms_between(before, after)
+
+    else:  # the service cores' busy time (10 ms ticks; the mean of many windows)
+        method = "the service CPUs' busy time (/proc/stat)"
+
+        def reading():
+            return service_jiffies()
+
+        def spent(before, after) -> float:
+            return (after - before) * JIFFY_MS
+
+    return pidfiles, method, reading, spent
+
+
 async def scenario_cpu(load: Load) -> dict:
     """CPU per request, one at a time, on a service doing nothing else, in
     rooms whose screens and phones hold their streams: the service CPUs'
@@ -1219,24 +1244,7 @@ async def scenario_cpu(load: Load) -> dict:
     dots_room = next(Room(i) for i in indices if i % 5 == 4)
     rooms = [*areas_rooms, dots_room]
     samples: dict[str, list[tuple[float, float]]] = defaultdict(list)
-    pidfiles = [*APP_PIDFILES, PG_PIDFILE] if PG_PIDFILE else []
-    if pidfiles:  # the service's own processes, to the nanosecond
-        method = "the service's processes' CPU time (gunicorn and PostgreSQL, /proc schedstat)"
-
-        def reading():
-            return service_cpu_ns(pidfiles)
-
-        def spent(before, after) -> float:
-            return cpu_ms_between(before, after)
-    else:  # the service cores' busy time (10 ms ticks; the mean of many windows)
-        method = "the service CPUs' busy time (/proc/stat)"
-
-        def reading():
-            return service_jiffies()
-
-        def spent(before, after) -> float:
-            return (after - before) * JIFFY_MS
-
+    pidfiles, method, reading, spent = cpu_meter()
     ended: dict[str, int] = defaultdict(int)
 
     async def window(kind, action, arrivals=()):
@@ -1362,24 +1370,7 @@ async def scenario_pages(load: Load) -> dict:
     so a page that keeps what it draws (config/kept.py) is measured as
     everyone after its first reader gets it. Each row names who asked
     (`as`), so bench/page_queries.py can count its queries afterwards."""
-    pidfiles = [*APP_PIDFILES, PG_PIDFILE] if PG_PIDFILE else []
-    if pidfiles:
-        method = "the service's processes' CPU time (gunicorn and PostgreSQL, /proc schedstat)"
-
-        def reading():
-            return service_cpu_ns(pidfiles)
-
-        def spent(before, after) -> float:
-            return cpu_ms_between(before, after)
-    else:
-        method = "the service CPUs' busy time (/proc/stat, 10 ms ticks)"
-
-        def reading():
-            return service_jiffies()
-
-        def spent(before, after) -> float:
-            return (after - before) * JIFFY_MS
-
+    _, method, reading, spent = cpu_meter()
     member_session = SESSIONS["members"][0]
     live = SESSIONS["live"][FIRST]
     people = {"member": Client(member_session["session"]), "facilitator": Client(live["session"])}
