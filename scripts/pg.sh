@@ -36,11 +36,12 @@ pg_start() {
 }
 
 # Stop and start the server of $PG_DIR without losing its data (the
-# database-outage test and the scale-out test use these).
+# database-outage test and the scale-out test use these). PG_SERVER_OPTIONS:
+# more of the server's options (make bench loads pg_stat_statements).
 pg_up() {
   [ -f "$PG_DIR/port" ] || echo "$PG_PORT" >"$PG_DIR/port"
   as_postgres "$(pg_bin)/pg_ctl" -D "$PG_DIR/data" \
-    -o "-p $(cat "$PG_DIR/port") -k $PG_DIR -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=200" \
+    -o "-p $(cat "$PG_DIR/port") -k $PG_DIR -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=200 ${PG_SERVER_OPTIONS:-}" \
     -l "$PG_DIR/log" -w start >/dev/null
 }
 
