@@ -3,8 +3,9 @@ bench-results/bench.json (its shape is in the README, "Benchmark").
 
 Usage: python bench/report.py OUT_DIR [key=value ...]
 Reads start.json, workshop.json, capacity.json (with the overload),
-idle.json and cpu.json (bench/push.py) and poll.json (bench/poll_ratio.py)
-from OUT_DIR, whichever exist; the key=value pairs go into the JSON's "run".
+idle.json, cpu.json, pages.json and pages-large.json (bench/push.py) and
+poll.json (bench/poll_ratio.py) from OUT_DIR, whichever exist; the
+key=value pairs go into the JSON's "run".
 """
 
 from __future__ import annotations
@@ -290,22 +291,21 @@ def cpu_of(cpu: dict | None) -> dict | None:
 
 def pages_of(*sizes: dict | None) -> dict | None:
     """The pages scenario at each size of the playbook (bench/push.py,
-    scenario_pages), without the session keys the query count used."""
+    scenario_pages)."""
     sizes = [size for size in sizes if size]
     if not sizes:
         return None
-    kept = [{k: v for k, v in size.items() if k not in {"sessions", "workshop"}} for size in sizes]
-    rows = [row for size in kept for row in size["rows"]]
+    rows = [row for size in sizes for row in size["rows"]]
     over = [
         f"{row['page']} ({size['entries']:,} entries)"
-        for size in kept
+        for size in sizes
         for row in size["rows"]
         if row.get("error") or row.get("median_ms", 0) > PAGE_TARGET_MS
     ]
     return {
         "target_ms": PAGE_TARGET_MS,
-        "baseline_ms": kept[0]["baseline_ms"],
-        "sizes": kept,
+        "baseline_ms": sizes[0]["baseline_ms"],
+        "sizes": sizes,
         "over": over,
         "met": bool(rows) and not over,
     }
@@ -481,9 +481,9 @@ def print_report(result, run, service_cores, storm, join, steady, groups, poll) 
         for size in pages["sizes"]:
             print(
                 f"\n== Pages, one at a time on the idle service, {size['entries']:,} playbook "
-                f"entries: CPU per request (service and PostgreSQL; median and p95 of "
-                f"{size['samples_per_page']}), queries, and against the baseline "
-                f"({size['baseline_ms']} ms)"
+                f"entries: CPU ms per request (service and PostgreSQL; median and p95 of "
+                f"{size['samples_per_page']}), queries per request, and against the baseline "
+                f"({size['baseline_ms']} ms, {queries_text(size.get('baseline_queries'))} queries)"
             )
             head = f"{'page':<44}{'median':>8}{'p95':>8}{'queries':>8}{'x base':>8}  target"
             print(head + "\n" + "-" * len(head))
@@ -494,7 +494,7 @@ def print_report(result, run, service_cores, storm, join, steady, groups, poll) 
                 mark = "ok" if r["median_ms"] <= pages["target_ms"] else "OVER"
                 print(
                     f"{r['page'][:43]:<44}{r['median_ms']:>8.1f}{r['p95_ms']:>8.1f}"
-                    f"{r.get('queries', '-'):>8}{r.get('ratio', 0):>8.1f}  {mark}"
+                    f"{queries_text(r.get('queries')):>8}{r.get('ratio', 0):>8.1f}  {mark}"
                 )
         print(
             f"Every page's median <= {pages['target_ms']} ms: {verdict(targets['pages_15_ms'])}"
@@ -551,6 +551,11 @@ def print_report(result, run, service_cores, storm, join, steady, groups, poll) 
             f"{overload['rooms']}: {verdict(targets['overload_no_bad_answers_rooms_recovered'])}."
             + (f" Errors: {overload['error_kinds']}" if overload["error_kinds"] else "")
         )
+
+
+def queries_text(queries: float | None) -> str:
+    """A page's queries a request: 6, 6.5, or - when not counted."""
+    return "-" if queries is None else f"{queries:g}"
 
 
 def fanout_line(fanout: dict) -> str:

@@ -12,7 +12,7 @@
 #   4. idle: 2,000 idle open streams: the service core's busy time, memory a stream
 #   5. cpu: CPU per request, one at a time on the idle service
 #   6. pages: CPU per request of every page a person reads, one at a time on
-#      the idle service, and each page's queries (bench/page_queries.py)
+#      the idle service, and each page's queries (pg_stat_statements)
 #   7. capacity: live workshops in steps until a p95 > 150 ms, an error or a
 #      refusal; then twice the workshops held (overload) and the recovery
 #   8. pages again, the playbook's only, grown to PLAYBOOK_LARGE entries
@@ -83,6 +83,10 @@ echo "Load average before: $LOAD_BEFORE (figures are trustworthy below about 0.5
 source scripts/pg.sh
 PG_PORT=$("$PY" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 export PG_PORT
+# pg_stat_statements counts the pages' queries (6 and 8). Loaded whatever
+# SCENARIOS holds, so no scenario's figures depend on the others chosen; its
+# counting is off (below) except while the pages scenario runs.
+export PG_SERVER_OPTIONS="-c shared_preload_libraries=pg_stat_statements"
 RUN_DIR=$(mktemp -d)
 cleanup() {
   bench/topology.sh stop "$RUN_DIR" || true
@@ -93,6 +97,12 @@ cleanup() {
 }
 trap cleanup EXIT
 pg_start
+# Settings that ALTER SYSTEM can turn on and off again: a -c would win.
+for sql in "create extension pg_stat_statements" "alter system set compute_query_id = off" \
+  "alter system set pg_stat_statements.track = none" \
+  "alter system set pg_stat_statements.track_utility = off" "select pg_reload_conf()"; do
+  psql -h 127.0.0.1 -p "$PG_PORT" -U postgres -d maturity -qAtc "$sql" >/dev/null
+done
 
 # Production settings, plain HTTP on loopback: TLS ends at the load balancer.
 export DATABASE_URL=$PG_URL DEBUG=false ALLOWED_HOSTS=127.0.0.1,localhost
@@ -170,8 +180,6 @@ if only pages; then
   "$PY" bench/seed.py --grow-playbook "$PLAYBOOK_LARGE"
   push_run pages "$PAGES_FIRST" BENCH_PAGES=playbook BENCH_ENTRIES_NOW="$PLAYBOOK_LARGE" \
     BENCH_RESULT="$OUT/pages-large.json"
-  "${LOAD[@]}" "$PY" bench/page_queries.py "$OUT"/pages.json "$OUT"/pages-large.json >>"$OUT/push.log" 2>&1 ||
-    echo "   (bench/page_queries.py failed: see $OUT/push.log)" >&2
 fi
 
 "$PY" bench/report.py "$OUT" \

@@ -177,7 +177,7 @@ def test_pages_meet_the_target_only_when_every_page_at_every_size_does():
         rows = [{"page": f"page {i}", "median_ms": m, "p95_ms": m} for i, m in enumerate(medians)]
         if error:
             rows.append({"page": "broken", "error": True})
-        return {"entries": entries, "baseline_ms": 1.0, "rows": rows, "sessions": {"member": "k"}}
+        return {"entries": entries, "baseline_ms": 1.0, "rows": rows}
 
     met = report.pages_of(size(10_000, 9.0, 15.0), size(100_000, 14.9))
     assert (
@@ -189,8 +189,11 @@ def test_pages_meet_the_target_only_when_every_page_at_every_size_does():
             100_000,
         ]
     )
-    assert "sessions" not in met["sizes"][0]  # no session keys in bench.json
     over = report.pages_of(size(10_000, 9.0), size(100_000, 15.1))
     assert not over["met"] and over["over"] == ["page 0 (100,000 entries)"]
     assert not report.pages_of(size(10_000, 9.0, error=True))["met"]
     assert report.pages_of(None, None) is None
+
+
+def test_a_pages_queries_read_as_counted_and_a_dash_when_not_counted():
+    assert [report.queries_text(q) for q in (6.0, 6.5, 0.0, None)] == ["6", "6.5", "0", "-"]
