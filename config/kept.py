@@ -14,9 +14,10 @@ query), so every process agrees on them whatever cache it has:
   code, admin form or SQL made it. The test that keeps this true
   (tests/test_kept.py) draws each page with its queries captured and checks
   every table they read is named in its sources.
-- `counter(name)`: a table too big to digest on each request (the
-  playbook). A statement trigger bumps a counter in the same transaction as
-  any insert, update, delete or truncate of the table.
+- `counter(name)`: tables too big to digest on each request (the playbook),
+  or read whole by a page (the models' rubrics). A statement trigger bumps
+  the counter in the same transaction as any insert, update, delete or
+  truncate of any of them.
 
 On SQLite (local development, no `xmin` and no triggers) nothing is kept:
 every page is drawn afresh, which is always correct.
@@ -72,7 +73,8 @@ def rows_version(sources: Sequence[Rows]) -> str:
 
 
 def counter(name: str) -> int:
-    """A table's change counter (see playbook migration 0006)."""
+    """A change counter: "playbook" (playbook migration 0003, which makes the
+    counters) or "rubric" (maturity migration 0004)."""
     with connection.cursor() as cursor:
         cursor.execute("SELECT number FROM kept_counter WHERE name = %s", [name])
         row = cursor.fetchone()

@@ -21,3 +21,13 @@ def tables_read(draw) -> set[str]:
     with CaptureQueriesContext(connection) as queries:
         draw()
     return {table for query in queries.captured_queries for table in TABLE.findall(query["sql"])}
+
+
+def triggered_tables(counter: str) -> set[str]:
+    """The tables whose changes move a counter (config/kept.py `counter`)."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT tgrelid::regclass::text FROM pg_trigger WHERE tgname LIKE %s",
+            [f"%_kept_{counter}"],
+        )
+        return {row[0] for row in cursor.fetchall()}

@@ -2,7 +2,6 @@
 counter that triggers move whenever what they show changes (config/kept.py,
 playbook migration 0003): every change shows at once, however it was made."""
 
-from django.db import connection
 from django.urls import reverse
 
 from config.kept import counter
@@ -12,7 +11,7 @@ from playbook.forms import FilterForm
 from playbook.models import Entry
 from playbook.templatetags.playbook import _suggestions_by_area
 from teams.models import Team
-from tests.kept import postgresql_only, tables_read
+from tests.kept import postgresql_only, tables_read, triggered_tables
 from tests.playbook.factories import make_entry
 
 pytestmark = postgresql_only
@@ -29,12 +28,7 @@ def test_each_drawing_reads_only_tables_whose_changes_move_the_counter(team_a):
     drawn = tables_read(lambda: _suggestions_by_area(areas, 3))
     assert drawn and drawn <= listed, drawn - listed
 
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT tgrelid::regclass::text FROM pg_trigger WHERE tgname LIKE %s",
-            ["%_kept_playbook"],
-        )
-        triggered = {row[0] for row in cursor.fetchall()}
+    triggered = triggered_tables("playbook")
     assert listed <= triggered, listed - triggered
 
 
