@@ -28,16 +28,27 @@ def _get_experiment_for_user(request: HttpRequest, pk: int) -> Experiment:
     experiment = get_object_or_404(
         Experiment.objects.select_related("team", "area", "owner", "workshop"), pk=pk
     )
-    if not Team.objects.visible_to(request.user).filter(pk=experiment.team_id).exists():
+    # A member may see it: asked first, as the page needs it anyway.
+    if not _is_member(request, experiment) and not (
+        Team.objects.visible_to(request.user).filter(pk=experiment.team_id).exists()
+    ):
         raise Http404("No such experiment.")
     return experiment
+
+
+def _is_member(request: HttpRequest, experiment: Experiment) -> bool:
+    """Whether the person is in the experiment's team, asked once a request."""
+    asked = request.__dict__.setdefault("_experiment_teams", {})
+    if experiment.team_id not in asked:
+        asked[experiment.team_id] = experiment.team.has_member(request.user)
+    return asked[experiment.team_id]
 
 
 def _get_experiment_for_member(request: HttpRequest, pk: int) -> Experiment:
     """An experiment the person may change: only its team's members (403 for
     the facilitators and admins who may read it, 404 for everyone else)."""
     experiment = _get_experiment_for_user(request, pk)
-    if not experiment.team.has_member(request.user):
+    if not _is_member(request, experiment):
         raise PermissionDenied
     return experiment
 
@@ -50,7 +61,7 @@ def _render_detail(request: HttpRequest, experiment: Experiment, status: int = 2
             .select_related("area")
             .first()
         )
-    can_change = experiment.team.has_member(request.user)
+    can_change = _is_member(request, experiment)
     context = {
         "experiment": experiment,
         "team": experiment.team,

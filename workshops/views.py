@@ -112,7 +112,10 @@ def _present_context(request: HttpRequest, workshop: Workshop, **forms) -> dict:
         "join_url": _join_url(request, workshop),
     }
     context["qr"] = _qr(context["join_url"])
-    context.update(_live_context(workshop))
+    score = None
+    if area:  # read once: the live region's state and the record form's values
+        score = forms.get("score") or workshop.score_for(area["id"])
+    context.update(_live_context(workshop, score))
     if step == 0:
         previous = Workshop.objects.previous_to(workshop).first()
         if previous:
@@ -131,7 +134,6 @@ def _present_context(request: HttpRequest, workshop: Workshop, **forms) -> dict:
                 "experiments:detail", args=[open_experiment.pk]
             )
     elif area:
-        score = forms.get("score") or workshop.score_for(area["id"])
         context["score"] = score
         context["record_form"] = forms.get("record_form") or _record_form(area, score)
     elif step in (workshop.choose_step, workshop.summary_step):
@@ -146,14 +148,20 @@ def _present_context(request: HttpRequest, workshop: Workshop, **forms) -> dict:
     return context
 
 
-def _live_context(workshop: Workshop) -> dict:
+def _live_context(workshop: Workshop, score: AreaScore | None = None) -> dict:
     """The region other people change: who joined, voted, added notes or
     placed dots; the reveal; the cards once shown. Its query count does not
-    depend on how many people, votes, notes or dots there are."""
+    depend on how many people, votes, notes or dots there are. `score`, the
+    current area's row if the caller has read it, saves reading its state."""
     area = workshop.current_area
     context = {}
     if area:
-        revealed, vote_round, notes_shown = workshop._area_state(area["id"])
+        if score is not None:
+            revealed, vote_round, notes_shown = (
+                score.revealed_at is not None, score.vote_round, score.notes_shown_at is not None
+            )  # fmt: skip
+        else:
+            revealed, vote_round, notes_shown = workshop._area_state(area["id"])
         context.update(revealed=revealed, vote_round=vote_round, notes_shown=notes_shown)
         context["room"] = workshop.room(vote_round)
         if revealed:

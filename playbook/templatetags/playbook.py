@@ -5,6 +5,7 @@ entry, or how to publish one, and the entry it was started from. The pages
 of the apps the playbook reads ask here, so their code never imports it."""
 
 from django import template
+from django.db.models import Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 
@@ -59,11 +60,17 @@ def _suggestions_by_area(areas: list[tuple[int, str]], limit: int) -> str:
 def playbook_links(experiment: Experiment, can_change: bool) -> dict:
     """The experiment's own playbook entry (or how to publish one) and the
     entry it was started from, if any."""
-    entry = Entry.objects.filter(experiment=experiment).first()
-    adoption = Adoption.objects.filter(experiment=experiment).select_related("entry").first()
+    adopted = Adoption.objects.filter(experiment=experiment).values("entry_id")
+    both = Entry.objects.filter(Q(experiment=experiment) | Q(pk__in=adopted))  # one query
+    entry = started_from = None
+    for found in both:
+        if found.experiment_id == experiment.pk:
+            entry = found
+        else:
+            started_from = found
     can_publish = can_change and experiment.status == Experiment.Status.FINISHED and entry is None
     return {
         "entry": entry,
-        "started_from": adoption.entry if adoption else None,
+        "started_from": started_from,
         "publish_url": reverse("playbook:publish", args=[experiment.pk]) if can_publish else "",
     }

@@ -374,3 +374,14 @@ def test_experiment_started_from_an_entry_links_back_to_it(member_a_client, team
     content = member_a_client.get(url).content.decode()
     assert "Started from" in content
     assert reverse("playbook:entry", args=[entry.slug]) in content
+
+    # Finished and published in turn: both entries, each in its own place.
+    experiment = adoption.experiment
+    Experiment.objects.filter(pk=experiment.pk).update(
+        status=Experiment.Status.FINISHED, result="supported", learning="It helped"
+    )
+    own = make_entry(team_a, title="Our own take on it", experiment=experiment)
+    content = member_a_client.get(url).content.decode()
+    started_from = content.partition("Started from")[2].split("</dd>")[0]
+    assert reverse("playbook:entry", args=[entry.slug]) in started_from
+    assert f'In the playbook: <a href="{reverse("playbook:entry", args=[own.slug])}">' in content
