@@ -16,6 +16,7 @@ import segno
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -118,15 +119,22 @@ def _present_context(request: HttpRequest, workshop: Workshop, **forms) -> dict:
     context.update(_live_context(workshop, score))
     if step == 0:
         previous = Workshop.objects.previous_to(workshop).first()
+        # In one query: the previous workshop's experiment and the team's
+        # open one (planned or running, not agreed in this workshop).
+        open_ = Q(status__in=["planned", "running"]) & ~Q(workshop=workshop)
+        found = list(  # newest first, as each was asked for on its own
+            Experiment.objects.filter(team=workshop.team_id)
+            .filter(open_ | Q(workshop=previous) if previous else open_)
+            .select_related("area")
+        )
         if previous:
             context["previous"] = previous
             context["previous_scores"] = _scored_areas(previous)
-            context["previous_experiment"] = Experiment.objects.filter(workshop=previous).first()
-        open_experiment = (
-            Experiment.objects.filter(team=workshop.team, status__in=["planned", "running"])
-            .exclude(workshop=workshop)
-            .select_related("area")
-            .first()
+            context["previous_experiment"] = next(
+                (e for e in found if e.workshop_id == previous.pk), None
+            )
+        open_experiment = next(
+            (e for e in found if e.is_open and e.workshop_id != workshop.pk), None
         )
         if open_experiment:
             context["open_experiment"] = open_experiment

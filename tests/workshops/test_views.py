@@ -152,6 +152,34 @@ def test_opening_screen_shows_the_previous_workshop_and_the_open_experiment(
     assert "pairing daily" in body
 
 
+def test_opening_screen_tells_the_previous_experiment_from_the_open_one(
+    facilitator_client, facilitator, rubric, team_a
+):
+    """The last workshop's experiment, finished; another one running since;
+    and one already agreed in this workshop, which is not 'still open'."""
+    earlier = make_workshop(team_a, facilitator, rubric)
+
+    def experiment(change, **values):
+        return Experiment.objects.create(
+            team=team_a, area_id=area_id(earlier, 1), change=change, outcome="o",
+            signal="s", review_date=timezone.localdate(), **values,
+        )  # fmt: skip
+
+    experiment("pairing daily", workshop=earlier, status="finished", result="supported",
+               learning="Pairing spread the knowledge")  # fmt: skip
+    earlier.set_status("closed")
+    experiment("a weekly demo", status="running")
+    workshop = make_workshop(team_a, facilitator, rubric)
+    experiment("a planned one from today", workshop=workshop)
+    body = text(facilitator_client.get(url("present", workshop)))
+    last_time = body.partition("Last time")[2]
+    assert "Its experiment</strong> (finished: hypothesis supported)" in last_time
+    assert "pairing daily" in last_time and "Pairing spread the knowledge" in last_time
+    still_open = body.partition("Review the current experiment first")[2].partition("Last time")[0]
+    assert "still running" in still_open and "a weekly demo" in still_open
+    assert "a planned one from today" not in body
+
+
 def test_poll_answers_204_when_nothing_changed(facilitator_client, workshop):
     response = facilitator_client.get(
         url("present", workshop), {"v": workshop.version, "s": workshop.step}, **HTMX
