@@ -26,7 +26,10 @@ from teams.models import Team
 
 def _get_experiment_for_user(request: HttpRequest, pk: int) -> Experiment:
     experiment = get_object_or_404(
-        Experiment.objects.select_related("team", "area", "owner", "workshop"), pk=pk
+        Experiment.objects.select_related("team", "area", "owner", "workshop").defer(
+            "workshop__rubric"  # its pinned rubric: the page names only its date
+        ),
+        pk=pk,
     )
     # A member may see it: asked first, as the page needs it anyway.
     if not _is_member(request, experiment) and not (
