@@ -203,6 +203,21 @@ def _hypothesis_field(label: str, help_text: str, what: str) -> forms.CharField:
     )
 
 
+class ReadOnce(forms.models.ModelChoiceIterator):
+    """A model choice's options from its queryset's rows, read once for the
+    form: Django's own reads them through a server-side cursor each time the
+    field is drawn, after a count (a team's few members need neither)."""
+
+    def __iter__(self):
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        for obj in self.queryset:
+            yield self.choice(obj)
+
+    def __len__(self):
+        return len(self.queryset) + (self.field.empty_label is not None)
+
+
 class ExperimentForm(forms.Form):
     change = _hypothesis_field(
         "We believe that",
@@ -251,6 +266,7 @@ class ExperimentForm(forms.Form):
 
     def __init__(self, *args, team, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["owner"].iterator = ReadOnce
         self.fields["owner"].queryset = team.members.order_by("first_name", "username")
         self.fields["owner"].label_from_instance = lambda u: u.get_full_name() or u.username
 
