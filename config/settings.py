@@ -80,6 +80,7 @@ INSTALLED_APPS = [
     "progress",  # after the apps it reads; its demo history before the playbook's
     "playbook",
     "identity",
+    "audit",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,82 @@
+"""The audit trail: one append-only row for each security-relevant action.
+
+Who did it, when, what, to whom, and from where (the client's address as
+the deployment sees it). Never a password, a token, a note's text or a
+vote: `detail` holds names of things (a team's slug, a model's key, a
+method), never what anyone said."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+
+
+class Kind(models.TextChoices):
+    SIGN_IN = "sign-in", "Signed in"
+    SIGN_IN_FAILED = "sign-in-failed", "Sign-in failed"
+    SIGN_OUT = "sign-out", "Signed out"
+    ROLE_CHANGED = "role-changed", "Role changed"
+    MEMBERSHIP_CHANGED = "membership-changed", "Team membership changed"
+    TEAM_EXPORTED = "team-exported", "Team data exported"
+    MODEL_IMPORTED = "model-imported", "Model imported"
+    MODEL_EXPORTED = "model-exported", "Model exported"
+    PERSON_CHANGED = "person-changed", "Person changed by an admin"
+    TEAM_CHANGED = "team-changed", "Team changed by an admin"
+    DATA_DOWNLOADED = "data-downloaded", "Own data downloaded"
+    ERASED = "erased", "Person erased"
+    ERASURE_FAILED = "erasure-failed", "Erasure refused"
+    RETENTION_RUN = "retention-run", "Retention applied"
+    AUDIT_EXPORTED = "audit-exported", "Audit trail exported"
+
+
+class AppendOnly(Exception):
+    """An audit event, once written, is never changed or deleted (retention
+    removes whole events past their time, through `past(...)`.delete())."""
+
+
+class AuditEventQuerySet(models.QuerySet):
+    def past(self, cutoff) -> AuditEventQuerySet:
+        """Events older than the retention limit (apply_retention)."""
+        return self.filter(at__lt=cutoff)
+
+
+class AuditEvent(models.Model):
+    at = models.DateTimeField(default=timezone.now, db_index=True)
+    kind = models.CharField(max_length=32, choices=Kind.choices, db_index=True)
+    succeeded = models.BooleanField(default=True)
+    # Who did it: null for the system (cron) or someone not signed in.
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="audit_events",
+    )
+    # Whom it was done to (a role change, an erasure), when that is a person.
+    person = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="audit_events_about",
+    )
+    client = models.CharField("from", max_length=64, blank=True)
+    detail = models.JSONField(default=dict, blank=True)
+
+    objects = AuditEventQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+        indexes = [models.Index(fields=["actor", "-at"]), models.Index(fields=["person", "-at"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} at {self.at:%Y-%m-%d %H:%M}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None and not kwargs.get("force_insert"):
+            raise AppendOnly("Audit events are never changed.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise AppendOnly("Audit events are never deleted one by one.")
