@@ -81,6 +81,7 @@ INSTALLED_APPS = [
     "playbook",
     "identity",
     "audit",
+    "privacy",
 ]
 
 MIDDLEWARE = [
@@ -301,6 +302,34 @@ CSRF_COOKIE_SAMESITE = "Lax"
 # workshop never runs that long). Run `manage.py clearsessions` daily.
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 60 * 60 * 8)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = env_bool("SESSION_EXPIRE_AT_BROWSER_CLOSE", True)
+
+
+def env_days(name: str, default: int) -> int:
+    days = env_int(name, default)
+    if days < 1:
+        raise ImproperlyConfigured(f"{name} must be at least 1 day, not {days}")
+    return days
+
+
+# How long data about people is kept (privacy/retention.py; the privacy
+# notice at /privacy/ quotes these). `manage.py apply_retention` enforces
+# them; run it daily from cron. The team's own record (agreed scores, notes
+# added to it, vote counts and spreads, experiments, the playbook) is kept.
+RETENTION_DAYS = {
+    # The names typed on phones, and which phone gave which vote, note or
+    # dot: this long after the workshop closes.
+    "phones": env_days("RETAIN_PHONE_NAMES_DAYS", 30),
+    # Failed attempts to join a workshop (the client's address).
+    "failed_joins": env_days("RETAIN_FAILED_JOINS_DAYS", 90),
+    # Sign-in attempts kept for throttling and the sign-in log (django-axes).
+    "sign_ins": env_days("RETAIN_SIGN_IN_EVENTS_DAYS", 90),
+    # The audit trail (audit/).
+    "audit": env_days("RETAIN_AUDIT_DAYS", 730),
+}
+# Who people write to for a copy of their data or to be erased: the
+# organisation's data protection officer or the service's owner (an email
+# address or a web page), named on the privacy notice.
+PRIVACY_CONTACT = os.environ.get("PRIVACY_CONTACT", "").strip()
 # What pages draw again and again from the same rows (a team's history and
 # exports, the playbook's counts and orders) is kept under a key made from
 # those rows' versions (config/kept.py), so it is never stale whichever

@@ -34,6 +34,7 @@ urlpatterns = [
     path("workshops/", include("workshops.urls")),
     path("experiments/", include("experiments.urls")),
     path("playbook/", include("playbook.urls")),
+    path("", include("privacy.urls")),
     path("admin/", admin.site.urls),
 ]
 

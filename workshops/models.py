@@ -175,6 +175,9 @@ class Workshop(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     closed_at = models.DateTimeField(null=True, blank=True)
+    # When retention took the names typed on phones and the link between a
+    # phone and its votes, notes and dots (privacy/retention.py).
+    phones_forgotten_at = models.DateTimeField(null=True, blank=True)
 
     objects = WorkshopQuerySet.as_manager()
 
@@ -623,6 +626,32 @@ class Workshop(models.Model):
         self.bump_version()
         return True
 
+    def forget_phones(self) -> bool:
+        """Retention, once the workshop has been closed long enough: the names
+        typed on phones, which account a phone was signed in with, and which
+        phone gave which vote, note or dot go. The votes, notes and dots stay,
+        so the summary, spreads and history read as before, with no names.
+        Each phone keeps its row, under a new token, so the count of who
+        joined stays. False if the workshop is open or already forgotten."""
+        with transaction.atomic():
+            workshop = Workshop.objects.select_for_update().filter(pk=self.pk).first()
+            if (
+                workshop is None
+                or workshop.status != self.Status.CLOSED
+                or workshop.phones_forgotten_at
+            ):
+                return False
+            Vote.objects.filter(workshop=self).update(participant=None)
+            Note.objects.filter(workshop=self).update(participant=None)
+            Dot.objects.filter(workshop=self).update(participant=None)
+            phones = list(Participant.objects.filter(workshop=self).only("pk"))
+            for phone in phones:
+                phone.display_name, phone.user, phone.token = "", None, uuid.uuid4()
+            Participant.objects.bulk_update(phones, ["display_name", "user", "token"])
+            self.phones_forgotten_at = workshop.phones_forgotten_at = timezone.now()
+            workshop.save(update_fields=["phones_forgotten_at"])
+        return True
+
     # The countdown is a visual cue only: nothing waits for it.
 
     @property
@@ -798,7 +827,10 @@ class Participant(models.Model):
 
 class Vote(models.Model):
     workshop = models.ForeignKey(Workshop, on_delete=models.CASCADE, related_name="votes")
-    participant = models.ForeignKey(Participant, on_delete=models.CASCADE, related_name="votes")
+    # Null once retention has forgotten which phone voted (the vote stays).
+    participant = models.ForeignKey(
+        Participant, on_delete=models.SET_NULL, null=True, related_name="votes"
+    )
     area = models.ForeignKey(Area, on_delete=models.PROTECT, related_name="+")
     # Within the workshop's own scale: checked by Workshop.vote.
     level = models.PositiveSmallIntegerField(
@@ -882,7 +914,10 @@ class Dot(models.Model):
     DOTS_PER_PARTICIPANT, several may sit on one area). Only the tally is shown."""
 
     workshop = models.ForeignKey(Workshop, on_delete=models.CASCADE, related_name="dots")
-    participant = models.ForeignKey(Participant, on_delete=models.CASCADE, related_name="dots")
+    # Null once retention has forgotten which phone placed it (the dot stays).
+    participant = models.ForeignKey(
+        Participant, on_delete=models.SET_NULL, null=True, related_name="dots"
+    )
     area = models.ForeignKey(Area, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
 

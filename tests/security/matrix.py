@@ -31,6 +31,7 @@ ARGS = {
     "entry": lambda w: [w.entry.slug],  # team A's published entry
     "workshop_a": lambda w: [w.workshop_a.pk],  # team A's live workshop, run by the facilitator
     "join_code": lambda w: [w.workshop_a.join_code],
+    "facilitator": lambda w: [w.facilitator.pk],  # runs workshop_a, still open
 }
 
 _TABLE = """
@@ -54,6 +55,20 @@ identity:callback          GET    -           404    404    404    404    404   
 identity:callback          POST   -           405    405    405    405    405    405
 # The first organisation sign-in makes the link; admins only read it.
 admin:identity_organisationaccount_add GET - login login 403    403    403    403
+# The privacy notice and cookies page: anyone. Your account and the download
+# of what is held about you: whoever is signed in, only ever their own.
+privacy:notice             GET    -           200    200    200    200    200    200
+privacy:notice             POST   -           405    405    405    405    405    405
+privacy:cookies            GET    -           200    200    200    200    200    200
+privacy:cookies            POST   -           405    405    405    405    405    405
+privacy:account            GET    -           login  login  200    200    200    200
+privacy:account            POST   -           405    405    405    405    405    405
+privacy:download           GET    -           login  login  200    200    200    200
+privacy:download           POST   -           405    405    405    405    405    405
+# Erasing a person: admins only. The facilitator is running an open
+# workshop, so the admin's post is refused with the reason on the page (200).
+privacy:erase              GET    facilitator login  login  403    403    403    200
+privacy:erase              POST   facilitator login  login  403    403    403    200
 password_change            GET    -           login  login  200    200    200    200
 password_change            POST   -           login  login  200    200    200    200
 password_change_done       GET    -           login  login  200    200    200    200

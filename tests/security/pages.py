@@ -59,9 +59,11 @@ def error_pages(world=None) -> list[Page]:
         edit = reverse("experiments:edit", args=[world.experiment_a.pk])
         publish = reverse("playbook:publish", args=[world.finished_a.pk])
         entry = {**ENTRY_FIELDS, "area": world.area.pk, "seen": "stale"}
+        erase = reverse("privacy:erase", args=[world.facilitator.pk])  # in an open workshop
         found += [
             Page("experiment changed", "member_a", edit, "POST", {**HYPOTHESIS, **stale}, 409),
             Page("entry changed", "member_a", publish, "POST", entry, 409),
+            Page("erasure refused", "admin", erase, "POST", {}),
             *workshop_steps(world),
         ]
     return found
