@@ -7,6 +7,8 @@ method), never what anyone said."""
 
 from __future__ import annotations
 
+import json
+
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
@@ -39,6 +41,12 @@ class AuditEventQuerySet(models.QuerySet):
     def past(self, cutoff) -> AuditEventQuerySet:
         """Events older than the retention limit (apply_retention)."""
         return self.filter(at__lt=cutoff)
+
+
+# The audit as CSV (the admin's export), one event a row.
+CSV_COLUMNS = ["at", "kind", "succeeded", "actor", "person", "client", "detail"]
+# What a spreadsheet would run as a formula (a username may start with + - @).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 class AuditEvent(models.Model):
@@ -80,3 +88,16 @@ class AuditEvent(models.Model):
 
     def delete(self, *args, **kwargs):
         raise AppendOnly("Audit events are never deleted one by one.")
+
+    def csv_row(self) -> list[str]:
+        """The event under CSV_COLUMNS; the actor and person by username."""
+        row = [
+            self.at.isoformat(),
+            self.kind,
+            "true" if self.succeeded else "false",
+            self.actor.get_username() if self.actor else "",
+            self.person.get_username() if self.person else "",
+            self.client,
+            json.dumps(self.detail, sort_keys=True),
+        ]
+        return ["'" + cell if cell.startswith(FORMULA_STARTS) else cell for cell in row]

@@ -24,6 +24,8 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from mozilla_django_oidc.auth import OIDCAuthenticationBackend
 
+from audit.events import record
+from audit.models import Kind
 from identity import recheck
 from identity.models import OrganisationAccount
 from identity.provider import ProviderUnavailable, discover, expected_issuer, is_configured
@@ -45,9 +47,10 @@ class SignInRefused(Exception):
     """The provider vouched for the person, but this service does not let
     them in (not an allowed tenant or email domain, account switched off)."""
 
-    def __init__(self, reason: str):
+    def __init__(self, reason: str, person=None):
         super().__init__(reason)
         self.reason = reason
+        self.person = person  # the account refused, when there is one (for the audit)
 
 
 class PasswordBackend(ModelBackend):
@@ -138,7 +141,7 @@ class OrganisationBackend(OIDCAuthenticationBackend):
         refusal = refusal_reason(claims)
         if refusal:
             raise SignInRefused(refusal)
-        return sign_in_account(claims)
+        return sign_in_account(claims, self.request)
 
 
 def refusal_reason(claims: dict) -> str | None:
@@ -156,7 +159,7 @@ def refusal_reason(claims: dict) -> str | None:
     return None
 
 
-def sign_in_account(claims: dict):
+def sign_in_account(claims: dict, request=None):
     """The person's account, created at their first sign-in; name, email
     and roles refreshed from the provider every time."""
     issuer, subject = str(claims["iss"]), str(claims["sub"])
@@ -164,15 +167,15 @@ def sign_in_account(claims: dict):
         raise SuspiciousOperation("issuer or subject too long")
     try:
         with transaction.atomic():
-            account = _account(issuer, subject, claims)
+            account = _account(issuer, subject, claims, request)
     except IntegrityError:
         # Two first sign-ins at once (two tabs): the other one made it.
         with transaction.atomic():
-            account = _account(issuer, subject, claims)
+            account = _account(issuer, subject, claims, request)
     return account.user
 
 
-def _account(issuer: str, subject: str, claims: dict) -> OrganisationAccount:
+def _account(issuer: str, subject: str, claims: dict, request=None) -> OrganisationAccount:
     account = (
         OrganisationAccount.objects.select_related("user")
         .filter(issuer=issuer, subject=subject)
@@ -184,18 +187,19 @@ def _account(issuer: str, subject: str, claims: dict) -> OrganisationAccount:
         logger.info("Organisation sign-in: new account %s for %s", user.pk, issuer)
     user = account.user
     if not user.is_active:
-        raise SignInRefused("inactive")
-    update_from_claims(user, claims)
+        raise SignInRefused("inactive", person=user)
+    update_from_claims(user, claims, request)
     account.last_signed_in_at = timezone.now()
     account.save(update_fields=["last_signed_in_at"])
     return account
 
 
-def update_from_claims(user, claims: dict) -> None:
+def update_from_claims(user, claims: dict, request=None) -> None:
     """Name, email and roles as the provider says now: at every sign-in and
-    every check with the provider (identity/recheck.py)."""
+    every check with the provider (identity/recheck.py), whose request
+    gives the audit trail where it came from."""
     _refresh_profile(user, claims)
-    _apply_roles(user, claims)
+    _apply_roles(user, claims, request)
 
 
 def _text(value, limit: int) -> str:
@@ -233,22 +237,40 @@ def _new_username(claims: dict, issuer: str, subject: str) -> str:
     return candidate
 
 
-def _apply_roles(user, claims: dict) -> None:
+def _apply_roles(user, claims: dict, request=None) -> None:
     """Facilitators and Admins follow the provider's groups (or app roles)
     when OIDC_FACILITATOR_GROUPS / OIDC_ADMIN_GROUPS are set; a role whose
-    setting is empty is managed in the service instead."""
+    setting is empty is managed in the service instead. A change is one
+    event in the audit trail, made by the person's own sign-in."""
     held = claims.get(settings.OIDC_GROUPS_CLAIM) or []
     if isinstance(held, str):
         held = [held]
     held = {str(g) for g in held} if isinstance(held, list) else set()
+    had = set(user.groups.filter(name__in=[FACILITATORS, ADMINS]).values_list("name", flat=True))
+    added, removed = [], []
     for role, wanted in (
         (FACILITATORS, settings.OIDC_FACILITATOR_GROUPS),
         (ADMINS, settings.OIDC_ADMIN_GROUPS),
     ):
         if not wanted:
             continue
+        should_hold = bool(held & set(wanted))
+        if should_hold == (role in had):
+            continue
         group, _ = Group.objects.get_or_create(name=role)
-        if held & set(wanted):
+        if should_hold:
             user.groups.add(group)
+            added.append(role)
         else:
             user.groups.remove(group)
+            removed.append(role)
+    if added or removed:
+        record(
+            Kind.ROLE_CHANGED,
+            request,
+            actor=user,
+            person=user,
+            source="provider",
+            added=added,
+            removed=removed,
+        )

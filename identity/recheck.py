@@ -94,7 +94,7 @@ def recheck(request: HttpRequest) -> HttpResponse | None:
     session, user = request.session, request.user
     token = session.get(REFRESH)
     try:
-        session[REFRESH] = ask_provider(user, token) or token
+        session[REFRESH] = ask_provider(user, token, request) or token
         session[CHECKED] = time.time()
         return None
     except Unreachable as error:
@@ -125,7 +125,7 @@ def recheck(request: HttpRequest) -> HttpResponse | None:
         return redirect_to_login(request.get_full_path())
 
 
-def ask_provider(user, refresh_token: str) -> str:
+def ask_provider(user, refresh_token: str, request: HttpRequest | None = None) -> str:
     """The provider's answer for this person now: their claims applied as
     at sign-in; returns the refresh token to use next time (it may rotate)."""
     from identity.backends import OrganisationBackend, refusal_reason, update_from_claims
@@ -177,5 +177,5 @@ def ask_provider(user, refresh_token: str) -> str:
         raise Ended(f"not allowed in any more ({reason})")
     if not user.is_active:
         raise Ended("the account is switched off here")
-    update_from_claims(user, claims)
+    update_from_claims(user, claims, request)
     return tokens.get("refresh_token") or ""

@@ -18,6 +18,8 @@ from django.views.decorators.http import require_GET, require_POST
 from django.views.generic import View
 from mozilla_django_oidc.views import OIDCAuthenticationCallbackView, OIDCAuthenticationRequestView
 
+from audit.events import record
+from audit.models import Kind
 from identity.backends import SignInFailed, SignInRefused
 from identity.provider import (
     Provider,
@@ -83,27 +85,43 @@ class _CallbackView(OIDCAuthenticationCallbackView):
             states = request.session.get("oidc_states")
             if isinstance(states, dict) and states.pop(request.GET.get("state"), None):
                 request.session.modified = True  # that state cannot be used again
-            return problem(request, "cancelled")
+            return _failed(request, "cancelled", provider_error=request.GET["error"][:100])
         if not request.GET.get("code") or not request.GET.get("state"):
             logger.warning("Organisation sign-in: a callback without a code or state")
-            return problem(request, "failed")
+            return _failed(request, "failed")
         try:
             return super().get(request)
         except (SuspiciousOperation, SignInFailed) as error:
             logger.warning("Organisation sign-in refused an answer: %s", error)
-            return problem(request, "failed")
+            return _failed(request, "failed")
         except SignInRefused as refusal:
             logger.warning("Organisation sign-in: not allowed in (%s)", refusal.reason)
-            return problem(request, refusal.reason)
+            return _failed(request, refusal.reason, person=refusal.person)
         except ProviderUnavailable as error:
             logger.warning("Organisation sign-in could not finish: %s", error)
-            return problem(request, "unavailable")
+            return _failed(request, "unavailable")
 
     def login_failure(self):
         # mozilla-django-oidc ends here when the session holds no sign-in in
         # progress (it expired, or the link was opened in another browser).
         logger.warning("Organisation sign-in: a callback with no sign-in in progress")
-        return problem(self.request, "failed")
+        return _failed(self.request, "failed")
+
+
+def _failed(request: HttpRequest, kind: str, person=None, **detail) -> HttpResponse:
+    """A sign-in through the provider that did not finish: its line in the
+    audit trail (its success is recorded at login, identity/signals.py) and
+    the page that says what to do next."""
+    record(
+        Kind.SIGN_IN_FAILED,
+        request,
+        person=person,
+        succeeded=False,
+        method="organisation",
+        reason=kind,
+        **detail,
+    )
+    return problem(request, kind)
 
 
 _callback = _CallbackView.as_view()

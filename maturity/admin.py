@@ -14,6 +14,8 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from simple_history.admin import SimpleHistoryAdmin
 
+from audit.events import record
+from audit.models import Kind
 from maturity.interchange import (
     MAX_FILE_BYTES,
     ModelFileError,
@@ -148,6 +150,14 @@ class MaturityModelAdmin(SimpleHistoryAdmin):
             form = ImportForm()
         if form.is_bound and form.is_valid():
             result = form.result
+            record(
+                Kind.MODEL_IMPORTED,
+                request,
+                source="admin",
+                model=result.model.key,
+                created=result.created,
+                file=form.cleaned_data["file"].name,
+            )
             verb = "Created" if result.created else "Updated"
             messages.success(
                 request,
@@ -155,6 +165,10 @@ class MaturityModelAdmin(SimpleHistoryAdmin):
                 + (" ".join(result.changes) if result.changes else "Nothing had changed."),
             )
             return redirect(reverse("admin:maturity_maturitymodel_change", args=[result.model.pk]))
+        if form.is_bound and "file" in request.FILES:
+            # A file was sent and refused: nothing changed, but someone tried.
+            name = request.FILES["file"].name
+            record(Kind.MODEL_IMPORTED, request, succeeded=False, source="admin", file=name)
         context = {
             **self.admin_site.each_context(request),
             "opts": self.opts,
@@ -167,6 +181,7 @@ class MaturityModelAdmin(SimpleHistoryAdmin):
         if not self.has_view_permission(request):
             raise PermissionDenied
         model = get_object_or_404(MaturityModel, pk=pk)
+        record(Kind.MODEL_EXPORTED, request, source="admin", model=model.key)
         response = HttpResponse(dump_model(model), content_type="application/json; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="{model.key}.json"'
         return response

@@ -10,6 +10,8 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
+from audit.events import record
+from audit.models import Kind
 from config.kept import kept, rows_version
 from experiments.models import Experiment
 from progress import charts, history
@@ -194,6 +196,8 @@ def export_json(request: HttpRequest, slug: str) -> HttpResponse:
         team.pk,
     )
     body = body.replace(EXPORTED_AT, json.dumps(timezone.now().isoformat()), 1)
+    # The one write a GET makes here: who took the team's record away, and when.
+    record(Kind.TEAM_EXPORTED, request, team=team.slug, format="json")
     response = HttpResponse(body, content_type="application/json")
     response["Content-Disposition"] = f'attachment; filename="{team.slug}-history.json"'
     return response
@@ -209,6 +213,7 @@ def export_csv(request: HttpRequest, slug: str) -> HttpResponse:
         lambda: history.export_csv(team),
         team.pk,
     )
+    record(Kind.TEAM_EXPORTED, request, team=team.slug, format="csv")
     response = HttpResponse(body, content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{team.slug}-history.csv"'
     return response

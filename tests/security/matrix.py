@@ -32,6 +32,7 @@ ARGS = {
     "workshop_a": lambda w: [w.workshop_a.pk],  # team A's live workshop, run by the facilitator
     "join_code": lambda w: [w.workshop_a.join_code],
     "facilitator": lambda w: [w.facilitator.pk],  # runs workshop_a, still open
+    "event": lambda w: [w.event.pk],  # an audit event (member A signed in)
 }
 
 _TABLE = """
@@ -211,6 +212,17 @@ workshops:dot              POST   join_code   302    400    302    302    302   
 # joins are only ever recorded by the service.
 admin:workshops_workshop_add GET  -           login  login  403    403    403    403
 admin:workshops_failedjoin_add GET -          login  login  403    403    403    403
+# The audit trail: admins read it and export what the list shows as CSV; nobody
+# adds, changes or deletes an event, admins included (the change page only shows).
+admin:audit_auditevent_changelist GET -       login  login  403    403    403    200
+admin:audit_export         GET    -           login  login  403    403    403    200
+admin:audit_export         POST   -           login  login  403    403    403    405
+admin:audit_auditevent_add GET    -           login  login  403    403    403    403
+admin:audit_auditevent_add POST   -           login  login  403    403    403    403
+admin:audit_auditevent_change GET event       login  login  403    403    403    200
+admin:audit_auditevent_change POST event      login  login  403    403    403    403
+admin:audit_auditevent_delete GET event       login  login  403    403    403    403
+admin:audit_auditevent_delete POST event      login  login  403    403    403    403
 """
 
 # Every other admin URL: signed-out people are asked to sign in, signed-in

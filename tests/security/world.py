@@ -29,6 +29,8 @@ def join_as_participant(client: Client, workshop) -> None:
 @pytest.fixture(name="world")
 def world_fixture(rubric, facilitator, member_a, member_b, admin_user, team_a, team_b):
     """One object of each kind, belonging to team A (team B is the outsider)."""
+    from audit.events import record
+    from audit.models import Kind
     from experiments.models import Experiment
     from playbook.models import Entry
     from tests.playbook.factories import make_entry, make_experiment
@@ -67,6 +69,7 @@ def world_fixture(rubric, facilitator, member_a, member_b, admin_user, team_a, t
     )
     entry = make_entry(team_a, area_key=area.key)
     unpublished_a = make_experiment(team_a, area_key=area.key)  # finished, no entry yet
+    event = record(Kind.SIGN_IN, actor=member_a, person=member_a, method="password")
     return SimpleNamespace(
         rubric=rubric,
         area=area,
@@ -80,6 +83,7 @@ def world_fixture(rubric, facilitator, member_a, member_b, admin_user, team_a, t
         draft_a=draft_a,
         unpublished_a=unpublished_a,
         entry=entry,
+        event=event,
         facilitator=facilitator,
         member_a=member_a,
         member_b=member_b,

@@ -1,5 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
+from audit.events import record
+from audit.models import Kind
 from maturity.interchange import dump_model
 from maturity.models import MaturityModel
 
@@ -13,6 +15,8 @@ class Command(BaseCommand):
     def handle(self, *args, key: str, **options) -> None:
         model = MaturityModel.objects.filter(key=key).first()
         if model is None:
+            record(Kind.MODEL_EXPORTED, succeeded=False, source="command", model=key[:100])
             keys = ", ".join(MaturityModel.objects.values_list("key", flat=True)) or "none"
             raise CommandError(f'There is no model with the key "{key}". Models: {keys}.')
+        record(Kind.MODEL_EXPORTED, source="command", model=model.key)
         self.stdout.write(dump_model(model), ending="")

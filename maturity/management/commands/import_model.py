@@ -2,6 +2,8 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from audit.events import record
+from audit.models import Kind
 from maturity.interchange import ModelFileError, import_model
 
 
@@ -18,13 +20,22 @@ class Command(BaseCommand):
         try:
             raw = file.read_bytes()
         except OSError as error:
+            record(Kind.MODEL_IMPORTED, succeeded=False, source="command", file=file.name)
             raise CommandError(f"Cannot read {file}: {error.strerror}.") from None
         try:
             result = import_model(raw, reason=f"Imported from {file.name}")
         except ModelFileError as error:
+            record(Kind.MODEL_IMPORTED, succeeded=False, source="command", file=file.name)
             raise CommandError(
                 f"{file} was not imported; nothing changed.\n  " + "\n  ".join(error.problems)
             ) from None
+        record(
+            Kind.MODEL_IMPORTED,
+            source="command",
+            model=result.model.key,
+            created=result.created,
+            file=file.name,
+        )
         verb = "Created" if result.created else "Updated"
         lines = [f"{verb} {result.model.name} ({result.model.key})."]
         lines += [f"  {change}" for change in result.changes] or ["  Nothing had changed."]
