@@ -88,7 +88,8 @@ def held_about(person) -> dict:
         ],
         "experiments_owned": [
             {
-                "experiment": str(e),
+                "area": e.area.name,
+                "we_believe_that": e.change,
                 "team": e.team.name,
                 "status": e.status,
                 "review_date": _when(e.review_date),
@@ -98,9 +99,13 @@ def held_about(person) -> dict:
             .order_by("pk")
         ],
         "experiment_notes_written": [
-            {"experiment": str(n.experiment), "text": n.text, "written_at": _when(n.created_at)}
+            {
+                "experiment": n.experiment.change,
+                "text": n.text,
+                "written_at": _when(n.created_at),
+            }
             for n in ProgressNote.objects.filter(author=person)
-            .select_related("experiment__area")
+            .select_related("experiment")
             .order_by("created_at", "pk")
         ],
         "playbook_entries_started": [
