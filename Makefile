@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 export DEBUG ?= true
 
-.PHONY: run dev test install install-test lint format migrate demo bench lighthouse audit vnu oidc-provider clean
+.PHONY: run dev screenshots test install install-test lint format migrate demo bench lighthouse audit vnu oidc-provider clean
 
 # The Nu HTML checker, fetched once from the npm registry into a git-ignored cache.
 VNU_VERSION := 26.9.27
@@ -45,6 +45,11 @@ run: demo
 dev: demo
 	$(BIN)/uvicorn config.asgi:application --reload --host 127.0.0.1 --port $(PORT)
 
+# The guides' pictures in docs/images/ (scripts/screenshots.py): the demo on a
+# throwaway database, a real Chromium through a workshop with phones.
+screenshots: $(VENV)/.installed-test
+	$(BIN)/python scripts/screenshots.py
+
 lint: install-test
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
@@ -79,7 +84,7 @@ test: install-test lint $(VNU_JAR) $(OIDC_PROVIDER)
 audit: install-test
 	$(BIN)/python scripts/audit_deps.py
 
-# A bounded load test on loopback (about 8 minutes); see README "Benchmark".
+# A bounded load test on loopback (about 8 minutes); see docs/contributors.md "Benchmark".
 # make bench [MODE=two] [DURATION=60] [CAPACITY_STEPS=100,150,...] [STEP_S=20]
 $(VENV)/.installed-bench: pyproject.toml $(VENV)/.installed
 	$(BIN)/pip install --quiet -e '.[bench]'
@@ -89,7 +94,7 @@ bench: $(VENV)/.installed-bench
 	MODE=$(or $(MODE),one) bash bench/run.sh
 
 # Lighthouse (performance, a phone on slow 4G, simulated) on four pages under
-# production settings; see README "Front end". Lighthouse and the Chromium
+# production settings; see docs/contributors.md "Front end". Lighthouse and the Chromium
 # driver it uses are installed from their lock file into a git-ignored
 # node_modules, like the test suite's OIDC provider: Node runs the
 # measurement only, never the service. package.json pins third-party-web

@@ -1,5 +1,5 @@
 """Put the scenarios' results together: the tables `make bench` prints and
-bench-results/bench.json (its shape is in the README, "Benchmark").
+bench-results/bench.json (its shape is in docs/contributors.md, "Benchmark").
 
 Usage: python bench/report.py OUT_DIR [key=value ...]
 Reads start.json, workshop.json, capacity.json (with the overload),

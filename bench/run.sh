@@ -26,7 +26,7 @@
 # lists, default 0 and 1), MODE (one|two), WEB_CONCURRENCY (default 1: one
 # process per service core), PLAYBOOK_LARGE (entries in 8, default 100000),
 # SCENARIOS (which of "start workshop poll idle cpu pages capacity" to run,
-# default all: a partial run's figures are not the README's).
+# default all: a partial run's figures are not the ones docs/contributors.md quotes).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PY=.venv/bin/python

@@ -58,7 +58,7 @@ start_nginx() {  # port upstream-port...
     echo "  server {"
     echo "    listen 127.0.0.1:$port;"
     echo "    client_max_body_size 1m;"
-    # The streams: the README's example (config/nginx/streams.conf), or,
+    # The streams: the example in docs/operators.md (config/nginx/streams.conf), or,
     # with BUFFERED_STREAMS=1, a proxy that buffers them whatever the
     # service asks (for the fallback poll's test).
     if [ "${BUFFERED_STREAMS:-0}" = 1 ]; then

@@ -11,7 +11,7 @@ Two Django handlers share the one event loop:
   Django's ASGI handler would run each such request in a thread it makes
   for that request, across two hops from the event loop and back: measured
   on one core, it answers a constant page at about 750 a second against
-  1,700-2,100 through the pool (the README's "Deployment" section).
+  1,700-2,100 through the pool (docs/operators.md, "Deployment").
 """
 
 import gc

@@ -202,7 +202,7 @@ AXES_CLIENT_IP_CALLABLE = "config.security.client_ip"
 # client's address to X-Forwarded-For, and that one hop is all we trust.
 TRUSTED_PROXY_HOPS = 1 if env_bool("BEHIND_PROXY", False) else 0
 
-# Organisation sign-in with OpenID Connect (identity/; README "Organisation
+# Organisation sign-in with OpenID Connect (identity/; docs/operators.md "Organisation
 # sign-in"). Off unless OIDC_ISSUER is set. mozilla-django-oidc reads the
 # OIDC_RP_* and OIDC_USE_* names below.
 OIDC_ISSUER = os.environ.get("OIDC_ISSUER", "").strip()
@@ -357,7 +357,7 @@ CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
     "kept": {**_kept_cache, "TIMEOUT": 24 * 60 * 60},
 }
-# The live room is pushed (workshops/push.py, README "The live room"): every
+# The live room is pushed (workshops/push.py, docs/contributors.md "The live room"): every
 # open screen of a live workshop holds one server-sent events stream.
 # On PostgreSQL each server process LISTENs on one connection of its own;
 # a transaction-mode pooler (PgBouncer) cannot carry LISTEN, so the

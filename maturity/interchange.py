@@ -1,6 +1,6 @@
 """A maturity model as a JSON file: what admins import and export.
 
-The file is the whole model in one plain shape (documented in the README):
+The file is the whole model in one plain shape (documented in docs/admins.md, "Maturity models"):
 
     {"format_version": 1, "key", "name", "description", "framing",
      "scale": [{"number", "label"}],

@@ -20,7 +20,7 @@ from progress.charts import ScoreHistory
 from teams.models import Team
 from workshops.models import AreaScore, Note, Workshop
 
-# 2: workshops name their model's scale; experiments name their model (README).
+# 2: workshops name their model's scale; experiments name their model (docs/teams.md, "Exports").
 EXPORT_FORMAT_VERSION = 2
 
 
@@ -256,7 +256,7 @@ def _cards_by_workshop(workshops: list[Workshop]) -> dict[int, list[dict]]:
 
 
 def export_data(team: Team) -> dict:
-    """A team's whole history as JSON-able data (the shape is in README)."""
+    """A team's whole history as JSON-able data (the shape is in docs/teams.md, "Exports")."""
     workshops = list(workshops_for_team_page(team))
     cards = _cards_by_workshop(workshops)
     experiments = list(

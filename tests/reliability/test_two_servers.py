@@ -227,7 +227,7 @@ def test_a_change_through_one_server_reaches_a_stream_on_the_other(two_servers):
 
 
 def test_a_stream_whose_server_stops_reconnects_to_the_other_up_to_date(two_servers):
-    """Through nginx (the README's example), a stream lands on one server.
+    """Through nginx (the example in docs/operators.md), a stream lands on one server.
     That server stops; the change made meanwhile reaches the phone as soon
     as it reconnects, which nginx sends to the server still running."""
     topology, _, env = two_servers
