@@ -292,9 +292,10 @@ document.addEventListener("input", (event) => {
 });
 document.addEventListener("htmx:load", restoreDraft);
 // Saved: forget the draft before the new screen is drawn (it would be
-// restored into the empty form otherwise).
+// restored into the empty form otherwise). The form is the request's
+// element: htmx sets the event's own `elt` to the swap's target (#room).
 document.addEventListener("htmx:beforeSwap", (event) => {
-  const form = event.detail.elt?.closest?.("form[data-note-form]");
+  const form = event.detail.requestConfig?.elt?.closest?.("form[data-note-form]");
   if (form && event.detail.xhr?.getResponseHeader("X-Note-Saved")) {
     const drafts = read(DRAFTS, {});
     delete drafts[draftKey(form)];

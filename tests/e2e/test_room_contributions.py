@@ -53,6 +53,8 @@ def add_note(phone, kind, text):
     phone.get_by_label("Your note", exact=True).fill(text)
     phone.get_by_role("button", name="Add the note").click()
     expect(phone.get_by_text("Your note is added")).to_be_visible()
+    # Added: the form is empty for the next note (the draft is not restored).
+    expect(phone.get_by_label("Your note", exact=True)).to_have_value("")
 
 
 def test_the_room_adds_notes_and_dots_and_presenter_mode_follows(
