@@ -146,6 +146,8 @@ def _present_context(request: HttpRequest, workshop: Workshop, **forms) -> dict:
         context["record_form"] = forms.get("record_form") or _record_form(area, score)
     elif step in (workshop.choose_step, workshop.summary_step):
         context["scored_areas"] = _scored_areas(workshop)
+        if step == workshop.summary_step:
+            context["experiment"] = _agreed_experiment(workshop)
         context["choose_form"] = forms.get("choose_form") or ChooseForm(
             areas=workshop.areas,
             scores=context["scored_areas"],
@@ -309,7 +311,14 @@ def screen(request: HttpRequest, pk: int) -> HttpResponse:
     context.update(_live_context(workshop))
     if workshop.step in (workshop.choose_step, workshop.summary_step):
         context["scored_areas"] = _scored_areas(workshop)
+    if workshop.step == workshop.summary_step:
+        context["experiment"] = _agreed_experiment(workshop)
     return render(request, "workshops/screen.html", context)
+
+
+def _agreed_experiment(workshop: Workshop) -> Experiment | None:
+    """The experiment written in this workshop, for the room's last screen."""
+    return Experiment.objects.filter(workshop=workshop).select_related("area", "owner").first()
 
 
 def _join_url(request: HttpRequest, workshop: Workshop) -> str:

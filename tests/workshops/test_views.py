@@ -385,6 +385,17 @@ def test_experiment_is_saved_as_planned(facilitator_client, facilitator, worksho
     assert Experiment.objects.get().change == "again"
 
 
+def test_the_room_sees_the_experiment_it_agreed_on_the_last_screen(facilitator_client, workshop):
+    _ready_for_experiment(workshop)
+    facilitator_client.post(url("experiment", workshop), experiment_data())
+    workshop.refresh_from_db()
+    assert workshop.step == workshop.summary_step
+    for screen in ("present", "screen"):
+        body = text(facilitator_client.get(url(screen, workshop)))
+        assert "We believe that <strong>showing our work every fortnight</strong>" in body
+        assert "Priya" in body
+
+
 def test_experiment_form_defaults_the_review_date_weeks_ahead(facilitator_client, workshop):
     _ready_for_experiment(workshop)
     body = text(facilitator_client.get(url("present", workshop)))
