@@ -463,4 +463,39 @@ def seed(stdout) -> None:
         Adoption.objects.create(
             entry=entry, experiment=experiment, show_team_name=team not in UNNAMED_TRIERS
         )
-    stdout.write(f"Playbook: {len(entries)} entries and {len(ADOPTIONS)} teams trying them.")
+    board = ", and the demo board's experiment" if publish_board_experiment(now) else ""
+    stdout.write(f"Playbook: {len(entries)} entries and {len(ADOPTIONS)} teams trying them{board}.")
+
+
+BOARD_SLUG = "trust-board"
+
+
+def publish_board_experiment(now) -> bool:
+    """The demo board's finished experiment (progress/demo.py) as an entry
+    under its own model, so the playbook's filter by model shows a board's."""
+    experiment = (
+        Experiment.objects.filter(team__slug=BOARD_SLUG, status=Experiment.Status.FINISHED)
+        .select_related("team", "area")
+        .first()
+    )
+    if experiment is None:
+        return False
+    entry = Entry(
+        experiment=experiment,
+        team=experiment.team,
+        area=experiment.area,
+        title="Open the board meeting with the service, not a paper",
+        problem="Digital reached the board as a paper at the end of a long agenda. We "
+        "discussed dates and budgets and rarely what patients went through.",
+        hypothesis=experiment.hypothesis,
+        what_we_did=experiment.what_happened,
+        duration=duration_between(experiment.started_on, experiment.finished_on),
+        result=experiment.result,
+        learning=experiment.learning,
+        advice=experiment.advice,
+        show_team_name=True,
+        status=Entry.Status.PUBLISHED,
+        published_at=now - timedelta(days=20),
+    )
+    entry.save_with_slug()
+    return True

@@ -183,12 +183,19 @@ class EntryForm(forms.ModelForm):
         blank = [] if experiment.result else [("", "Choose a result")]
         self.fields["result"].choices = [*blank, *Experiment.Result.choices]
         self.fields["result"].error_messages["invalid_choice"] = "Choose a result from the list."
+        team = experiment.team
+        self.fields["show_team_name"].label = f"Show your {team.noun}'s name?"
+        self.fields[
+            "show_team_name"
+        ].help_text = (
+            f"Other {team.nouns} find it easier to ask you about it when they know who you are."
+        )
         self.fields["show_team_name"].choices = [
-            (True, f"Show our team's name ({experiment.team.name})"),
-            TEAM_NAME_CHOICES[1],
+            (True, f"Show our {team.noun}'s name ({team.name})"),
+            (False, f"Publish anonymously (shown as “{team.anonymous_name}”)"),
         ]
         self.fields["show_team_name"].error_messages["required"] = (
-            "Choose whether to show your team's name."
+            f"Choose whether to show your {team.noun}'s name."
         )
         self.fields["show_team_name"].error_messages["invalid_choice"] = (
             "Choose whether to show your team's name."

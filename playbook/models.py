@@ -236,7 +236,7 @@ class Entry(models.Model):
 
     @property
     def shared_by(self) -> str:
-        return self.team.name if self.show_team_name else "An NHS product team"
+        return self.team.name if self.show_team_name else self.team.anonymous_name
 
     def hypothesis_parts(self) -> dict[str, str]:
         """change, outcome and signal, as a starting point for another team's

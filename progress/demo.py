@@ -1,6 +1,8 @@
 """Demo history for the demo team: four closed workshops over the last year,
 with agreed scores that move, notes, chosen areas and experiments in every
-state (one running), so the team page has something to show on `make run`."""
+state (one running), so the team page has something to show on `make run`.
+And the demo board: one closed workshop on the board's own model and the
+experiment it agreed, so a newcomer sees that boards use the service too."""
 
 from __future__ import annotations
 
@@ -86,7 +88,25 @@ NOTES = {
 }
 
 
+def closed_workshop(team, facilitator, snapshot, title, days_ago, chosen) -> Workshop:
+    """A workshop held `days_ago` on the model `snapshot` pins, closed that day."""
+    held_on = timezone.localdate() - timedelta(days=days_ago)
+    return Workshop.objects.create(
+        team=team,
+        facilitator=facilitator,
+        title=f"{title}{held_on:%B %Y}",
+        held_on=held_on,
+        model_id=snapshot["model"]["id"],
+        rubric=snapshot,
+        status=Workshop.Status.CLOSED,
+        step=len(snapshot["areas"]) + 3,
+        chosen_area=chosen,
+        closed_at=timezone.now() - timedelta(days=days_ago),
+    )
+
+
 def seed(stdout) -> None:
+    seed_board(stdout)
     team = Team.objects.filter(slug=TEAM_SLUG).first()
     model = MaturityModel.default()
     User = get_user_model()
@@ -100,23 +120,13 @@ def seed(stdout) -> None:
         return
     areas = {area.key: area for area in model.areas.order_by("order")}
     ordered = list(areas.values())
-    today = timezone.localdate()
     snapshot = model.snapshot()
     someone_running = Experiment.objects.filter(team=team, status="running").exists()
     for days_ago, scores, chosen, plan in WORKSHOPS:
-        held_on = today - timedelta(days=days_ago)
-        workshop = Workshop.objects.create(
-            team=team,
-            facilitator=facilitator,
-            title=f"{TITLE_PREFIX}{held_on:%B %Y}",
-            held_on=held_on,
-            model=model,
-            rubric=snapshot,
-            status=Workshop.Status.CLOSED,
-            step=len(ordered) + 3,
-            chosen_area=areas[chosen],
-            closed_at=timezone.now() - timedelta(days=days_ago),
+        workshop = closed_workshop(
+            team, facilitator, snapshot, TITLE_PREFIX, days_ago, areas[chosen]
         )
+        held_on = workshop.held_on
         AreaScore.objects.bulk_create(
             AreaScore(
                 workshop=workshop,
@@ -174,22 +184,12 @@ def seed_second_model(team, facilitator, member) -> int:
     snapshot = model.snapshot()
     areas = list(model.areas.current().order_by("order"))
     top = len(snapshot["scale"])
-    today = timezone.localdate()
     for days_ago, height in SECOND_WORKSHOPS:
-        held_on = today - timedelta(days=days_ago)
         chosen = areas[int(height * 10) % len(areas)]
-        workshop = Workshop.objects.create(
-            team=team,
-            facilitator=facilitator,
-            title=f"Engineering review, {held_on:%B %Y}",
-            held_on=held_on,
-            model=model,
-            rubric=snapshot,
-            status=Workshop.Status.CLOSED,
-            step=len(areas) + 3,
-            chosen_area=chosen,
-            closed_at=timezone.now() - timedelta(days=days_ago),
+        workshop = closed_workshop(
+            team, facilitator, snapshot, "Engineering review, ", days_ago, chosen
         )
+        held_on = workshop.held_on
         AreaScore.objects.bulk_create(
             AreaScore(
                 workshop=workshop,
@@ -220,3 +220,68 @@ def seed_second_model(team, facilitator, member) -> int:
         experiment._history_user = facilitator
         experiment.save()
     return len(SECOND_WORKSHOPS)
+
+
+BOARD_SLUG = "trust-board"
+BOARD_MODEL = "board-digital-leadership"
+BOARD_TITLE = "Board development session"
+BOARD_CHOSEN = "close-to-users"
+# How far up its scale the board placed itself in each area (0..1), in area order.
+BOARD_HEIGHTS = [0.2, 0.5, 0.4, 0.3, 0.5, 0.2, 0.6, 0.1, 0.4, 0.5, 0.3]
+
+
+def seed_board(stdout) -> None:
+    """The demo board's development session, three months ago, on the board
+    model: agreed scores on the model's own scale, notes, and the experiment
+    it chose, finished (playbook/demo.py publishes it)."""
+    board = Team.objects.filter(slug=BOARD_SLUG).first()
+    model = MaturityModel.objects.filter(key=BOARD_MODEL).first()
+    facilitator = get_user_model().objects.filter(username="facilitator").first()
+    if not (board and model and facilitator):
+        stdout.write("Board demo: no demo board, board model or facilitator; skipped.")
+        return
+    if Workshop.objects.filter(team=board, title__startswith=BOARD_TITLE).exists():
+        stdout.write("Board demo: the demo board already has a history.")
+        return
+    snapshot = model.snapshot()
+    areas = list(model.areas.current().order_by("order"))
+    top = len(snapshot["scale"])
+    chosen = next((a for a in areas if a.key == BOARD_CHOSEN), areas[0])
+    workshop = closed_workshop(board, facilitator, snapshot, f"{BOARD_TITLE}, ", 90, chosen)
+    held_on = workshop.held_on
+    AreaScore.objects.bulk_create(
+        AreaScore(
+            workshop=workshop,
+            area=area,
+            score=1 + int(BOARD_HEIGHTS[i % len(BOARD_HEIGHTS)] * top),
+            helps="Non-executives ask good questions when they see the real thing",
+            holds_back="Digital comes to us as a paper at the end of a long agenda",
+        )
+        for i, area in enumerate(areas)
+    )
+    experiment = Experiment(
+        team=board,
+        workshop=workshop,
+        area=chosen,
+        change="each public board meeting opens with a patient or colleague showing us a "
+        "digital service they use, instead of a paper about it",
+        outcome="board decisions that start from what people actually experience",
+        signal="at least one decision in three months that changed because of what we saw",
+        first_actions="Ask the patient panel who would like to show us the booking service.",
+        owner_name="The chair",
+        review_date=held_on + timedelta(days=63),
+        status="finished",
+        started_on=held_on + timedelta(days=14),
+        finished_on=held_on + timedelta(days=70),
+        result="supported",
+        what_happened="Three meetings opened with a service shown on a phone. The outpatient "
+        "letters were changed after a patient read one aloud.",
+        learning="Ten minutes of seeing a service used told us more than the quarterly paper. "
+        "Questions moved from dates and budgets to what patients go through.",
+        advice="Ask the person showing the service what they want the board to notice, and "
+        "leave time for questions straight after.",
+        created_by=facilitator,
+    )
+    experiment._history_user = facilitator
+    experiment.save()
+    stdout.write(f"Board demo: a past workshop and an experiment for {board.name}.")

@@ -15,7 +15,7 @@ from audit.models import Kind
 from config.kept import kept, rows_version
 from experiments.models import Experiment
 from progress import charts, history
-from teams.models import Team
+from teams.models import Team, plural_nouns
 from teams.roles import is_facilitator
 
 
@@ -54,7 +54,8 @@ def home(request: HttpRequest) -> HttpResponse:
             experiment.team = team  # the overdue list names the team without a query each
             if experiment.review_date < today:
                 overdue.append(experiment)
-    return render(request, "teams/home.html", {"teams": teams, "overdue": overdue, "today": today})
+    context = {"teams": teams, "groups": plural_nouns(teams), "overdue": overdue, "today": today}
+    return render(request, "teams/home.html", context)
 
 
 @require_GET

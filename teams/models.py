@@ -23,8 +23,23 @@ class TeamQuerySet(models.QuerySet):
 
 
 class Team(models.Model):
+    """A group that holds workshops: a product team, a board or a whole
+    organisation. They work alike; only the words on their pages differ."""
+
+    class Kind(models.TextChoices):
+        TEAM = "team", "Team"
+        BOARD = "board", "Board"
+        ORGANISATION = "organisation", "Organisation"
+
     name = models.CharField(max_length=120, unique=True)
     slug = models.SlugField(unique=True)
+    kind = models.CharField(
+        max_length=20,
+        choices=Kind.choices,
+        default=Kind.TEAM,
+        help_text='What kind of group this is. Its pages call it "the team", '
+        '"the board" or "the organisation".',
+    )
     description = models.TextField(blank=True)
     members = models.ManyToManyField(
         settings.AUTH_USER_MODEL, through="Membership", related_name="teams"
@@ -39,10 +54,40 @@ class Team(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    @property
+    def noun(self) -> str:
+        """How a sentence names this group: "team", "board" or "organisation"."""
+        return self.get_kind_display().lower()
+
+    @property
+    def nouns(self) -> str:
+        """Several of this group's kind: "teams", "boards", "organisations"."""
+        return self.noun + "s"
+
+    @property
+    def anonymous_name(self) -> str:
+        """Who published a playbook entry when the group keeps its name back."""
+        return ANONYMOUS_NAMES[self.kind]
+
     def has_member(self, user) -> bool:
         if not user.is_authenticated:
             return False
         return self.memberships.filter(user=user).exists()
+
+
+ANONYMOUS_NAMES = {
+    Team.Kind.TEAM: "An NHS product team",
+    Team.Kind.BOARD: "An NHS board",
+    Team.Kind.ORGANISATION: "An NHS organisation",
+}
+
+
+def plural_nouns(teams) -> str:
+    """The groups a page lists, named by their kinds: "teams", "boards",
+    "teams and boards", "teams, boards and organisations" (in Kind order)."""
+    kinds = {team.kind for team in teams} or {Team.Kind.TEAM}
+    words = [label.lower() + "s" for value, label in Team.Kind.choices if value in kinds]
+    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]
 
 
 class Membership(models.Model):

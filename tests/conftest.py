@@ -75,10 +75,10 @@ def make_user(username: str, *, groups=(), **extra):
     return user
 
 
-def make_team(name: str, *members) -> Team:
+def make_team(name: str, *members, kind: str = Team.Kind.TEAM) -> Team:
     from django.utils.text import slugify
 
-    team = Team.objects.create(name=name, slug=slugify(name))
+    team = Team.objects.create(name=name, slug=slugify(name), kind=kind)
     for member in members:
         Membership.objects.create(team=team, user=member)
     return team

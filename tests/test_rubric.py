@@ -5,6 +5,7 @@ import pytest
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from maturity.management.commands.load_models import MODELS_DIR
 from maturity.models import MAX_SCALE, Area, Level, MaturityModel, ScaleLevel
 
 
@@ -21,7 +22,15 @@ def test_default_rubric_has_five_areas_of_five_levels(rubric):
 
 def test_every_shipped_model_has_levels_that_match_its_scale(rubric):
     models = {m.key: m for m in MaturityModel.objects.all()}
-    assert set(models) == {"product-team-maturity", "user-centred-design", "engineering-quality"}
+    assert set(models) == {
+        "product-team-maturity",
+        "user-centred-design",
+        "engineering-quality",
+        "board-digital-leadership",
+        "what-good-looks-like",
+    }
+    # load_models reads every file in the folder, not a list.
+    assert set(models) == {path.stem for path in MODELS_DIR.glob("*.json")}
     assert [m.key for m in MaturityModel.objects.filter(is_default=True)] == [rubric.key]
     assert len(models["engineering-quality"].scale_numbers) == 4
     assert models["engineering-quality"].areas.count() != 5
@@ -40,7 +49,7 @@ def test_loading_the_default_rubric_twice_keeps_admin_edits(rubric):
     call_command("load_models")
     level.refresh_from_db()
     assert level.descriptor == "Edited by an admin."
-    assert MaturityModel.objects.count() == 3
+    assert MaturityModel.objects.count() == len(list(MODELS_DIR.glob("*.json")))
 
 
 def test_a_level_beyond_the_largest_scale_is_refused_by_the_database(rubric):

@@ -114,12 +114,17 @@ def _workshop_for_participant(request: HttpRequest, code: str) -> Workshop | Non
     if token is None:
         return None
     score = AreaScore._meta.db_table
-    workshops = Workshop.objects.filter(join_code=code.upper()).annotate(
-        revealed_count=RawSQL(
-            f"SELECT COALESCE(SUM({PHASE_SQL.format(t='s')}), 0) FROM {score} s"
-            f" WHERE s.workshop_id = {Workshop._meta.db_table}.id",
-            [],
-            output_field=IntegerField(),
+    # The team comes along: the phone's words name it ("the board", "the team").
+    workshops = (
+        Workshop.objects.filter(join_code=code.upper())
+        .select_related("team")
+        .annotate(
+            revealed_count=RawSQL(
+                f"SELECT COALESCE(SUM({PHASE_SQL.format(t='s')}), 0) FROM {score} s"
+                f" WHERE s.workshop_id = {Workshop._meta.db_table}.id",
+                [],
+                output_field=IntegerField(),
+            )
         )
     )
     workshop = workshops.first()

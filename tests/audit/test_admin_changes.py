@@ -156,6 +156,7 @@ def test_adding_a_team_with_a_member_is_a_team_event_and_a_membership_event(
     data = {
         "name": "Team C",
         "slug": "team-c",
+        "kind": "team",
         "description": "",
         "memberships-TOTAL_FORMS": "1",
         "memberships-INITIAL_FORMS": "0",

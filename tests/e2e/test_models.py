@@ -58,16 +58,16 @@ def largest_model() -> dict:
     }
 
 
-def create_workshop(page, live_server, model_name: str) -> str:
+def create_workshop(page, live_server, model_name: str, team: str = "Repeat Prescriptions") -> str:
     sign_in(page, live_server, "fran")
     page.goto(f"{live_server.url}/workshops/new/")
-    page.get_by_label("Team", exact=True).select_option(label="Repeat Prescriptions")
+    page.get_by_label("Team", exact=True).select_option(label=team)
     # The default model is preselected; the facilitator picks another.
     expect(page.get_by_role("radio", name=re.compile("^Product team maturity"))).to_be_checked()
     assert_accessible(page)
     page.get_by_role("radio", name=re.compile(f"^{model_name}")).check(force=True)
     page.get_by_role("button", name="Create the workshop").click()
-    expect(page.get_by_role("heading", level=1)).to_contain_text("Repeat Prescriptions")
+    expect(page.get_by_role("heading", level=1)).to_contain_text(team)
     return page.get_by_test_id("join-code").inner_text()
 
 

@@ -233,9 +233,9 @@ def test_team_page_queries_stay_flat_with_models_areas_and_workshops(
         *MaturityModel.objects.exclude(pk=rubric.pk),
         make_model("widest", areas=12, levels=7),
     ]
-    assert len(models) == 4
-    for i in range(24):
-        model = models[i % 4]
+    assert len(models) >= 4  # every shipped model and the widest the service allows
+    for i in range(6 * len(models)):
+        model = models[i % len(models)]
         count = model.areas.count()
         make_closed_workshop(
             team_a,
@@ -249,8 +249,8 @@ def test_team_page_queries_stay_flat_with_models_areas_and_workshops(
     with django_assert_max_num_queries(len(one)):
         response = member_a_client.get(team_url(team_a))
     content = response.content.decode()
-    assert len(_sections(content)) == 4
-    assert content.count("app-chart__svg--radar app-chart__svg--wide") == 4
+    assert len(_sections(content)) == len(models)
+    assert content.count("app-chart__svg--radar app-chart__svg--wide") == len(models)
 
 
 def test_dashboard_shows_my_teams_current_experiment_and_overdue(

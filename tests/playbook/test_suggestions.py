@@ -19,7 +19,7 @@ def test_shows_published_entries_for_that_area_only(team_a, admin_user):
     make_entry(team_a, title="Still a draft", status=Entry.Status.DRAFT)
     make_entry(team_a, title="Hidden one").hide("Off topic.", by=admin_user)
     html = render(area("delivery"))
-    assert "What other teams tried in Delivery" in html
+    assert "What others tried in Delivery" in html
     assert 'href="/playbook/weekly-releases/"' in html
     assert "Rotating the stand-up" not in html
     assert "Still a draft" not in html

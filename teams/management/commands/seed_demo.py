@@ -1,4 +1,4 @@
-"""Demo people, a demo team and, from each app that has one, its demo data.
+"""Demo people, a demo team, a demo board and, from each app that has one, its demo data.
 
 Apps add their own demo data with a `demo.py` module that has a
 `seed(stdout) -> None` function; this command calls them in INSTALLED_APPS order.
@@ -24,6 +24,8 @@ DEMO_USERS = [
 ]
 DEMO_TEAM = ("Repeat Prescriptions", "repeat-prescriptions")
 OTHER_TEAM = ("Digital Urgent Care", "digital-urgent-care")
+# A board uses the service too (progress/demo.py gives it a past workshop).
+DEMO_BOARD = ("Trust Board", "trust-board")
 
 
 class Command(BaseCommand):
@@ -44,6 +46,9 @@ class Command(BaseCommand):
             groups = {FACILITATORS: facilitators, ADMINS: admins}
             team, _ = Team.objects.get_or_create(name=DEMO_TEAM[0], slug=DEMO_TEAM[1])
             Team.objects.get_or_create(name=OTHER_TEAM[0], slug=OTHER_TEAM[1])
+            Team.objects.get_or_create(
+                name=DEMO_BOARD[0], slug=DEMO_BOARD[1], defaults={"kind": Team.Kind.BOARD}
+            )
             for username, password, first, last, role in DEMO_USERS:
                 user = User.objects.create_user(
                     username,
