@@ -32,9 +32,16 @@ from ensure_browser import playwright_chromium, system_chromium  # noqa: E402
 
 
 def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+    """8000, as `make run` serves, so the pictures show its join links;
+    any free port if something is serving there already."""
+    for port in (8000, 0):
+        with socket.socket() as s:
+            try:
+                s.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+            return s.getsockname()[1]
+    raise SystemExit("No free port")
 
 
 def manage(env: dict, *args: str) -> None:
