@@ -32,6 +32,17 @@ def test_member_sees_workshops_newest_first_charts_and_tables(
     assert "Running" in content  # the newer workshop's experiment
 
 
+def test_the_charts_say_when_a_workshop_is_not_on_them(member_a_client, team_a, two_workshops):
+    content = member_a_client.get(team_url(team_a)).content.decode()
+    assert "2 workshops, the latest on 9 June 2026." in content
+    assert "The charts show" not in content
+    newest = two_workshops[1]
+    newest.status = "active"
+    newest.save(update_fields=["status"])
+    content = member_a_client.get(team_url(team_a)).content.decode()
+    assert "The charts show 1 of them, those closed with agreed scores." in content
+
+
 def test_current_experiment_and_overdue_review_are_highlighted(
     member_a_client, team_a, two_workshops
 ):
