@@ -3,6 +3,7 @@ model's rubric changes (config/kept.py, maturity migration 0004): every
 change shows at once, however it was made."""
 
 from django.urls import reverse
+from django.utils.html import escape
 
 from config.kept import counter
 from maturity import views
@@ -56,6 +57,6 @@ def test_each_model_keeps_its_own_page(member_a_client, rubric):
     other = MaturityModel.objects.exclude(pk=rubric.pk).first()
     first = member_a_client.get(reverse("maturity:model")).content.decode()
     second = member_a_client.get(reverse("maturity:model_detail", args=[other.key]))
-    assert f"<h1>{rubric.name}</h1>" in first
-    assert f"<h1>{other.name}</h1>" in second.content.decode()
+    assert f"<h1>{escape(rubric.name)}</h1>" in first
+    assert f"<h1>{escape(other.name)}</h1>" in second.content.decode()
     assert member_a_client.get("/model/no-such-model/").status_code == 404
