@@ -55,12 +55,17 @@ def _refuse_unfinished(request: HttpRequest, experiment: Experiment) -> HttpResp
     )
 
 
+LAST_POSSIBLE_PAGE = 1_000_000
+
+
 def _page(entries: QuerySet[Entry], number: str | None) -> Page:
     """The page of matching entries (as Paginator.get_page reads `number`:
     not a number is the first, past the end the last) with the count of all
     of them, in one pass over the matches when the page exists."""
     try:
-        wanted = max(1, int(number or 1))
+        # A page far past any playbook's end is the last page, not an offset
+        # too large for the database's integers (a 500 on SQLite).
+        wanted = min(max(1, int(number or 1)), LAST_POSSIBLE_PAGE)
     except ValueError:
         wanted = 1
     bottom = (wanted - 1) * PAGE_SIZE
