@@ -4,9 +4,24 @@ action that rolls back leaves no event."""
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.http import HttpRequest
 
 from audit.models import AuditEvent, Kind
+
+
+def client_ip(request: HttpRequest) -> str | None:
+    """REMOTE_ADDR, or behind our load balancer the address it appended to
+    X-Forwarded-For. Never the left-most entry: the client writes that one,
+    and could pick a new address for every guess."""
+    hops = settings.TRUSTED_PROXY_HOPS
+    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+    if hops and forwarded:
+        addresses = [a.strip() for a in forwarded.split(",") if a.strip()]
+        if len(addresses) >= hops:
+            return addresses[-hops]
+    return request.META.get("REMOTE_ADDR")
+
 
 # Keys that must never reach the trail, whatever a caller passes.
 _NEVER = {"password", "token", "secret", "text", "note", "vote", "level", "code"}
@@ -21,8 +36,6 @@ def record(
     succeeded: bool = True,
     **detail,
 ) -> AuditEvent:
-    from config.security import client_ip
-
     if actor is None and request is not None:
         user = getattr(request, "user", None)
         if user is not None and user.is_authenticated:

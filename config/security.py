@@ -1,5 +1,6 @@
-"""Who is asking: the client's address as sign-in throttling sees it; and
-the Content Security Policy header, built once."""
+"""The Content Security Policy header, built once. (Who is asking, the
+client's address as sign-in throttling and the audit trail see it, is
+audit.events.client_ip.)"""
 
 import csp.middleware
 from csp.constants import HEADER, HEADER_REPORT_ONLY
@@ -7,20 +8,6 @@ from csp.utils import build_policy
 from django.conf import settings
 from django.core.signals import setting_changed
 from django.dispatch import receiver
-from django.http import HttpRequest
-
-
-def client_ip(request: HttpRequest) -> str | None:
-    """REMOTE_ADDR, or behind our load balancer the address it appended to
-    X-Forwarded-For. Never the left-most entry: the client writes that one,
-    and could pick a new address for every guess."""
-    hops = settings.TRUSTED_PROXY_HOPS
-    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-    if hops and forwarded:
-        addresses = [a.strip() for a in forwarded.split(",") if a.strip()]
-        if len(addresses) >= hops:
-            return addresses[-hops]
-    return request.META.get("REMOTE_ADDR")
 
 
 class CSPMiddleware(csp.middleware.CSPMiddleware):

@@ -197,7 +197,7 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "config.views.locked_out"
 AXES_VERBOSE = False
-AXES_CLIENT_IP_CALLABLE = "config.security.client_ip"
+AXES_CLIENT_IP_CALLABLE = "audit.events.client_ip"
 # Behind the load balancer every request comes from it; it appends the
 # client's address to X-Forwarded-For, and that one hop is all we trust.
 TRUSTED_PROXY_HOPS = 1 if env_bool("BEHIND_PROXY", False) else 0
