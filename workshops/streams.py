@@ -26,6 +26,7 @@ the page its stream is alive (static/js/workshop.js).
 from __future__ import annotations
 
 import asyncio
+import logging
 import random
 
 from asgiref.sync import sync_to_async
@@ -37,10 +38,13 @@ from django.middleware.csrf import get_token
 from django.shortcuts import redirect
 from django.template.loader import render_to_string
 
+from config.database import database_unavailable
 from workshops.models import Workshop
 from workshops.phone import _participant_for, _workshop_for_participant
 from workshops.push import State, hub
 from workshops.views import _can_run, _get_workshop_for_user, _live_context
+
+log = logging.getLogger(__name__)
 
 PHONE = "phone"
 RUN = "run"  # the facilitator's (or an admin's) screen, with its buttons
@@ -125,12 +129,22 @@ async def _events(pk: int, kind: str, *, step: int | None, token: str):
         # The browser waits this long before reconnecting after a drop:
         # spread out, so a restarted server is not met by every screen at once.
         yield f"retry: {random.randint(1000, 4000)}\n\n".encode()
-        state = await hub.current(room, kind)
-        if kind in SCREENS and step is not None and state.step != step:
-            # What the room's other screens were last sent may predate the
-            # change that drew this page (a redraw on its way): look again
-            # before telling the page to reload.
-            state = await hub.refresh(room, kind)
+        try:
+            state = await hub.current(room, kind)
+            if kind in SCREENS and step is not None and state.step != step:
+                # What the room's other screens were last sent may predate
+                # the change that drew this page (a redraw on its way): look
+                # again before telling the page to reload.
+                state = await hub.refresh(room, kind)
+        except Exception as error:
+            if not database_unavailable(error):
+                raise
+            # The database went away after the stream opened (a restart, a
+            # fail-over): end it, and the browser opens it again after the
+            # retry above, as it would after a dropped network. One line,
+            # as every other refusal while the database is away.
+            log.warning("Stream for workshop %s ended: the database is unavailable: %s", pk, error)
+            return
         sent = None
         clock = asyncio.get_running_loop().time
         heartbeat = settings.LIVE_HEARTBEAT_SECONDS

@@ -379,3 +379,31 @@ def test_hostile_stream_parameters_never_give_a_500(db, workshop, facilitator_cl
 
     run(scenario)
     assert hub.open_streams == 0
+
+
+def test_a_stream_whose_database_goes_away_ends_quietly_and_is_opened_again(
+    db, workshop, phone, log_lines, monkeypatch
+):
+    """The database goes away between the stream's check and its first
+    drawing (a restart, a fail-over): the stream ends, so the browser opens
+    it again after its retry, and the log has one line, not a traceback."""
+    import psycopg
+    from django.db import OperationalError
+
+    def away(pk, kinds):
+        try:
+            raise psycopg.OperationalError("connection to server at 127.0.0.1 failed")
+        except psycopg.Error as error:
+            raise OperationalError(str(error)) from error
+
+    async def scenario():
+        monkeypatch.setattr(hub, "drawer", away)
+        stream = await open_stream(phone, phone_url(workshop))
+        assert "retry" in parse((await stream.chunks.__anext__()).decode())
+        assert await stream.ended()
+
+    run(scenario)
+    assert hub.open_streams == 0
+    (line,) = log_lines()
+    assert "the database is unavailable: connection to server" in line
+    assert "Traceback" not in line
