@@ -237,17 +237,30 @@ def service_cpu_ns(pidfiles: list[str]) -> dict[str, int]:
     ticks, and nothing else the machine runs on the same core. Read afresh
     each time: PostgreSQL starts a backend per new connection."""
     out = {}
+    postgres = process_tree([PG_PIDFILE]) if PG_PIDFILE in pidfiles else set()
     for pid in process_tree(pidfiles):
         try:
             tasks = list(Path(f"/proc/{pid}/task").glob("*/schedstat"))
         except OSError:
             continue  # it ended since the tree was read
+        # PostgreSQL's threads are marked, so a page's share is told apart.
+        mark = PG_MARK if pid in postgres else ""
         for task in tasks:
             try:
-                out[task.parent.name] = int(task.read_text().split()[0])
+                out[mark + task.parent.name] = int(task.read_text().split()[0])
             except (OSError, ValueError, IndexError):
                 pass
     return out
+
+
+PG_MARK = "pg/"
+
+
+def postgres_ms_between(before: dict[str, int], after: dict[str, int]) -> float:
+    """PostgreSQL's part of `cpu_ms_between`."""
+    return (
+        sum(ns - before.get(tid, 0) for tid, ns in after.items() if tid.startswith(PG_MARK)) / 1e6
+    )
 
 
 def cpu_ms_between(before: dict[str, int], after: dict[str, int]) -> float:
@@ -1443,7 +1456,7 @@ async def scenario_pages(load: Load) -> dict:
         if not got:
             rows.append({"page": name, "path": path, "as": who, "error": True, **extra})
             return ""
-        samples = []
+        samples, in_postgres = [], []
         await statements.reset()
         for _ in range(PAGE_SAMPLES):
             await asyncio.sleep(0.02)
@@ -1451,12 +1464,15 @@ async def scenario_pages(load: Load) -> dict:
             got = await client.request("GET", path, name) or got
             j1 = reading()
             samples.append(max(0.0, spent(j0, j1) - background * (now() - t0)))
+            if isinstance(j0, dict):
+                in_postgres.append(postgres_ms_between(j0, j1))
         sent = await statements.count()
         rows.append(
             {
                 "page": name, "path": path, "as": who, "bytes": len(got[1].encode()),
                 "median_ms": report.percentile(samples, 50),
                 "p95_ms": report.percentile(samples, 95),
+                "postgres_ms": report.percentile(in_postgres, 50) if in_postgres else None,
                 "queries": None if sent is None else round(sent / PAGE_SAMPLES, 1),
                 **extra,
             }

@@ -485,16 +485,19 @@ def print_report(result, run, service_cores, storm, join, steady, groups, poll) 
                 f"{size['samples_per_page']}), queries per request, and against the baseline "
                 f"({size['baseline_ms']} ms, {queries_text(size.get('baseline_queries'))} queries)"
             )
-            head = f"{'page':<44}{'median':>8}{'p95':>8}{'queries':>8}{'x base':>8}  target"
+            head = f"{'page':<44}{'median':>8}{'p95':>8}{'in PG':>7}{'queries':>8}{'x base':>8}"
+            head += "  target"
             print(head + "\n" + "-" * len(head))
             for r in size["rows"]:
                 if r.get("error"):
                     print(f"{r['page'][:43]:<44}{'error':>8}")
                     continue
                 mark = "ok" if r["median_ms"] <= pages["target_ms"] else "OVER"
+                in_pg = r.get("postgres_ms")
                 print(
                     f"{r['page'][:43]:<44}{r['median_ms']:>8.1f}{r['p95_ms']:>8.1f}"
-                    f"{queries_text(r.get('queries')):>8}{r.get('ratio', 0):>8.1f}  {mark}"
+                    + (f"{in_pg:>7.1f}" if in_pg is not None else f"{'-':>7}")
+                    + f"{queries_text(r.get('queries')):>8}{r.get('ratio', 0):>8.1f}  {mark}"
                 )
         print(
             f"Every page's median <= {pages['target_ms']} ms: {verdict(targets['pages_15_ms'])}"
