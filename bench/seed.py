@@ -35,6 +35,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+# Its inserts are thousands of rows each, past PostgreSQL's 65,535
+# parameters a statement when they travel apart from the SQL
+# (config/settings.py): the seed sends them inline, as Django does by default.
+os.environ["DATABASE_PREPARED_STATEMENTS"] = "false"
 
 import django  # noqa: E402
 import django.utils.timezone  # noqa: E402

@@ -160,14 +160,14 @@ def test_my_team_sees_its_hidden_and_withdrawn_entries_listed_apart(
 
 
 def _bulk_entries(count: int) -> None:
-    """Many published entries across several teams and every model, written in
-    one statement."""
+    """Many published entries across several teams and every model, written a
+    thousand rows a statement (PostgreSQL takes 65,535 parameters at most)."""
     teams = [make_team(f"Bulk team {i}") for i in range(5)]
     # The default model's areas first, then the engineering review's (the
     # filters in test_query_count_is_flat), then every other model's.
     engineering_first = Case(When(model__key="engineering-quality", then=0), default=1)
     areas = list(Area.objects.order_by("-model__is_default", engineering_first, "model", "order"))
-    experiments = Experiment.objects.bulk_create(
+    experiments = [
         Experiment(
             team=teams[i % 5],
             area=areas[i % len(areas)],
@@ -179,9 +179,10 @@ def _bulk_entries(count: int) -> None:
             result=Experiment.Result.SUPPORTED,
         )
         for i in range(count)
-    )
+    ]
+    experiments = Experiment.objects.bulk_create(experiments, batch_size=1000)
     now = timezone.now()
-    Entry.objects.bulk_create(
+    entries = [
         Entry(
             experiment=experiment,
             team=experiment.team,
@@ -200,7 +201,8 @@ def _bulk_entries(count: int) -> None:
             show_team_name=i % 2 == 0,
         )
         for i, experiment in enumerate(experiments)
-    )
+    ]
+    Entry.objects.bulk_create(entries, batch_size=1000)
 
 
 @pytest.mark.parametrize("count", [10, 10_000])
