@@ -29,7 +29,7 @@ from audit.models import Kind
 from identity import recheck
 from identity.models import OrganisationAccount
 from identity.provider import ProviderUnavailable, discover, expected_issuer, is_configured
-from teams.roles import ADMINS, FACILITATORS
+from teams.roles import ADMINS, FACILITATORS, forget_roles, with_roles
 
 logger = logging.getLogger(__name__)
 
@@ -58,6 +58,12 @@ class PasswordBackend(ModelBackend):
     only the named break-glass accounts (BREAK_GLASS_ACCOUNTS) may use it,
     and other password sessions end at their next request."""
 
+    def get_user(self, user_id):
+        """The signed-in person on each request, with their roles."""
+        UserModel = get_user_model()
+        user = with_roles(UserModel._default_manager).filter(pk=user_id).first()
+        return user if user is not None and self.user_can_authenticate(user) else None
+
     def user_can_authenticate(self, user) -> bool:
         if not super().user_can_authenticate(user):
             return False
@@ -75,7 +81,7 @@ class OrganisationBackend(OIDCAuthenticationBackend):
         self.UserModel = get_user_model()
 
     def get_user(self, user_id):
-        user = super().get_user(user_id)
+        user = with_roles(self.UserModel._default_manager).filter(pk=user_id).first()
         return user if user is not None and user.is_active else None
 
     def authenticate(self, request, **kwargs):
@@ -265,6 +271,7 @@ def _apply_roles(user, claims: dict, request=None) -> None:
             user.groups.remove(group)
             removed.append(role)
     if added or removed:
+        forget_roles(user)  # this request's pages show the roles held now
         record(
             Kind.ROLE_CHANGED,
             request,

@@ -72,7 +72,8 @@ def test_an_error_is_next_to_its_field_and_what_was_typed_is_kept():
 def test_a_date_input_keeps_its_type():
     html = draw(Everything(initial={"when": "2026-12-02"}), "when")
     assertInHTML(
-        '<input class="nhsuk-input" id="id_when" name="when" type="date" value="2026-12-02" required>',
+        '<input class="nhsuk-input" id="id_when" name="when" type="date" value="2026-12-02"'
+        " required>",
         html,
     )
 

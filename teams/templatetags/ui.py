@@ -180,9 +180,15 @@ def _choices(field, widget, kind: str) -> str:
             format_html(
                 '<div class="nhsuk-{kind}__item">\n<input class="nhsuk-{kind}__input" id="{id}" '
                 'name="{name}" type="{type}" value="{value}"{checked}>\n'
-                '<label class="nhsuk-label nhsuk-{kind}__label" for="{id}">{label}</label>\n</div>\n',
-                kind=kind, id=option_id, name=field.html_name, type=input_type, value=str(value),
-                checked=mark_safe(" checked") if checked else "", label=label,
+                '<label class="nhsuk-label nhsuk-{kind}__label" for="{id}">{label}</label>\n'
+                "</div>\n",
+                kind=kind,
+                id=option_id,
+                name=field.html_name,
+                type=input_type,
+                value=str(value),
+                checked=mark_safe(" checked") if checked else "",
+                label=label,
             )  # fmt: skip
         )
     return mark_safe("".join(items))
@@ -202,7 +208,9 @@ def _options(choices, selected: str) -> str:
                 )
                 for group_value, group_label in label
             )
-            out.append(format_html('<optgroup label="{}">\n{}</optgroup>\n', value, mark_safe(grouped)))
+            out.append(
+                format_html('<optgroup label="{}">\n{}</optgroup>\n', value, mark_safe(grouped))
+            )
         else:
             out.append(
                 format_html(
