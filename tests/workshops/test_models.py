@@ -188,6 +188,26 @@ def test_room_counts_joined_and_voted_on_the_current_area(workshop):
     assert workshop.room() == {"joined": 3, "voted": 2, "note_count": 0, "noted": 0}
 
 
+def test_room_counts_notes_and_dots_from_phones_still_linked_to_them(workshop):
+    workshop.go_to(1)
+    ann, bo, cy = (Participant.objects.create(workshop=workshop) for _ in range(3))
+    first, second = area_id(workshop, 1), area_id(workshop, 2)
+    for person, text in ((ann, "a"), (ann, "b"), (bo, "c")):
+        workshop.add_note(person, first, "helps", text)
+    workshop.vote(ann, first, 2)
+    workshop.vote(cy, first, 3)
+    cy.votes.update(participant=None)  # a phone forgotten by retention
+    assert workshop.room() == {"joined": 3, "voted": 1, "note_count": 3, "noted": 2}
+    assert workshop.room(2)["voted"] == 0
+    workshop.go_to(workshop.choose_step)
+    workshop.place_dot(ann, first)
+    workshop.place_dot(ann, second)
+    workshop.place_dot(bo, first)
+    assert workshop.room() == {"joined": 3, "dotted": 2, "dot_count": 3}
+    workshop.go_to(0)
+    assert workshop.room() == {"joined": 3}
+
+
 def test_failed_joins_block_a_client_after_the_limit(db):
     for _ in range(FailedJoin.LIMIT - 1):
         FailedJoin.record("10.0.0.1")
