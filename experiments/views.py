@@ -13,9 +13,6 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import connection
-from django.db.models import BooleanField
-from django.db.models.expressions import RawSQL
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -24,14 +21,14 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from experiments.forms import EditForm, FinishForm, ProgressNoteForm, ReviewDateForm, StopForm
 from experiments.models import Experiment, ExperimentChanged, ExperimentError
-from teams.models import Membership, Team
+from teams.models import Team, in_its_team
 
 
 def _get_experiment_for_user(request: HttpRequest, pk: int) -> Experiment:
     experiment = get_object_or_404(
         Experiment.objects.select_related("team", "area", "owner", "workshop")
         .defer("workshop__rubric")  # its pinned rubric: the page names only its date
-        .annotate(viewer_is_member=_member_of_its_team(request.user)),
+        .annotate(viewer_is_member=in_its_team(request.user, Experiment)),
         pk=pk,
     )
     # A member may see it: asked first, as the page needs it anyway.
@@ -43,20 +40,6 @@ def _get_experiment_for_user(request: HttpRequest, pk: int) -> Experiment:
     ):
         raise Http404("No such experiment.")
     return experiment
-
-
-def _member_of_its_team(user) -> RawSQL:
-    """Whether `user` is in the experiment's team, read with the experiment."""
-    membership = Membership._meta
-    quote = connection.ops.quote_name
-    return RawSQL(
-        f"EXISTS (SELECT 1 FROM {quote(membership.db_table)} m"
-        f" WHERE m.{quote(membership.get_field('team').column)}"
-        f" = {quote(Experiment._meta.db_table)}.{quote(Experiment._meta.get_field('team').column)}"
-        f" AND m.{quote(membership.get_field('user').column)} = %s)",
-        [user.pk or 0],
-        output_field=BooleanField(),
-    )
 
 
 def _is_member(request: HttpRequest, experiment: Experiment) -> bool:

@@ -1,8 +1,9 @@
 from __future__ import annotations
 
 from django.conf import settings
-from django.db import models
-from django.db.models import Q
+from django.db import connection, models
+from django.db.models import BooleanField, Q
+from django.db.models.expressions import RawSQL
 
 
 class TeamQuerySet(models.QuerySet):
@@ -102,3 +103,19 @@ class Membership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} in {self.team}"
+
+
+def in_its_team(user, model) -> RawSQL:
+    """An annotation for rows of `model` (anything with a `team`): whether
+    `user` is a member of the row's team, read with the row rather than in a
+    query of its own (Team.has_member)."""
+    quote = connection.ops.quote_name
+    membership = Membership._meta
+    team = f"{quote(model._meta.db_table)}.{quote(model._meta.get_field('team').column)}"
+    return RawSQL(
+        f"EXISTS (SELECT 1 FROM {quote(membership.db_table)} m"
+        f" WHERE m.{quote(membership.get_field('team').column)} = {team}"
+        f" AND m.{quote(membership.get_field('user').column)} = %s)",
+        [user.pk if user.is_authenticated else 0],
+        output_field=BooleanField(),
+    )

@@ -25,6 +25,7 @@ from django_htmx.http import HttpResponseClientRefresh, reswap, retarget
 
 from experiments.models import Experiment
 from maturity.models import MaturityModel
+from teams.models import in_its_team
 from teams.roles import is_admin, is_facilitator
 from workshops.forms import (
     ChooseForm,
@@ -49,11 +50,14 @@ def _get_workshop_for_user(request: HttpRequest, pk: int, *, run: bool = False) 
     """The facilitator and admins run a workshop; the team's members may look.
     Anyone else is told it does not exist."""
     workshop = get_object_or_404(
-        Workshop.objects.select_related("team", "facilitator", "chosen_area"), pk=pk
+        Workshop.objects.select_related("team", "facilitator", "chosen_area").annotate(
+            viewer_is_member=in_its_team(request.user, Workshop)
+        ),
+        pk=pk,
     )
     if _can_run(workshop, request.user):
         return workshop
-    if workshop.team.has_member(request.user):
+    if workshop.viewer_is_member:
         if run:
             raise PermissionDenied("Only the workshop's facilitator can change it.")
         return workshop
