@@ -267,7 +267,11 @@ class ExperimentForm(forms.Form):
     def __init__(self, *args, team, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["owner"].iterator = ReadOnce
-        self.fields["owner"].queryset = team.members.order_by("first_name", "username")
+        self.fields["owner"].queryset = team.members.order_by("first_name", "username").only(
+            "first_name",
+            "last_name",
+            "username",  # what the options show
+        )
         self.fields["owner"].label_from_instance = lambda u: u.get_full_name() or u.username
 
     def clean_review_date(self):

@@ -255,20 +255,21 @@ def _record_form(area: dict, score: AreaScore) -> RecordForm:
     )
 
 
+# What the experiment step's form shows of an experiment already written.
+EXPERIMENT_FORM_FIELDS = (
+    "change",
+    "outcome",
+    "signal",
+    "first_actions",
+    "owner_name",
+    "review_date",
+)
+
+
 def _experiment_form(workshop: Workshop, data=None) -> ExperimentForm:
-    experiment = Experiment.objects.filter(workshop=workshop).first()
-    if experiment:
-        initial = {
-            "change": experiment.change,
-            "outcome": experiment.outcome,
-            "signal": experiment.signal,
-            "first_actions": experiment.first_actions,
-            "owner": experiment.owner_id,
-            "owner_name": experiment.owner_name,
-            "review_date": experiment.review_date,
-        }
-    else:
-        initial = {"review_date": workshop.default_review_date()}
+    initial = (
+        Experiment.objects.filter(workshop=workshop).values(*EXPERIMENT_FORM_FIELDS).first()
+    ) or {"review_date": workshop.default_review_date()}
     return ExperimentForm(data, team=workshop.team, initial=initial)
 
 
