@@ -133,7 +133,7 @@ def _present_context(request: HttpRequest, workshop: Workshop, **forms) -> dict:
         )
         if previous:
             context["previous"] = previous
-            context["previous_scores"] = _scored_areas(previous)
+            context["previous_scores"] = _scored_areas(previous, spreads=False)
             context["previous_experiment"] = next(
                 (e for e in found if e.workshop_id == previous.pk), None
             )
@@ -202,14 +202,15 @@ def _live_context(workshop: Workshop, score: AreaScore | None = None) -> dict:
     return context
 
 
-def _scored_areas(workshop: Workshop, *, cards: bool = False) -> list[dict]:
+def _scored_areas(workshop: Workshop, *, cards: bool = False, spreads: bool = True) -> list[dict]:
     """Each area of the pinned rubric with its agreed score, the descriptor
     of that level as the team saw it, the notes and the spread of the latest
     round (and earlier rounds); with `cards`, the cards shown on the screen
-    and not hidden."""
+    and not hidden; without `spreads` (the opening's look back), no votes
+    are read and every spread is empty."""
     scores = workshop.scores_by_area()
     rounds = {area_id: s.vote_round for area_id, s in scores.items()}
-    by_round = workshop.spreads_by_round(rounds)
+    by_round = workshop.spreads_by_round(rounds) if spreads else {}
     shown_cards: dict[int, list[Note]] = {}
     if cards:
         shown = [a for a, s in scores.items() if s.notes_shown_at]
@@ -224,15 +225,15 @@ def _scored_areas(workshop: Workshop, *, cards: bool = False) -> list[dict]:
         level = None
         if score and score.score:
             level = next((lv for lv in area["levels"] if lv["number"] == score.score), None)
-        spreads = by_round[area["id"]]
+        area_spreads = by_round.get(area["id"], {})
         rows.append(
             {
                 "area": area,
                 "score": score,
                 "level": level,
-                "spread": spreads.get(latest) or workshop._empty_spread(),
+                "spread": area_spreads.get(latest) or workshop._empty_spread(),
                 "vote_round": latest,
-                "earlier": [(r, spreads[r]) for r in sorted(spreads) if r < latest],
+                "earlier": [(r, area_spreads[r]) for r in sorted(area_spreads) if r < latest],
                 "cards": shown_cards.get(area["id"], []),
                 "chosen": workshop.chosen_area_id == area["id"],
                 "out_of": workshop.highest_level,
