@@ -1395,7 +1395,6 @@ class Statements:
                 self.db = None
         if self.db is None:
             return
-        await self.db.execute(f"alter system set compute_query_id = {'on' if on else 'off'}")
         await self.db.execute(
             f"alter system set pg_stat_statements.track = {'top' if on else 'none'}"
         )
