@@ -125,12 +125,12 @@ def form_field(field, label_size="", width="", rows="", extra_attrs="") -> str:
             mark_safe(" required") if field.field.required else "",
         )
         common = format_html("{}{}", limits, described)
+        named = format_html(' id="{}" name="{}"', auto_id, field.html_name)
         if widget_type == "textarea":
             control = format_html(
-                '<textarea class="nhsuk-textarea{}" id="{}" name="{}" rows="{}"{} {}>{}</textarea>',
+                '<textarea class="nhsuk-textarea{}"{} rows="{}"{} {}>{}</textarea>',
                 " nhsuk-textarea--error" if error else "",
-                auto_id,
-                field.html_name,
+                named,
                 rows or "4",
                 common,
                 extra,
@@ -138,23 +138,20 @@ def form_field(field, label_size="", width="", rows="", extra_attrs="") -> str:
             )
         elif widget_type == "select":
             control = format_html(
-                '<select class="nhsuk-select{}" id="{}" name="{}"{}{} {}>\n{}</select>',
+                '<select class="nhsuk-select{}"{}{} {}>\n{}</select>',
                 " nhsuk-select--error" if error else "",
-                auto_id,
-                field.html_name,
+                named,
                 described,
-                "",
                 extra,
                 _options(field.field.choices, f"{value}"),
             )
         else:
             autocomplete = widget.attrs.get("autocomplete")
             control = format_html(
-                '<input class="nhsuk-input{}{}" id="{}" name="{}" type="{}"{}{}{}{} >',
+                '<input class="nhsuk-input{}{}"{} type="{}"{}{}{}{} >',
                 f" nhsuk-input--width-{width}" if width else "",
                 " nhsuk-input--error" if error else "",
-                auto_id,
-                field.html_name,
+                named,
                 getattr(widget, "input_type", None) or "text",
                 format_html(' value="{}"', f"{value}") if value is not None else "",
                 limits,
