@@ -70,17 +70,35 @@ class State:
 @dataclass
 class Room:
     """One workshop's open streams in this process, and what each kind of
-    screen shows now."""
+    screen shows now.
+
+    `changes` counts the changes this process has heard of the room; each
+    kind's state remembers the count it was drawn after (`seen`). A state
+    drawn before the latest change may be kept only while a redraw of that
+    kind is on its way: a stream that opens is never given it (see
+    `Hub.current`), and no state is kept for a kind with no stream open, so
+    a screen whose stream reopens (the facilitator's next step, a reconnect)
+    never starts from a drawing older than a change it did not hear."""
 
     pk: int
     streams: dict[str, int] = field(default_factory=dict)
     states: dict[str, State] = field(default_factory=dict)
+    seen: dict[str, int] = field(default_factory=dict)
+    changes: int = 0
     woken: asyncio.Event = field(default_factory=asyncio.Event)
     drawing: bool = False
     stale: bool = False
 
-    def wake(self, states: dict[str, State]) -> None:
-        self.states.update(states)
+    def keep(self, states: dict[str, State], seen: int) -> None:
+        """Keep what was drawn after `seen` changes, for the kinds still open,
+        unless a later drawing of that kind is kept already."""
+        for kind, state in states.items():
+            if kind in self.streams and seen >= self.seen.get(kind, -1):
+                self.states[kind] = state
+                self.seen[kind] = seen
+
+    def wake(self, states: dict[str, State], seen: int) -> None:
+        self.keep(states, seen)
         woken, self.woken = self.woken, asyncio.Event()
         woken.set()
 
@@ -137,24 +155,17 @@ class Hub:
         if not room.streams[kind]:
             del room.streams[kind]
             room.states.pop(kind, None)
+            room.seen.pop(kind, None)
         if not room.streams and self.rooms.get(room.pk) is room:
             del self.rooms[room.pk]
 
-    async def current(self, room: Room, kind: str) -> State:
-        """What this kind of screen should show now: drawn for a kind the
-        room's other streams do not already keep up to date."""
-        state = room.states.get(kind)
-        if state is None:
-            state = (await self.draw(room.pk, [kind]))[kind]
-            room.states.setdefault(kind, state)
-        return room.states[kind]
-
-    async def refresh(self, room: Room, kind: str) -> State:
-        """Draw this kind afresh, keeping whichever is newer."""
-        state = (await self.draw(room.pk, [kind]))[kind]
-        kept = room.states.get(kind)
-        if kept is None or _newer(state, kept):
-            room.states[kind] = state
+    async def current(self, room: Room, kind: str, *, fresh: bool = False) -> State:
+        """What this kind of screen should show now: what the room's other
+        streams of that kind were sent, if it was drawn after every change
+        heard so far; otherwise (or if `fresh`) drawn now."""
+        if fresh or room.seen.get(kind) != room.changes or kind not in room.states:
+            seen = room.changes
+            room.keep(await self.draw(room.pk, [kind]), seen)
         return room.states[kind]
 
     async def draw(self, pk: int, kinds: list[str]) -> dict[str, State]:
@@ -181,6 +192,7 @@ class Hub:
         room = self.rooms.get(pk)
         if room is None:
             return
+        room.changes += 1
         room.stale = True
         if not room.drawing:
             room.drawing = True
@@ -204,6 +216,7 @@ class Hub:
         try:
             while room.stale and room.streams:
                 room.stale = False
+                seen = room.changes
                 try:
                     states = await self.draw(room.pk, list(room.streams))
                 except (OperationalError, InterfaceError) as error:
@@ -218,7 +231,7 @@ class Hub:
                     await asyncio.sleep(1)
                     room.stale = True
                     continue
-                room.wake(states)
+                room.wake(states, seen)
         finally:
             room.drawing = False
 
@@ -262,13 +275,6 @@ class Hub:
                 )
             await asyncio.sleep(delay * (0.5 + random.random()))
             delay = min(delay * 2, 5)
-
-
-def _newer(state: State, than: State) -> bool:
-    try:
-        return int(state.id) >= int(than.id)
-    except ValueError:
-        return True
 
 
 def uses_postgres() -> bool:

@@ -135,7 +135,7 @@ async def _events(pk: int, kind: str, *, step: int | None, token: str):
                 # What the room's other screens were last sent may predate
                 # the change that drew this page (a redraw on its way): look
                 # again before telling the page to reload.
-                state = await hub.refresh(room, kind)
+                state = await hub.current(room, kind, fresh=True)
         except Exception as error:
             if not database_unavailable(error):
                 raise
@@ -173,7 +173,9 @@ async def _events(pk: int, kind: str, *, step: int | None, token: str):
                     raise TimeoutError
                 await asyncio.wait_for(woken.wait(), quiet_for)
             except TimeoutError:
-                yield f"event: ping\ndata: {heartbeat}\n\n".encode()
+                # With the id of what this screen was last sent: a screen
+                # that shows something else asks for the room by itself.
+                yield f"event: ping\nid: {sent}\ndata: {heartbeat}\n\n".encode()
                 spoke = clock()
     finally:
         hub.leave(room, kind)

@@ -404,9 +404,44 @@ function stopPolling() {
   }
 }
 let heartbeatMs = 15000;
+// What this screen shows: a phone its room's key, a shared screen the
+// workshop's version its live region was drawn at.
+function shown() {
+  const room = document.querySelector("#room[data-key]");
+  if (room) return room.dataset.key;
+  try {
+    return String(JSON.parse(document.querySelector("[data-live-poll]")?.dataset.hxVals).v);
+  } catch {
+    return null;
+  }
+}
+// A shared screen that has been sent nothing but pings for this long asks
+// for its live region once (a 204 if nothing changed), in case it missed
+// a change; a phone's check is the key every ping carries.
+const RECHECK_MS = 60000;
+let lastState = Date.now();
 function hear(event) {
   if (quietAfter === Number.POSITIVE_INFINITY) return;
-  if (event.type === "ping") heartbeatMs = 1000 * (Number(event.data) || 15);
+  if (event.type === "ping") {
+    heartbeatMs = 1000 * (Number(event.data) || 15);
+    // The ping names what this screen was last sent: if the screen shows
+    // something else, it asks for the room now.
+    const id = event.lastEventId;
+    if (id && id !== "None" && shown() !== null && id !== shown()) {
+      if (document.querySelector("#room[data-key]")) {
+        latestKey = id;
+        refreshRoom();
+      } else {
+        poll();
+      }
+      lastState = Date.now();
+    } else if (!document.querySelector("#room") && Date.now() - lastState > RECHECK_MS) {
+      poll();
+      lastState = Date.now();
+    }
+  } else {
+    lastState = Date.now();
+  }
   quietAfter = Date.now() + 2 * heartbeatMs + 5000;
   stopPolling();
   // The service answers again: the notice that it could not be reached goes.

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import copy
+import random
 
 import pytest
 from asgiref.sync import async_to_sync, sync_to_async
@@ -289,8 +290,9 @@ def test_an_idle_stream_is_sent_a_heartbeat(db, workshop, phone, settings):
     async def scenario():
         stream = await open_stream(phone, phone_url(workshop))
         try:
-            await stream.next()
-            assert await stream.next(skip=()) == {"event": "ping", "data": "1"}
+            key = (await stream.next())["id"]
+            # It names what the phone was last sent, for the page to check.
+            assert await stream.next(skip=()) == {"event": "ping", "id": key, "data": "1"}
         finally:
             await stream.close()
 
@@ -307,17 +309,17 @@ def test_a_stream_woken_by_changes_it_does_not_show_still_hears_its_heartbeat(
 
     async def scenario():
         stream = await open_stream(phone, phone_url(workshop))
-        await stream.next()  # the room's key, as it opens
+        key = (await stream.next())["id"]  # the room's key, as it opens
         room = hub.rooms[workshop.pk]
 
         async def busy_room():
             while True:
-                room.wake({})  # a change for other screens: nothing new for the phone
+                room.wake({}, room.changes)  # a change for other screens: nothing new for the phone
                 await asyncio.sleep(0.1)
 
         waking = asyncio.create_task(busy_room())
         try:
-            assert await stream.next(skip=()) == {"event": "ping", "data": "1"}
+            assert await stream.next(skip=()) == {"event": "ping", "id": key, "data": "1"}
         finally:
             waking.cancel()
             await stream.close()
@@ -407,3 +409,133 @@ def test_a_stream_whose_database_goes_away_ends_quietly_and_is_opened_again(
     (line,) = log_lines()
     assert "the database is unavailable: connection to server" in line
     assert "Traceback" not in line
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_screen_that_leaves_while_its_room_is_drawn_is_not_left_a_stale_drawing(
+    rubric, workshop, facilitator_client, phone, monkeypatch
+):
+    """The missed vote: the facilitator presses Next, and their old page's
+    stream closes while the room is being drawn for that change. The
+    drawing lands after the old stream has gone, a phone votes before the
+    new page's stream opens (so that vote is drawn for the phones alone),
+    and the new stream must still open with the vote counted."""
+    workshop.go_to(1)
+    area = area_id(workshop, 1)
+    drawing_a_screen = asyncio.Event()
+    let_it_land = asyncio.Event()
+    draw = hub.draw
+
+    async def slow_draw(pk, kinds):
+        states = await draw(pk, kinds)
+        if streams.RUN in kinds and not let_it_land.is_set():
+            drawing_a_screen.set()
+            await let_it_land.wait()
+        return states
+
+    async def scenario():
+        old = await open_stream(facilitator_client, screen_url(workshop, 1))
+        phone_stream = await open_stream(phone, phone_url(workshop))
+        try:
+            await old.next()
+            await phone_stream.next()
+            await listening()
+            monkeypatch.setattr(hub, "draw", slow_draw)
+            status = reverse("workshops:status", args=[workshop.pk])
+            await sync_to_async(facilitator_client.post)(status, {"status": "paused"})
+            await asyncio.wait_for(drawing_a_screen.wait(), WAIT_S)
+            await old.close()  # the page goes away mid-drawing
+            room = hub.rooms[workshop.pk]
+            while room.streams.get(streams.RUN):
+                await asyncio.sleep(0.01)
+            let_it_land.set()
+            while room.drawing:
+                await asyncio.sleep(0.01)
+            await sync_to_async(facilitator_client.post)(status, {"status": "active"})
+            while room.drawing or room.stale:
+                await asyncio.sleep(0.01)
+            vote = reverse("workshops:vote", args=[workshop.join_code])
+            await sync_to_async(phone.post)(vote, {"area": area, "level": 2}, **HTMX)
+            while room.drawing or room.stale:
+                await asyncio.sleep(0.01)
+
+            new = await open_stream(facilitator_client, screen_url(workshop, 1))
+            try:
+                first = await new.next()
+                assert 'data-testid="voted-count">1<' in first["data"], first["data"]
+            finally:
+                await new.close()
+        finally:
+            await phone_stream.close()
+
+    run(scenario)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_whatever_the_timing_of_next_a_vote_and_the_new_page_the_screen_shows_the_vote(
+    rubric, team_a, facilitator, facilitator_client, monkeypatch
+):
+    """The facilitator's Next, a phone's vote as soon as its buttons appear,
+    the old page's stream closing and the new page's opening, in a random
+    order each time, with drawings slowed by a random few milliseconds so
+    that they overlap: every time, the new page's stream shows the vote
+    within a second."""
+    from tests.workshops.conftest import make_workshop
+
+    rounds = 20
+    rng = random.Random(30)
+    draw = hub.draw
+
+    async def jittery_draw(pk, kinds):
+        await asyncio.sleep(rng.uniform(0, 0.02))
+        return await draw(pk, kinds)
+
+    async def later(seconds, action):
+        await asyncio.sleep(seconds)
+        return await action()
+
+    async def one_round():
+        workshop = await sync_to_async(make_workshop)(team_a, facilitator, rubric)
+        phone = Client()
+        await sync_to_async(join)(phone, workshop, "Ann")
+        area = await sync_to_async(area_id)(workshop, 1)
+        hub.rooms.clear()  # each round's room is its own
+        old = await open_stream(facilitator_client, screen_url(workshop, 0))
+        phone_stream = await open_stream(phone, phone_url(workshop))
+        await old.next()
+        await phone_stream.next()
+        await listening()
+        go = reverse("workshops:go_to", args=[workshop.pk])
+        await sync_to_async(facilitator_client.post)(go, {"step": 1})
+        vote = reverse("workshops:vote", args=[workshop.join_code])
+        opened: list[Stream] = []
+
+        async def open_new():
+            opened.append(await open_stream(facilitator_client, screen_url(workshop, 1)))
+
+        await asyncio.gather(
+            later(rng.uniform(0, 0.03), old.close),
+            later(
+                rng.uniform(0, 0.03),
+                sync_to_async(lambda: phone.post(vote, {"area": area, "level": 2}, **HTMX)),
+            ),
+            later(rng.uniform(0, 0.03), open_new),
+        )
+        (new,) = opened
+        try:
+            shown = ""
+            deadline = asyncio.get_running_loop().time() + 1
+            while 'data-testid="voted-count">1<' not in shown:
+                left = deadline - asyncio.get_running_loop().time()
+                assert left > 0, f"the screen still shows: {shown}"
+                shown = (await asyncio.wait_for(new.next(), left))["data"]
+        finally:
+            await new.close()
+            await phone_stream.close()
+
+    async def scenario():
+        monkeypatch.setattr(hub, "draw", jittery_draw)
+        for _ in range(rounds):
+            await one_round()
+
+    run(scenario)
