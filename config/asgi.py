@@ -1,11 +1,14 @@
 """The service's entry point: an ASGI application, served by uvicorn as
 gunicorn's worker (config/gunicorn.conf.py) in production and by `make run`.
 
-Two Django handlers share the one event loop:
+Two handlers share the one event loop:
 
-- the live room's streams (paths ending in `/events/`) go through Django's
-  ASGI handler: they are async views that hold no thread while they wait
-  (workshops/streams.py);
+- the live room's streams (paths ending in `/events/`) go to
+  `workshops.streams.serve`: each is checked on the loop's shared pool of
+  threads as its page would be, then held as a coroutine, with no thread
+  of its own (Django's ASGI handler would keep a thread for each for as
+  long as it stays open), or refused at once when the process cannot
+  afford another (workshops/budget.py);
 - everything else (pages and posts, ordinary Django views) goes through
   Django's WSGI handler on a fixed pool of VIEW_THREADS threads (a2wsgi).
   Django's ASGI handler would run each such request in a thread it makes
@@ -28,6 +31,7 @@ from django.conf import settings  # noqa: E402
 
 from config.load import LoadShedding  # noqa: E402
 from config.static import StaticFiles  # noqa: E402
+from workshops.streams import serve as serve_stream  # noqa: E402
 
 views = WSGIMiddleware(get_wsgi_application(), workers=settings.VIEW_THREADS)
 
@@ -37,7 +41,9 @@ def is_stream(path: str) -> bool:
 
 
 async def django(scope, receive, send):
-    if scope["type"] == "http" and not is_stream(scope["path"]):
+    if scope["type"] == "http":
+        if is_stream(scope["path"]):
+            return await serve_stream(scope, receive, send)
         return await views(scope, receive, send)
     return await streams(scope, receive, send)
 

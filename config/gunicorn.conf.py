@@ -15,6 +15,7 @@ process only, so more than one worker would leave screens stale: refused.
 """
 
 import os
+import resource
 
 import dj_database_url
 
@@ -29,6 +30,13 @@ if _engine.endswith("sqlite3") and workers > 1:
         "screens of the process that made them. Run one worker on SQLite (WEB_CONCURRENCY=1), "
         "or set DATABASE_URL to PostgreSQL for more."
     )
+
+# Every open stream holds a socket: let each process open as many files as
+# the system allows it (the hard limit), not the shell's default soft limit
+# (often 1,024). workshops/budget.py refuses streams before they would pass it.
+_soft, _hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+if _soft != _hard:
+    resource.setrlimit(resource.RLIMIT_NOFILE, (_hard, _hard))
 
 # Keep-alive long enough for the fallback poll (every 2 s) to reuse its
 # connection (and longer than nginx's upstream keepalive_timeout of 4 s).

@@ -8,7 +8,7 @@ and one interpreter, so an overloaded process builds a queue in front of
 them and every answer in it waits longer. A clear "come back in a few seconds"
 is better than a hang or a reset connection: htmx and the phones' offline
 queue try again, and a person sees a calm message. The live room's streams
-have their own limit (LIVE_MAX_STREAMS, workshops/streams.py). The load
+have their own limits (workshops/budget.py). The load
 balancer's health check is always answered: a busy server is not a dead one.
 """
 

@@ -377,8 +377,14 @@ LIVE_LISTEN_DATABASE_URL = os.environ.get("LIVE_LISTEN_DATABASE_URL", "").strip(
 # balancers from closing it (most close idle connections after 60 s).
 LIVE_HEARTBEAT_SECONDS = env_int("LIVE_HEARTBEAT_SECONDS", 15)
 # Past this many open streams in one server process, new ones are told to
-# come back later (503 with Retry-After) and the page polls meanwhile.
-LIVE_MAX_STREAMS = env_int("LIVE_MAX_STREAMS", 5000)
+# come back later (503 with Retry-After) and the page polls meanwhile; also
+# before a stream would pass the process's file descriptors (less
+# LIVE_FD_RESERVE) or its memory (less LIVE_MEMORY_RESERVE_MB), and while
+# LIVE_MAX_OPENING streams are being checked at once (workshops/budget.py).
+LIVE_MAX_STREAMS = env_int("LIVE_MAX_STREAMS", 20_000)
+LIVE_FD_RESERVE = env_int("LIVE_FD_RESERVE", 256)
+LIVE_MEMORY_RESERVE_MB = env_int("LIVE_MEMORY_RESERVE_MB", 64)
+LIVE_MAX_OPENING = env_int("LIVE_MAX_OPENING", 64)
 # Past this many ordinary requests in flight in one server process (being
 # answered or queued for the threads that run Django's views), new ones
 # get 503 with Retry-After at once instead of waiting for seconds.
@@ -388,11 +394,22 @@ MAX_REQUESTS_IN_FLIGHT = env_int("MAX_REQUESTS_IN_FLIGHT", 64)
 # database overlap another's work. Each holds at most one database
 # connection, so keep it below DATABASE_POOL_SIZE.
 VIEW_THREADS = env_int("VIEW_THREADS", 8)
-if min(LIVE_HEARTBEAT_SECONDS, LIVE_MAX_STREAMS, MAX_REQUESTS_IN_FLIGHT, VIEW_THREADS) < 1:
-    raise ImproperlyConfigured(
-        "LIVE_HEARTBEAT_SECONDS, LIVE_MAX_STREAMS, MAX_REQUESTS_IN_FLIGHT and VIEW_THREADS "
-        "must be at least 1"
+if (
+    min(
+        LIVE_HEARTBEAT_SECONDS,
+        LIVE_MAX_STREAMS,
+        LIVE_MAX_OPENING,
+        MAX_REQUESTS_IN_FLIGHT,
+        VIEW_THREADS,
     )
+    < 1
+):
+    raise ImproperlyConfigured(
+        "LIVE_HEARTBEAT_SECONDS, LIVE_MAX_STREAMS, LIVE_MAX_OPENING, MAX_REQUESTS_IN_FLIGHT "
+        "and VIEW_THREADS must be at least 1"
+    )
+if min(LIVE_FD_RESERVE, LIVE_MEMORY_RESERVE_MB) < 0:
+    raise ImproperlyConfigured("LIVE_FD_RESERVE and LIVE_MEMORY_RESERVE_MB cannot be negative")
 # Refuse oversized posts before any form sees them, with a clear 413 page
 # (config.views.bad_request). 64 KB is several times the longest form here
 # (a playbook entry); fields also carry their own max_length.

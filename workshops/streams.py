@@ -21,24 +21,47 @@ as soon as it opens, so a screen that reconnects (a dropped network, a
 restarted server, a laptop waking up) is up to date at once. A ping every
 LIVE_HEARTBEAT_SECONDS keeps proxies from closing an idle stream, and tells
 the page its stream is alive (static/js/workshop.js).
+
+In production a stream does not go through Django's ASGI handler but
+through `serve` (config/asgi.py routes every `/events/` path to it): Django's
+handler gives each request a thread of its own for synchronous work
+(asgiref's ThreadSensitiveContext, Django ticket #32889), which for a stream
+lives as long as the screen stays open. `serve` runs the stream's check
+(the same as its page's, with the page's session, user and CSRF cookie) on
+the event loop's shared pool of threads, and then holds the stream as a
+coroutine, a socket and its buffers. Before any of that it asks what the
+process can afford (`refusal`): a stream that would pass the limit, the
+file descriptors or the memory the process has is answered 503 with
+Retry-After at once, as are openings past LIVE_MAX_OPENING still being
+checked, so that under a flood every screen hears an answer within a
+second. The async views below are the same streams through Django's own
+handler, for the test client and `manage.py runserver`.
 """
 
 from __future__ import annotations
 
 import asyncio
+import io
 import logging
 import random
+from importlib import import_module
 
 from asgiref.sync import sync_to_async
 from django.conf import settings
+from django.contrib import auth
 from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import DisallowedHost, PermissionDenied
+from django.core.handlers.asgi import ASGIRequest, get_script_prefix
 from django.db import connection
-from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
-from django.middleware.csrf import get_token
+from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.middleware.csrf import CsrfViewMiddleware, get_token
 from django.shortcuts import redirect
 from django.template.loader import render_to_string
+from django.urls import Resolver404, resolve, set_script_prefix
+from django.utils.functional import SimpleLazyObject
 
 from config.database import database_unavailable
+from workshops.budget import budget
 from workshops.models import Workshop
 from workshops.phone import _participant_for, _workshop_for_participant
 from workshops.push import State, hub
@@ -182,8 +205,8 @@ async def _events(pk: int, kind: str, *, step: int | None, token: str):
 
 
 def _checked(place):
-    """A stream's check runs in the thread Django gives its request, which
-    lives as long as the stream: give its database connection back now."""
+    """A stream's check borrows a database connection for itself and gives
+    it straight back: an open stream holds none."""
 
     def check(*args):
         try:
@@ -196,63 +219,151 @@ def _checked(place):
 
 
 @_checked
-def _phone_place(request: HttpRequest, code: str) -> int | HttpResponse:
-    """The phone's workshop, checked as its page checks it."""
+def _phone_place(request: HttpRequest, code: str) -> HttpResponse:
+    """The phone's stream, checked as its page checks it."""
     workshop = _workshop_for_participant(request, code)
     if workshop is None or _participant_for(request, workshop) is None:
         return redirect("workshops:join_code", code.upper())
     if workshop.is_closed:
         return HttpResponse(status=204)
-    return workshop.pk
-
-
-async def phone_events(request: HttpRequest, code: str) -> HttpResponse:
-    if request.method != "GET":
-        return HttpResponse(status=405, headers={"Allow": "GET"})
-    hub.start()
-    if hub.open_streams >= settings.LIVE_MAX_STREAMS:
-        return _refused_while_busy()
-    place = await sync_to_async(_phone_place, thread_sensitive=True)(request, code)
-    if isinstance(place, HttpResponse):
-        return place
-    return _stream(request, place, PHONE, step=None)
+    return _stream(request, workshop.pk, PHONE, step=None)
 
 
 @_checked
-def _screen_place(request: HttpRequest, pk: int, presenter: bool):
-    """The screen's workshop and kind, checked as its page checks it."""
+def _screen_place(request: HttpRequest, pk: int, presenter: bool) -> HttpResponse:
+    """The shared screen's stream, checked as its page checks it."""
     if not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path())
     workshop = _get_workshop_for_user(request, pk)  # 404 for another team's
     if workshop.is_closed:
         return HttpResponse(status=204)
-    if presenter:
-        return workshop.pk, PRESENTER, ""
-    if _can_run(workshop, request.user):
-        return workshop.pk, RUN, get_token(request)
-    return workshop.pk, LOOK, ""
-
-
-async def _screen_events(request: HttpRequest, pk: int, presenter: bool) -> HttpResponse:
-    if request.method != "GET":
-        return HttpResponse(status=405, headers={"Allow": "GET"})
-    hub.start()
-    if hub.open_streams >= settings.LIVE_MAX_STREAMS:
-        return _refused_while_busy()
-    place = await sync_to_async(_screen_place, thread_sensitive=True)(request, pk, presenter)
-    if isinstance(place, HttpResponse):
-        return place
-    workshop_pk, kind, token = place
     try:
         step = int(request.GET.get("s", ""))
     except ValueError:
         step = None
-    return _stream(request, workshop_pk, kind, step=step, token=token)
+    if presenter:
+        return _stream(request, workshop.pk, PRESENTER, step=step)
+    if _can_run(workshop, request.user):
+        return _stream(request, workshop.pk, RUN, step=step, token=get_token(request))
+    return _stream(request, workshop.pk, LOOK, step=step)
+
+
+async def _open(request: HttpRequest, place, *args, thread_sensitive: bool) -> HttpResponse:
+    if request.method != "GET":
+        return HttpResponse(status=405, headers={"Allow": "GET"})
+    hub.start()
+    if budget.refusal():
+        return _refused_while_busy()
+    budget.opening += 1
+    try:
+        return await sync_to_async(place, thread_sensitive=thread_sensitive)(request, *args)
+    finally:
+        budget.opening -= 1
+
+
+# Through Django's own handler (the test client, `manage.py runserver`).
+
+
+async def phone_events(request: HttpRequest, code: str) -> HttpResponse:
+    return await _open(request, _phone_place, code, thread_sensitive=True)
 
 
 async def screen_events(request: HttpRequest, pk: int) -> HttpResponse:
-    return await _screen_events(request, pk, presenter=False)
+    return await _open(request, _screen_place, pk, False, thread_sensitive=True)
 
 
 async def presenter_events(request: HttpRequest, pk: int) -> HttpResponse:
-    return await _screen_events(request, pk, presenter=True)
+    return await _open(request, _screen_place, pk, True, thread_sensitive=True)
+
+
+# Through `serve`, in production (config/asgi.py).
+
+PLACES = {
+    phone_events: lambda code: (_phone_place, code),
+    screen_events: lambda pk: (_screen_place, pk, False),
+    presenter_events: lambda pk: (_screen_place, pk, True),
+}
+SESSIONS = import_module(settings.SESSION_ENGINE).SessionStore
+
+
+def _as_its_page(place):
+    """The stream's check with what its page's middleware gives the page:
+    its host checked, its session, its user and its CSRF cookie (whose token
+    the facilitator's pushed buttons carry); and the answers Django would
+    give for a missing or forbidden workshop."""
+
+    def check(request: HttpRequest, *args) -> HttpResponse:
+        try:
+            request.get_host()
+            request.session = SESSIONS(request.COOKIES.get(settings.SESSION_COOKIE_NAME))
+            request.user = SimpleLazyObject(lambda: auth.get_user(request))
+            csrf = CsrfViewMiddleware(lambda request: None)
+            csrf.process_request(request)
+            response = place(request, *args)
+            return csrf.process_response(request, response)
+        except DisallowedHost:
+            return HttpResponse(status=400)
+        except Http404:
+            return HttpResponse(status=404)
+        except PermissionDenied:
+            return HttpResponse(status=403)
+        except Exception as error:
+            if not database_unavailable(error):
+                raise
+            log.warning("Stream refused: the database is unavailable: %s", error)
+            return _refused_while_busy()
+
+    return check
+
+
+async def serve(scope, receive, send) -> None:
+    """The ASGI application for the streams' paths (config/asgi.py)."""
+    if budget.refusal():
+        return await _send(_refused_while_busy(), send, receive)
+    set_script_prefix(get_script_prefix(scope))
+    request = ASGIRequest(scope, io.BytesIO())
+    try:
+        match = resolve(request.path_info)
+        place, *args = PLACES[match.func](**match.kwargs)
+    except (Resolver404, KeyError):
+        return await _send(HttpResponse(status=404), send, receive)
+    try:
+        response = await _open(request, _as_its_page(place), *args, thread_sensitive=False)
+    except Exception:
+        log.exception("Stream refused: %s", request.path)
+        response = HttpResponse(status=500)
+    await _send(response, send, receive)
+
+
+async def _send(response: HttpResponse, send, receive) -> None:
+    """Send a response; a stream for as long as it lasts or the screen
+    stays (its generator is cancelled when the screen goes away)."""
+    headers = [(k.encode("latin-1"), v.encode("latin-1")) for k, v in response.items()]
+    headers.append((b"x-content-type-options", b"nosniff"))
+    for cookie in response.cookies.values():
+        headers.append((b"set-cookie", cookie.output(header="").strip().encode("latin-1")))
+    await send({"type": "http.response.start", "status": response.status_code, "headers": headers})
+    if not response.streaming:
+        await send({"type": "http.response.body", "body": response.content})
+        return
+    sending = asyncio.ensure_future(_pump(response, send))
+    leaving = asyncio.ensure_future(_gone(receive))
+    await asyncio.wait((sending, leaving), return_when=asyncio.FIRST_COMPLETED)
+    for task in (sending, leaving):
+        if not task.done():
+            task.cancel()
+        try:
+            await task
+        except asyncio.CancelledError:
+            pass
+
+
+async def _pump(response: StreamingHttpResponse, send) -> None:
+    async for chunk in response.streaming_content:
+        await send({"type": "http.response.body", "body": chunk, "more_body": True})
+    await send({"type": "http.response.body", "body": b""})
+
+
+async def _gone(receive) -> None:
+    while (await receive())["type"] != "http.disconnect":
+        pass

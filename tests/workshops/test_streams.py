@@ -539,3 +539,141 @@ def test_whatever_the_timing_of_next_a_vote_and_the_new_page_the_screen_shows_th
             await one_round()
 
     run(scenario)
+
+
+class Asgi:
+    """One request to the streams' own ASGI application (`streams.serve`, as
+    production routes it): its answer's start, and the body as it comes."""
+
+    def __init__(self, path: str, client: Client | None = None, method: str = "GET"):
+        cookies = "; ".join(f"{k}={v.value}" for k, v in (client.cookies if client else {}).items())
+        path, _, query = path.partition("?")
+        self.scope = {
+            "type": "http",
+            "method": method,
+            "path": path,
+            "query_string": query.encode(),
+            "root_path": "",
+            "headers": [(b"host", b"testserver"), (b"cookie", cookies.encode())],
+            "client": ("127.0.0.1", 50000),
+            "server": ("testserver", 80),
+        }
+        self.sent: asyncio.Queue = asyncio.Queue()
+        self.leave = asyncio.Event()
+
+    async def receive(self):
+        if not hasattr(self, "asked"):
+            self.asked = True
+            return {"type": "http.request", "body": b"", "more_body": False}
+        await self.leave.wait()
+        return {"type": "http.disconnect"}
+
+    async def send(self, message):
+        await self.sent.put(message)
+
+    async def start(self) -> dict:
+        self.task = asyncio.ensure_future(streams.serve(self.scope, self.receive, self.send))
+        start = await asyncio.wait_for(self.sent.get(), WAIT_S)
+        self.status = start["status"]
+        self.headers = {k.decode().lower(): v.decode() for k, v in start["headers"]}
+        return start
+
+    async def body(self) -> bytes:
+        return (await asyncio.wait_for(self.sent.get(), WAIT_S))["body"]
+
+    async def close(self) -> None:
+        self.leave.set()
+        await asyncio.wait_for(self.task, WAIT_S)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_stream_through_its_own_asgi_application_is_checked_as_its_page_is(
+    rubric, workshop, facilitator_client, phone, member_b, team_b
+):
+    from tests.conftest import client_for
+
+    workshop.go_to(1)
+    member_b_client = client_for(Client(), member_b)
+
+    async def answer(path, client=None, method="GET"):
+        request = Asgi(path, client, method)
+        await request.start()
+        await request.close()
+        return request
+
+    async def scenario():
+        screen = Asgi(screen_url(workshop, 1), facilitator_client)
+        await screen.start()
+        assert screen.status == 200
+        assert screen.headers["content-type"] == "text/event-stream"
+        assert screen.headers["x-accel-buffering"] == "no"
+        body = b""
+        while b"event: live" not in body:
+            body += await screen.body()
+        # The buttons carry the token of this screen's own CSRF cookie.
+        assert b'name="csrfmiddlewaretoken" value="' in body
+        assert streams.CSRF_PLACEHOLDER.encode() not in body
+        assert hub.open_streams == 1
+        await screen.close()  # the screen goes away: its stream leaves the room
+        assert hub.open_streams == 0
+
+        phone_stream = await answer(phone_url(workshop), phone)
+        assert phone_stream.status == 200
+        stranger = await answer(phone_url(workshop), Client())
+        assert (stranger.status, stranger.headers["location"]) == (
+            302,
+            reverse("workshops:join_code", args=[workshop.join_code]),
+        )
+        signed_out = await answer(screen_url(workshop, 1), Client())
+        assert signed_out.status == 302 and "/login" in signed_out.headers["location"]
+        assert (await answer(screen_url(workshop, 1), member_b_client)).status == 404
+        assert (await answer(phone_url(workshop), phone, "POST")).status == 405
+        assert (await answer("/workshops/nowhere/events/")).status == 404
+
+    run(scenario)
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize(
+    "short",
+    ["LIVE_MAX_STREAMS", "LIVE_MAX_OPENING", "file descriptors", "memory"],
+)
+def test_a_stream_the_process_cannot_afford_is_refused_at_once(
+    rubric, workshop, phone, settings, monkeypatch, short
+):
+    """Past what the process can hold, a new stream is told when to come back
+    before any of its checks, and the page polls meanwhile."""
+    from workshops import budget
+
+    hub.open_streams = 10
+    if short == "LIVE_MAX_STREAMS":
+        settings.LIVE_MAX_STREAMS = 10
+    elif short == "LIVE_MAX_OPENING":
+        settings.LIVE_MAX_OPENING = 3
+        monkeypatch.setattr(budget.budget, "opening", 3)
+    elif short == "file descriptors":
+        monkeypatch.setattr(budget.resource, "getrlimit", lambda _: (10 + 256, 4096))
+    else:
+        monkeypatch.setattr(budget, "spare_memory", lambda: 63 * 1024 * 1024)
+        monkeypatch.setattr(budget.budget, "_memory_read_at", float("-inf"))
+
+    async def scenario():
+        request = Asgi(phone_url(workshop), phone)
+        await request.start()
+        assert request.status == 503
+        assert 1 <= int(request.headers["retry-after"]) <= 60
+        await request.close()
+
+    run(scenario)
+    hub.open_streams = 0
+    settings.LIVE_MAX_STREAMS = 20_000
+    settings.LIVE_MAX_OPENING = 64
+    monkeypatch.undo()
+
+    async def afforded():
+        request = Asgi(phone_url(workshop), phone)
+        await request.start()
+        assert request.status == 200
+        await request.close()
+
+    run(afforded)

@@ -1,0 +1,84 @@
+"""What one server process can afford to hold: its live streams
+(workshops/streams.py) are refused, 503 with Retry-After at once, before
+another would pass any of
+
+- LIVE_MAX_STREAMS, the limit the operator sets;
+- the process's file descriptors (its soft RLIMIT_NOFILE, less
+  LIVE_FD_RESERVE kept for the database, the views and the logs): each
+  stream holds a socket;
+- its memory: the room left under the container's limit (cgroup v2
+  `memory.max`) or, without one, the machine's available memory, less
+  LIVE_MEMORY_RESERVE_MB. Read at most once a second, since a stream costs
+  tens of kilobytes and a second's worth of openings cannot use it up;
+- LIVE_MAX_OPENING streams being checked at once: under a flood of new
+  streams the rest are refused at once rather than queued behind them, so
+  every screen hears an answer within a second, and a vote still gets a
+  thread for its view.
+
+The page of a refused screen polls until its stream opens, so nothing it
+shows is lost; only its promptness is.
+"""
+
+from __future__ import annotations
+
+import resource
+import time
+from pathlib import Path
+
+from django.conf import settings
+
+from workshops.push import hub
+
+CGROUP = Path("/sys/fs/cgroup")
+MEMINFO = Path("/proc/meminfo")
+
+
+def spare_memory() -> int | None:
+    """Bytes this process may still use: under its cgroup's limit if it has
+    one, else the machine's available memory; None if neither can be read."""
+    try:
+        limit = (CGROUP / "memory.max").read_text().strip()
+        if limit != "max":
+            return int(limit) - int((CGROUP / "memory.current").read_text())
+    except (OSError, ValueError):
+        pass
+    try:
+        for line in MEMINFO.read_text().splitlines():
+            if line.startswith("MemAvailable:"):
+                return int(line.split()[1]) * 1024
+    except (OSError, ValueError, IndexError):
+        pass
+    return None
+
+
+class Budget:
+    def __init__(self):
+        self.opening = 0  # streams being checked now
+        self._memory_read_at = float("-inf")
+        self._memory_short = False
+
+    def refusal(self) -> str | None:
+        """Why another stream cannot be opened now, or None."""
+        if self.opening >= settings.LIVE_MAX_OPENING:
+            return "too many streams opening at once"
+        held = hub.open_streams + self.opening
+        if held >= settings.LIVE_MAX_STREAMS:
+            return "LIVE_MAX_STREAMS reached"
+        soft, _ = resource.getrlimit(resource.RLIMIT_NOFILE)
+        if soft != resource.RLIM_INFINITY and held >= soft - settings.LIVE_FD_RESERVE:
+            return "file descriptors"
+        if self.memory_short():
+            return "memory"
+        return None
+
+    def memory_short(self) -> bool:
+        now = time.monotonic()
+        if now - self._memory_read_at >= 1:
+            self._memory_read_at = now
+            spare = spare_memory()
+            reserve = settings.LIVE_MEMORY_RESERVE_MB * 1024 * 1024
+            self._memory_short = spare is not None and spare < reserve
+        return self._memory_short
+
+
+budget = Budget()
