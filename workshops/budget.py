@@ -21,6 +21,9 @@ shows is lost; only its promptness is.
 
 from __future__ import annotations
 
+import ctypes
+import ctypes.util
+import gc
 import resource
 import time
 from pathlib import Path
@@ -82,3 +85,41 @@ class Budget:
 
 
 budget = Budget()
+
+
+def _libc_trim():
+    try:
+        return ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6").malloc_trim
+    except (OSError, AttributeError):  # not glibc
+        return None
+
+
+_malloc_trim = _libc_trim()
+TRIM_AFTER = 500  # streams closed since the last trim
+
+
+class Trim:
+    """Give the memory of closed streams back to the system. A stream's
+    buffers come from C's allocator, which keeps freed memory for reuse
+    rather than return it: after thousands of streams close, the process
+    would keep their memory for good. Once TRIM_AFTER streams have closed,
+    a second later (so a wave of closing screens is one trim), glibc's
+    malloc_trim hands the free pages back (a few milliseconds)."""
+
+    def __init__(self):
+        self.closed = 0
+        self.pending = None
+
+    def stream_closed(self, loop) -> None:
+        self.closed += 1
+        if self.closed >= TRIM_AFTER and self.pending is None and _malloc_trim is not None:
+            self.pending = loop.call_later(1, self.trim)
+
+    def trim(self) -> None:
+        self.closed = 0
+        self.pending = None
+        gc.collect()
+        _malloc_trim(0)
+
+
+trim = Trim()

@@ -61,7 +61,7 @@ from django.urls import Resolver404, resolve, set_script_prefix
 from django.utils.functional import SimpleLazyObject
 
 from config.database import database_unavailable
-from workshops.budget import budget
+from workshops.budget import budget, trim
 from workshops.models import Workshop
 from workshops.phone import _participant_for, _workshop_for_participant
 from workshops.push import State, hub
@@ -202,6 +202,7 @@ async def _events(pk: int, kind: str, *, step: int | None, token: str):
                 spoke = clock()
     finally:
         hub.leave(room, kind)
+        trim.stream_closed(asyncio.get_running_loop())
 
 
 def _checked(place):

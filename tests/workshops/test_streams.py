@@ -677,3 +677,29 @@ def test_a_stream_the_process_cannot_afford_is_refused_at_once(
         await request.close()
 
     run(afforded)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_closed_streams_give_their_memory_back_once_for_a_wave(
+    rubric, workshop, phone, monkeypatch
+):
+    """After a wave of screens closes, the process collects their garbage and
+    hands the free memory back to the system, once for the wave."""
+    from workshops import budget
+
+    trims = []
+    monkeypatch.setattr(budget, "TRIM_AFTER", 3)
+    monkeypatch.setattr(budget, "_malloc_trim", trims.append)
+    monkeypatch.setattr(budget, "trim", budget.Trim())
+    monkeypatch.setattr(streams, "trim", budget.trim)
+
+    async def scenario():
+        opened = [Asgi(phone_url(workshop), phone) for _ in range(4)]
+        for request in opened:
+            await request.start()
+        for request in opened:
+            await request.close()
+        await asyncio.sleep(1.2)
+        assert trims == [0]
+
+    run(scenario)
