@@ -376,6 +376,9 @@ LIVE_LISTEN_DATABASE_URL = os.environ.get("LIVE_LISTEN_DATABASE_URL", "").strip(
 # A comment line on every idle stream this often keeps proxies and load
 # balancers from closing it (most close idle connections after 60 s).
 LIVE_HEARTBEAT_SECONDS = env_int("LIVE_HEARTBEAT_SECONDS", 15)
+# A room's screens are redrawn at once for a change, then at most this
+# often while changes keep coming: a burst of votes is a few redraws.
+LIVE_REDRAW_MS = env_int("LIVE_REDRAW_MS", 200)
 # Past this many open streams in one server process, new ones are told to
 # come back later (503 with Retry-After) and the page polls meanwhile; also
 # before a stream would pass the process's file descriptors (less
@@ -408,8 +411,10 @@ if (
         "LIVE_HEARTBEAT_SECONDS, LIVE_MAX_STREAMS, LIVE_MAX_OPENING, MAX_REQUESTS_IN_FLIGHT "
         "and VIEW_THREADS must be at least 1"
     )
-if min(LIVE_FD_RESERVE, LIVE_MEMORY_RESERVE_MB) < 0:
-    raise ImproperlyConfigured("LIVE_FD_RESERVE and LIVE_MEMORY_RESERVE_MB cannot be negative")
+if min(LIVE_FD_RESERVE, LIVE_MEMORY_RESERVE_MB, LIVE_REDRAW_MS) < 0:
+    raise ImproperlyConfigured(
+        "LIVE_FD_RESERVE, LIVE_MEMORY_RESERVE_MB and LIVE_REDRAW_MS cannot be negative"
+    )
 # Refuse oversized posts before any form sees them, with a clear 413 page
 # (config.views.bad_request). 64 KB is several times the longest form here
 # (a playbook entry); fields also carry their own max_length.

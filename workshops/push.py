@@ -85,6 +85,7 @@ class Room:
     states: dict[str, State] = field(default_factory=dict)
     seen: dict[str, int] = field(default_factory=dict)
     changes: int = 0
+    drawn_at: float = float("-inf")  # when the last redraw began (the loop's clock)
     woken: asyncio.Event = field(default_factory=asyncio.Event)
     drawing: bool = False
     stale: bool = False
@@ -215,6 +216,16 @@ class Hub:
     async def _redraw(self, room: Room) -> None:
         try:
             while room.stale and room.streams:
+                # A burst of changes (ten phones voting at once) is drawn
+                # a few times, not once per change: the first at once, the
+                # rest together at most every LIVE_REDRAW_MS.
+                loop = asyncio.get_running_loop()
+                wait = room.drawn_at + settings.LIVE_REDRAW_MS / 1000 - loop.time()
+                if wait > 0:
+                    await asyncio.sleep(wait)
+                    if not room.streams:
+                        break
+                room.drawn_at = loop.time()
                 room.stale = False
                 seen = room.changes
                 try:

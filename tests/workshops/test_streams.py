@@ -703,3 +703,41 @@ def test_closed_streams_give_their_memory_back_once_for_a_wave(
         assert trims == [0]
 
     run(scenario)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_burst_of_votes_is_a_few_redraws_not_one_each(
+    rubric, workshop, facilitator_client, settings, monkeypatch
+):
+    settings.LIVE_REDRAW_MS = 500
+    workshop.go_to(1)
+    area = area_id(workshop, 1)
+    phones = [Client() for _ in range(8)]
+    for client in phones:
+        join(client, workshop)
+    redraws = []
+    draw = hub.draw
+
+    async def counted(pk, kinds):
+        if streams.RUN in kinds:
+            redraws.append(kinds)
+        return await draw(pk, kinds)
+
+    async def scenario():
+        screen = await open_stream(facilitator_client, screen_url(workshop, 1))
+        try:
+            await screen.next()
+            await listening()
+            monkeypatch.setattr(hub, "draw", counted)
+            vote = reverse("workshops:vote", args=[workshop.join_code])
+            for client in phones:
+                await sync_to_async(client.post)(vote, {"area": area, "level": 3}, **HTMX)
+            shown = ""
+            while 'data-testid="voted-count">8<' not in shown:
+                shown = (await screen.next())["data"]
+            # Eight votes within a moment: drawn at once, then together.
+            assert len(redraws) <= 3, redraws
+        finally:
+            await screen.close()
+
+    run(scenario)
