@@ -10,6 +10,8 @@ port while every page stays open.
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from playwright.sync_api import expect
 
@@ -117,3 +119,56 @@ def test_a_workshop_carries_on_after_the_app_server_restarts(browser, service):
             expect(summary).to_contain_text(text)
     finally:
         w.close_all(page, *phones)
+
+
+def test_after_a_restart_with_ten_phones_voting_every_screen_shows_every_vote(browser, service):
+    """The whole server stops (SIGTERM) and starts again mid-area, with ten
+    phones in the room, some voting before and some the moment it is back:
+    within 5 s of the server answering again the facilitator's screen and
+    presenter mode show every vote in the database. (One run once saw the
+    facilitator's screen still stale 90 s after such a restart.)"""
+    import time
+
+    from tests.reliability.test_two_servers import EventStream, Person
+
+    env, servers, session_key = service
+    base = servers[0].url
+    page = w.facilitator(browser, session_key)
+    presenter = page.context.new_page()
+    streams = []
+    try:
+        code, path = w.create_workshop(page, base)
+        presenter.goto(f"{base}{path}screen/")
+        phones = []
+        for _ in range(10):
+            phone = Person()
+            _, join_page = phone.get(f"{base}/workshops/join/{code}/")
+            token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', join_page).group(1)
+            phone.post(f"{base}/workshops/join/", {"code": code}, token)
+            phones.append((phone, token))
+        page.get_by_role("button", name="Next: Collaboration").click()
+        expect(page.get_by_test_id("voted-count")).to_have_text("0")
+        _, room = phones[0][0].get(f"{base}/workshops/live/{code}/")
+        area = re.search(r'name="area" value="([^"]+)"', room).group(1)
+        vote = f"{base}/workshops/live/{code}/vote/"
+        for phone, _ in phones:
+            streams.append(EventStream(phone, f"{base}/workshops/live/{code}/events/"))
+            streams[-1].next("room")
+        for phone, token in phones[:6]:
+            phone.post(vote, {"area": area, "level": 3}, token)
+        expect(page.get_by_test_id("voted-count")).to_have_text("6")
+
+        servers.pop().stop()
+        for stream in streams:
+            stream.close()
+        servers.append(Gunicorn(env, int(base.rsplit(":", 1)[1])))
+        back = time.monotonic()
+        for phone, token in phones[6:]:
+            phone.post(vote, {"area": area, "level": 4}, token)
+        for screen in (page, presenter):
+            left_ms = max(0, 5000 - 1000 * (time.monotonic() - back))
+            expect(screen.get_by_test_id("voted-count")).to_have_text("10", timeout=left_ms)
+    finally:
+        for stream in streams:
+            stream.close()
+        w.close_all(page, presenter)
