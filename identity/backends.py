@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import time
 
 import jwt
 import requests
@@ -26,7 +27,6 @@ from mozilla_django_oidc.auth import OIDCAuthenticationBackend
 
 from audit.events import record
 from audit.models import Kind
-from identity import recheck
 from identity.models import OrganisationAccount
 from identity.provider import ProviderUnavailable, discover, expected_issuer, is_configured
 from teams.roles import ADMINS, FACILITATORS, forget_roles, with_roles
@@ -35,6 +35,25 @@ logger = logging.getLogger(__name__)
 
 # Seconds of clock difference tolerated between the provider and us.
 CLOCK_SKEW = 60
+
+
+# What the checks with the provider after sign-in need (identity/recheck.py).
+REFRESH = "oidc_refresh_token"
+CHECKED = "oidc_checked_at"
+
+
+def remember(session, refresh_token: str) -> None:
+    """At sign-in: what the checks need, or nothing if there is nothing to use."""
+    if refresh_token:
+        session[REFRESH] = refresh_token
+        session[CHECKED] = time.time()
+        return
+    session.pop(REFRESH, None)
+    session.pop(CHECKED, None)
+    logger.warning(
+        "Organisation sign-in: the provider issued no refresh token, so roles are checked "
+        "only at sign-in (ask for the offline_access scope: OIDC_SCOPES)"
+    )
 
 
 class SignInFailed(Exception):
@@ -104,7 +123,7 @@ class OrganisationBackend(OIDCAuthenticationBackend):
             raise SignInFailed(f"{type(error).__name__}: {error}") from error
         if user is None:
             raise SignInFailed("the provider's answer was not accepted (see the warning above)")
-        recheck.remember(request.session, self.refresh_token)
+        remember(request.session, self.refresh_token)
         return user
 
     def use(self, provider) -> None:

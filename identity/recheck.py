@@ -37,12 +37,18 @@ from django.core.exceptions import SuspiciousOperation
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import resolve_url
 
+from identity.backends import (
+    CHECKED,
+    REFRESH,
+    OrganisationBackend,
+    refusal_reason,
+    update_from_claims,
+)
+from identity.models import OrganisationAccount
 from identity.provider import ProviderUnavailable, discover, is_configured
 
 logger = logging.getLogger(__name__)
 
-REFRESH = "oidc_refresh_token"
-CHECKED = "oidc_checked_at"
 RETRY_SECONDS = 60
 TIMEOUT_SECONDS = 5
 
@@ -53,20 +59,6 @@ class Ended(Exception):
 
 class Unreachable(Exception):
     """The provider could not answer the check just now."""
-
-
-def remember(session, refresh_token: str) -> None:
-    """At sign-in: what the checks need, or nothing if there is nothing to use."""
-    if refresh_token:
-        session[REFRESH] = refresh_token
-        session[CHECKED] = time.time()
-        return
-    session.pop(REFRESH, None)
-    session.pop(CHECKED, None)
-    logger.warning(
-        "Organisation sign-in: the provider issued no refresh token, so roles are checked "
-        "only at sign-in (ask for the offline_access scope: OIDC_SCOPES)"
-    )
 
 
 def due(session) -> bool:
@@ -128,9 +120,6 @@ def recheck(request: HttpRequest) -> HttpResponse | None:
 def ask_provider(user, refresh_token: str, request: HttpRequest | None = None) -> str:
     """The provider's answer for this person now: their claims applied as
     at sign-in; returns the refresh token to use next time (it may rotate)."""
-    from identity.backends import OrganisationBackend, refusal_reason, update_from_claims
-    from identity.models import OrganisationAccount
-
     try:
         provider = discover()
     except ProviderUnavailable as error:
