@@ -29,8 +29,8 @@ streams = get_asgi_application()
 
 from django.conf import settings  # noqa: E402
 
-from config.load import LoadShedding  # noqa: E402
-from config.static import StaticFiles  # noqa: E402
+from core.load import LoadShedding  # noqa: E402
+from core.static import StaticFiles  # noqa: E402
 from workshops.streams import serve as serve_stream  # noqa: E402
 
 views = WSGIMiddleware(get_wsgi_application(), workers=settings.VIEW_THREADS)
@@ -48,8 +48,8 @@ async def django(scope, receive, send):
     return await streams(scope, receive, send)
 
 
-# Past MAX_REQUESTS_IN_FLIGHT, a 503 with Retry-After before Django (config/load.py);
-# static files before either (config/static.py).
+# Past MAX_REQUESTS_IN_FLIGHT, a 503 with Retry-After before Django (core/load.py);
+# static files before either (core/static.py).
 application = StaticFiles(LoadShedding(django))
 
 # The collector, tuned for a server (the benchmark's pages table): what was

@@ -12,7 +12,7 @@ from urllib.parse import urlsplit
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
-from config import logs
+from core import logs
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "simple_history",
     "csp",
     "axes",
+    "core",
     "maturity",
     "teams",
     "workshops",
@@ -85,14 +86,14 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
-    # First: every log line of the request carries its id (config/logs.py).
-    "config.logs.RequestId",
+    # First: every log line of the request carries its id (core/logs.py).
+    "core.logs.RequestId",
     # Compresses what every later one wrote (config/compress.py).
     "config.compress.Compress",
-    # Static files are answered before Django, by ServeStatic (config/static.py),
-    # with the strict headers from config.security.static_headers.
+    # Static files are answered before Django, by ServeStatic (core/static.py),
+    # with the strict headers from core.security.static_headers.
     "django.middleware.security.SecurityMiddleware",
-    "config.security.CSPMiddleware",  # django-csp's, building the header once
+    "core.security.CSPMiddleware",  # django-csp's, building the header once
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -277,7 +278,7 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 
 
 def _static_headers(headers, path, url):
-    from config.security import static_headers
+    from core.security import static_headers
 
     static_headers(headers, path, url)
 
@@ -289,7 +290,7 @@ STORAGES = {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
             if DEBUG
-            else "config.static.Storage"
+            else "core.static.Storage"
         )
     },
 }
@@ -342,7 +343,7 @@ RETENTION_DAYS = {
 PRIVACY_CONTACT = os.environ.get("PRIVACY_CONTACT", "").strip()
 # What pages draw again and again from the same rows (a team's history and
 # exports, the playbook's counts and orders) is kept under a key made from
-# those rows' versions (config/kept.py), so it is never stale whichever
+# those rows' versions (core/kept.py), so it is never stale whichever
 # process drew it. Each process keeps its own by default; with several
 # servers, CACHE_URL=redis://host:6379/0 shares one (pip install
 # .[redis]), so each page is drawn once for them all.
@@ -447,7 +448,7 @@ CONTENT_SECURITY_POLICY = {
 }
 
 # One line a record, each with its request id; an expected refusal (below
-# 500) without a traceback; LOG_FORMAT=json for log collectors (config/logs.py).
+# 500) without a traceback; LOG_FORMAT=json for log collectors (core/logs.py).
 LOG_FORMAT = os.environ.get("LOG_FORMAT", "text")
 if LOG_FORMAT not in {"text", "json"}:
     raise ImproperlyConfigured(f"LOG_FORMAT must be text or json, not {LOG_FORMAT!r}")

@@ -14,8 +14,8 @@ from django.template import loader
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from config.database import database_unavailable
 from config.forms import SignInForm
+from core.database import database_unavailable
 
 logger = logging.getLogger(__name__)
 

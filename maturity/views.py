@@ -4,7 +4,7 @@ from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
 from django.views.decorators.http import require_GET
 
-from config.kept import counter, kept
+from core.kept import counter, kept
 from maturity.models import Area, Level, MaturityModel, Prompt, ScaleLevel
 
 # What a model page reads: each table has a trigger that moves the "rubric"
@@ -18,7 +18,7 @@ RUBRIC_TABLES = (MaturityModel, ScaleLevel, Area, Level, Prompt)
 def model_page(request: HttpRequest, key: str | None = None) -> HttpResponse:
     """One model (the default unless a key is given): its scale, every area
     with its levels and prompts, and links to the other models. The same for
-    everyone: kept for each version of the models (config/kept.py)."""
+    everyone: kept for each version of the models (core/kept.py)."""
     name, rubric = kept("model-page", lambda: counter("rubric"), lambda: _rubric(key), key)
     return render(request, "maturity/model.html", {"name": name, "rubric": rubric})
 

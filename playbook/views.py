@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
 
-from config.kept import counter, kept
+from core.kept import counter, kept
 from experiments.models import Experiment
 from maturity.models import Area, MaturityModel
 from playbook.forms import EntryForm, FilterForm, StartForm, seen_token
@@ -112,7 +112,7 @@ def _results(form: FilterForm, number: str | None, query: str) -> str:
 def entry_list(request: HttpRequest) -> HttpResponse:
     """Browse, filter and search the playbook. htmx asks for the results only.
     The results are the same for everyone: kept for each search, page and
-    version of the playbook (config/kept.py)."""
+    version of the playbook (core/kept.py)."""
     form = FilterForm(request.GET or None)
     query = request.GET.copy()
     number = query.pop("page", [None])[-1]

@@ -13,7 +13,7 @@ from django.contrib.auth import get_user_model
 from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 
-from config.kept import Rows
+from core.kept import Rows
 from experiments.models import Experiment, ProgressNote
 from maturity.models import Area, MaturityModel
 from progress.charts import ScoreHistory
@@ -43,7 +43,7 @@ def workshops_for_team_page(team: Team) -> QuerySet[Workshop]:
 
 def team_record(team: Team, *, exports: bool = False) -> list[Rows]:
     """Every row the team page (and with `exports`, the exports) reads to
-    draw a team's history: the key its drawing is kept under (config/kept.py).
+    draw a team's history: the key its drawing is kept under (core/kept.py).
     tests/test_kept.py fails if a drawing reads a table not named here."""
     workshops = f"SELECT id FROM {Workshop._meta.db_table} WHERE team_id = %s"
     experiments = f"SELECT id FROM {Experiment._meta.db_table} WHERE team_id = %s"

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_GET
 
 from audit.events import record
 from audit.models import Kind
-from config.kept import kept, rows_version
+from core.kept import kept, rows_version
 from experiments.models import Experiment
 from progress import charts, history
 from teams.models import Team, plural_nouns
@@ -62,7 +62,7 @@ def home(request: HttpRequest) -> HttpResponse:
 @login_required
 def detail(request: HttpRequest, slug: str) -> HttpResponse:
     """A team's history: its workshops, how its scores moved, its experiments.
-    Drawn once for each version of the team's record and kept (config/kept.py):
+    Drawn once for each version of the team's record and kept (core/kept.py):
     the same for everyone who may see it, apart from the facilitator's link."""
     team = _get_team_for_user(request, slug)
     today = timezone.localdate()

@@ -1,4 +1,4 @@
-"""Helpers for the tests of what pages keep (config/kept.py)."""
+"""Helpers for the tests of what pages keep (core/kept.py)."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ TABLE = re.compile(r'\b(?:FROM|JOIN)\s+"(\w+)"')
 
 postgresql_only = pytest.mark.skipif(
     connection.vendor != "postgresql",
-    reason="pages are kept on PostgreSQL only (config/kept.py)",
+    reason="pages are kept on PostgreSQL only (core/kept.py)",
 )
 
 
@@ -24,7 +24,7 @@ def tables_read(draw) -> set[str]:
 
 
 def triggered_tables(counter: str) -> set[str]:
-    """The tables whose changes move a counter (config/kept.py `counter`)."""
+    """The tables whose changes move a counter (core/kept.py `counter`)."""
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT tgrelid::regclass::text FROM pg_trigger WHERE tgname LIKE %s",

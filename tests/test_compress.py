@@ -1,6 +1,6 @@
 """Pages leave compressed and streams do not (config/compress.py); our own
 JavaScript modules import the hashed, year-long cached files
-(config/static.py)."""
+(core/static.py)."""
 
 import gzip
 import re
@@ -32,7 +32,7 @@ def test_a_stream_leaves_as_it_is_written():
 
 def test_our_modules_import_the_hashed_files(settings, tmp_path):
     settings.STATIC_ROOT = tmp_path
-    settings.STORAGES = {**settings.STORAGES, "staticfiles": {"BACKEND": "config.static.Storage"}}
+    settings.STORAGES = {**settings.STORAGES, "staticfiles": {"BACKEND": "core.static.Storage"}}
     call_command("collectstatic", "--noinput", verbosity=0)
     app = next(p for p in (tmp_path / "js").glob("app.*.js") if not p.name.endswith(".gz"))
     imported = re.search(

@@ -1,12 +1,12 @@
 """Past MAX_REQUESTS_IN_FLIGHT a server process answers 503 with
-Retry-After at once (config/load.py), never a hang or a reset connection;
+Retry-After at once (core/load.py), never a hang or a reset connection;
 streams and the health check are not counted."""
 
 import asyncio
 
 from asgiref.sync import async_to_sync
 
-from config.load import LoadShedding
+from core.load import LoadShedding
 
 
 class SlowApp:

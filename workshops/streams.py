@@ -60,7 +60,7 @@ from django.template.loader import render_to_string
 from django.urls import Resolver404, resolve, set_script_prefix
 from django.utils.functional import SimpleLazyObject
 
-from config.database import database_unavailable
+from core.database import database_unavailable
 from workshops.budget import budget, trim
 from workshops.models import Workshop
 from workshops.phone import _participant_for, _workshop_for_participant

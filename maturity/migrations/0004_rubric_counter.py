@@ -1,6 +1,6 @@
 """PostgreSQL only: count every change to the models and their rubrics
 (models, scales, areas, levels, prompts), so the model pages can be kept in
-the cache under the count (config/kept.py, maturity.views.RUBRIC_TABLES).
+the cache under the count (core/kept.py, maturity.views.RUBRIC_TABLES).
 The counters, their sequence and the function that moves them are the
 playbook's (its migration 0003); these are statement triggers on this app's
 tables calling it with the name "rubric". On SQLite nothing is kept and

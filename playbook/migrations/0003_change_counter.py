@@ -1,6 +1,6 @@
 """PostgreSQL only: count every change to what the playbook's list shows
 (its entries, and the names of their teams, areas and models), so the list
-and its searches can be kept in the cache under the count (config/kept.py,
+and its searches can be kept in the cache under the count (core/kept.py,
 playbook.views.LIST_TABLES). Statement triggers, so an insert, update,
 delete or truncate made any way (a form, the admin, a bulk update, SQL)
 moves the counter in the same transaction. On SQLite nothing is kept and

@@ -11,7 +11,7 @@ from django.db import connection
 from django.template.loader import render_to_string
 from django.urls import reverse
 
-from config.kept import counter, kept
+from core.kept import counter, kept
 from experiments.models import Experiment
 from maturity.models import Area
 from playbook.models import Adoption, Entry

@@ -1,5 +1,5 @@
 """A team's page and exports are kept under the versions of the rows they
-show (config/kept.py): every change shows at once, however it was made, and
+show (core/kept.py): every change shows at once, however it was made, and
 no team's history is ever served for another."""
 
 from datetime import date

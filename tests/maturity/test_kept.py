@@ -1,11 +1,11 @@
 """The model pages are kept under a counter that triggers move whenever any
-model's rubric changes (config/kept.py, maturity migration 0004): every
+model's rubric changes (core/kept.py, maturity migration 0004): every
 change shows at once, however it was made."""
 
 from django.urls import reverse
 from django.utils.html import escape
 
-from config.kept import counter
+from core.kept import counter
 from maturity import views
 from maturity.models import Area, Level, MaturityModel, Prompt, ScaleLevel
 from tests.kept import postgresql_only, tables_read, triggered_tables

@@ -1,10 +1,10 @@
 """The playbook's results and a workshop's suggestions are kept under a
-counter that triggers move whenever what they show changes (config/kept.py,
+counter that triggers move whenever what they show changes (core/kept.py,
 playbook migration 0003): every change shows at once, however it was made."""
 
 from django.urls import reverse
 
-from config.kept import counter
+from core.kept import counter
 from maturity.models import Area
 from playbook import views
 from playbook.forms import FilterForm

@@ -98,7 +98,7 @@ def test_each_persona_gets_what_the_matrix_says(persona, world, personas):
 
 @pytest.mark.parametrize("persona", PERSONAS[:-1])
 def test_pages_an_admin_had_drawn_first_still_follow_the_matrix(persona, world, personas):
-    """Pages kept once for everyone who may see them (config/kept.py: a
+    """Pages kept once for everyone who may see them (core/kept.py: a
     team's history and exports, the playbook's results): after an admin,
     who sees everything, has opened every page, nobody else is shown more."""
     admin = personas["admin"]

@@ -7,13 +7,13 @@ from django.urls import reverse
 
 class StaticAnswer:
     """What the service's ASGI application answers for a static file: static
-    files are answered in front of Django (config/static.py), so the test
+    files are answered in front of Django (core/static.py), so the test
     client never sees them."""
 
     def __init__(self, path: str):
         from asgiref.sync import async_to_sync
 
-        from config.static import StaticFiles
+        from core.static import StaticFiles
 
         async def no_django(scope, receive, send):
             raise AssertionError(f"{path} reached Django")
@@ -118,7 +118,7 @@ def test_cookies_are_secure_httponly_and_samesite(client, member_a, settings):
 
 
 def test_the_policy_built_once_is_django_csps_and_follows_the_setting(db, client, settings):
-    """config.security.CSPMiddleware builds the header once per process: it
+    """core.security.CSPMiddleware builds the header once per process: it
     must be exactly what django-csp builds, for polls too, and a changed
     setting must change it."""
     from csp.middleware import CSPMiddleware as Stock
@@ -140,7 +140,7 @@ def test_a_view_that_varies_the_policy_still_gets_its_own(rf):
     from csp.decorators import csp_update
     from django.http import HttpResponse
 
-    from config.security import CSPMiddleware
+    from core.security import CSPMiddleware
 
     @csp_update({"img-src": ["https://example.nhs.uk"]})
     def view(request):

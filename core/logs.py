@@ -20,7 +20,7 @@ import logging
 import re
 import uuid
 
-from config.database import database_unavailable
+from core.database import database_unavailable
 
 _request_id: contextvars.ContextVar[str] = contextvars.ContextVar("request_id", default="-")
 SENSIBLE_ID = re.compile(r"[A-Za-z0-9._:-]{8,64}")
@@ -112,9 +112,9 @@ def config(level: str, fmt: str) -> dict:
         "version": 1,
         "disable_existing_loggers": False,
         "filters": {
-            "request_id": {"()": "config.logs.WithRequestId"},
-            "refusal": {"()": "config.logs.Refusal"},
-            "path": {"()": "config.logs.WithPath"},
+            "request_id": {"()": "core.logs.WithRequestId"},
+            "refusal": {"()": "core.logs.Refusal"},
+            "path": {"()": "core.logs.WithPath"},
         },
         "formatters": {"line": formatters[fmt]},
         "handlers": {

@@ -56,7 +56,7 @@ def _policy_changed(setting, **kwargs):
 def static_headers(headers, path: str, url: str) -> None:
     """The strict headers on static files (ServeStatic's
     SERVESTATIC_ADD_HEADERS_FUNCTION): ServeStatic answers them before
-    Django's security and CSP middleware (config/static.py). An SVG opened
+    Django's security and CSP middleware (core/static.py). An SVG opened
     on its own still carries the policy."""
     headers["X-Content-Type-Options"] = "nosniff"
     headers["Referrer-Policy"] = settings.SECURE_REFERRER_POLICY

@@ -1,7 +1,7 @@
 """Whether a database error means the database is briefly away (a restart,
 a fail-over, every pooled connection busy) rather than a query that is
 wrong: the error pages (config/views.py) answer it with 503 and
-Retry-After, and the logs (config/logs.py) give it one line."""
+Retry-After, and the logs (core/logs.py) give it one line."""
 
 import sqlite3
 

@@ -2,7 +2,7 @@
 WhiteNoise's ASGI-aware fork, configured from the same settings as its
 Django middleware (finders in development, the hashed and compressed
 manifest after collectstatic, SERVESTATIC_* settings, and the strict
-headers from config.security.static_headers).
+headers from core.security.static_headers).
 
 Not as Django middleware: ServeStatic's middleware runs only on the event
 loop, which would put every request's middleware on both sides of a
