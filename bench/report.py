@@ -3,9 +3,9 @@ bench-results/bench.json (its shape is in docs/contributors.md, "Benchmark").
 
 Usage: python bench/report.py OUT_DIR [key=value ...]
 Reads start.json, workshop.json, capacity.json (with the overload),
-idle.json, cpu.json, pages.json and pages-large.json (bench/push.py) and
-poll.json (bench/poll_ratio.py) from OUT_DIR, whichever exist; the
-key=value pairs go into the JSON's "run".
+idle.json, cpu.json, pages.json and pages-large.json (each from its
+bench/<scenario>.py) and poll.json (bench/poll.py) from OUT_DIR, whichever
+exist; the key=value pairs go into the JSON's "run".
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ IDLE_STREAMS_TARGET = 2000
 IDLE_BUSY_TARGET_PERCENT = 3
 CPU_PER_REQUEST_TARGET_MS = 8
 PAGE_TARGET_MS = 15  # CPU, the service and PostgreSQL, median per page
-# The requests the CPU table must show (bench/push.py names them).
+# The requests the CPU table must show (bench/cpu.py names them).
 CPU_REQUESTS = ["vote", "note", "dot", "autosave", "reveal", "next area", "join"]
 
 
@@ -40,7 +40,7 @@ def percentile(values: list[float], p: float) -> float:
 
 def fanout_of(samples: dict[str, list[float]], missed: dict[str, int]) -> dict:
     """A change's way to the screens, from the post's answer to the event's
-    arrival (bench/push.py): `screen` (the facilitator's stream: votes,
+    arrival (bench/people.py): `screen` (the facilitator's stream: votes,
     reveals, notes shown), `phone` (each phone: reveals, notes shown, dots
     counted, next steps), `tenth_phone` (the last of a room's ten), and
     `tenth_phone_shown` (its fetch of the new room answered). `missed`:
@@ -290,8 +290,7 @@ def cpu_of(cpu: dict | None) -> dict | None:
 
 
 def pages_of(*sizes: dict | None) -> dict | None:
-    """The pages scenario at each size of the playbook (bench/push.py,
-    scenario_pages)."""
+    """The pages scenario at each size of the playbook (bench/pages.py)."""
     sizes = [size for size in sizes if size]
     if not sizes:
         return None

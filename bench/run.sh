@@ -3,8 +3,8 @@
 # worker) with production settings (MODE=one, or MODE=two: two servers behind
 # nginx), all pinned to the service's core(s); a seeded dataset; then, from
 # the other core, eight measurements against 127.0.0.1 only, each stopping by
-# itself. Every screen and phone holds an event stream (bench/push.py, asyncio
-# and aiohttp); none polls.
+# itself. Every screen and phone holds an event stream (bench/<scenario>.py on
+# bench/client.py: asyncio and aiohttp); none polls.
 #
 #   1. start: 50 rooms x 10 phones joining within 60 s
 #   2. workshop: the steady state after warm-up, table per group, fan-out
@@ -136,15 +136,15 @@ APP_PID=$(cat "$RUN_DIR/app1.pid")
 affinity() { taskset -pc "$1" | sed 's/.*: //'; }
 echo "Service: $URL ($MODE; gunicorn ${WEB_CONCURRENCY} x uvicorn worker on CPU $(affinity "$APP_PID"), PostgreSQL on CPU $(affinity "$PG_PID")); load on CPU $LOAD_CPUS"
 
-push_run() {  # scenario first-workshop [env...]: bench/push.py writes $OUT/<scenario>.json
+push_run() {  # scenario first-workshop [env...]: bench/<scenario>.py writes $OUT/<scenario>.json
   local scenario=$1 first=$2
   shift 2
-  env BENCH_URL="$URL" BENCH_SCENARIO="$scenario" BENCH_FIRST="$first" \
+  env BENCH_URL="$URL" BENCH_FIRST="$first" \
     BENCH_SESSIONS="$OUT/sessions.json" BENCH_RESULT="$OUT/$scenario.json" \
     BENCH_SERVICE_CPUS="$SERVICE_CPUS" BENCH_APP_PIDFILES="$(echo "$RUN_DIR"/app*.pid)" \
     BENCH_PG_PIDFILE="$PG_DIR/data/postmaster.pid" "$@" \
-    "${LOAD[@]}" timeout 20m "$PY" bench/push.py >>"$OUT/push.log" 2>&1 ||
-    echo "   (bench/push.py $scenario failed: see $OUT/push.log)" >&2
+    "${LOAD[@]}" timeout 20m "$PY" "bench/$scenario.py" >>"$OUT/push.log" 2>&1 ||
+    echo "   (bench/$scenario.py failed: see $OUT/push.log)" >&2
 }
 : >"$OUT/push.log"
 
@@ -159,7 +159,7 @@ if only workshop; then
 fi
 if only poll; then
   echo "3/8 Unchanged room fetch (the fallback poll) against the baseline (wrk)"
-  "${LOAD[@]}" "$PY" bench/poll_ratio.py "$URL" "$OUT/sessions.json" "$LIVE" "$LIVE" "$OUT/poll.json"
+  "${LOAD[@]}" "$PY" bench/poll.py "$URL" "$OUT/sessions.json" "$LIVE" "$LIVE" "$OUT/poll.json"
 fi
 if only idle; then
   echo "4/8 Idle streams: $IDLE_STREAMS phones holding their streams, nothing else"
@@ -190,7 +190,7 @@ fi
   "workers=$WEB_CONCURRENCY" \
   "service_cpus=$SERVICE_CPUS" "service_cores=$SERVICE_CORES" "load_cpus=$LOAD_CPUS" \
   "gunicorn_affinity=$(affinity "$APP_PID")" "postgres_affinity=$(affinity "$PG_PID")" \
-  "generators=bench/push.py: asyncio + aiohttp (scenarios), wrk (fallback poll ratio)" \
+  "generators=bench/<scenario>.py on bench/client.py: asyncio + aiohttp (scenarios), wrk (fallback poll ratio)" \
   "live_max_streams=${LIVE_MAX_STREAMS:-default}" \
   "max_requests_in_flight=${MAX_REQUESTS_IN_FLIGHT:-default}" \
   "live_heartbeat_seconds=${LIVE_HEARTBEAT_SECONDS:-default}" \
