@@ -43,14 +43,20 @@ def service_jiffies() -> int:
 JIFFY_MS = 1000 / os.sysconf("SC_CLK_TCK")
 
 
-def process_tree(pidfiles: list[str]) -> set[int]:
-    """The processes whose pids the files hold, and their children."""
+def roots_of(pidfiles: list[str]) -> list[int]:
+    """The pids the files hold."""
     roots = []
     for pidfile in pidfiles:
         try:
             roots.append(int(Path(pidfile).read_text().split()[0]))
         except (OSError, ValueError, IndexError):
             pass
+    return roots
+
+
+def process_tree(pidfiles: list[str]) -> set[int]:
+    """The processes whose pids the files hold, and their children."""
+    roots = roots_of(pidfiles)
     parents: dict[int, int] = {}
     for stat in Path("/proc").glob("[0-9]*/stat"):
         try:
@@ -109,8 +115,13 @@ def process_cpu_ms(pidfiles: list[str]) -> float:
     """CPU time of the service's processes in all, threads that ended
     included (/proc/<pid>/stat, in clock ticks): the check on the
     per-thread sums over a whole scenario."""
+    return pids_cpu_ms(process_tree(pidfiles))
+
+
+def pids_cpu_ms(pids) -> float:
+    """CPU time of these processes (/proc/<pid>/stat: utime + stime, in clock ticks)."""
     total = 0
-    for pid in process_tree(pidfiles):
+    for pid in pids:
         try:
             fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
             total += int(fields[11]) + int(fields[12])
@@ -121,16 +132,26 @@ def process_cpu_ms(pidfiles: list[str]) -> float:
 
 def service_rss_kb() -> int:
     """Resident memory of gunicorn's processes (each master and its workers)."""
-    pids = process_tree(APP_PIDFILES)
+    return status_total(process_tree(APP_PIDFILES), "VmRSS")
+
+
+def status_total(pids, field: str) -> int:
+    """A /proc/<pid>/status figure (VmRSS in kB, Threads) summed over these processes."""
     total = 0
     for pid in pids:
         try:
             for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-                if line.startswith("VmRSS:"):
+                if line.startswith(field + ":"):
                     total += int(line.split()[1])
         except OSError:
             pass
     return total
+
+
+def worker_pids() -> set[int]:
+    """gunicorn's workers, the processes that hold the streams (not their masters)."""
+    masters = set(roots_of(APP_PIDFILES))
+    return process_tree(APP_PIDFILES) - masters or masters
 
 
 def cpu_meter():
