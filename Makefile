@@ -84,7 +84,7 @@ test: install-test lint $(VNU_JAR) $(OIDC_PROVIDER)
 audit: install-test
 	$(BIN)/python scripts/audit_deps.py
 
-# A bounded load test on loopback (about 8 minutes); see docs/contributors.md "Benchmark".
+# A bounded load test on loopback (about 16-18 minutes); see docs/contributors.md "Benchmark".
 # make bench [MODE=two] [DURATION=60] [CAPACITY_STEPS=100,150,...] [STEP_S=20]
 $(VENV)/.installed-bench: pyproject.toml $(VENV)/.installed
 	$(BIN)/pip install --quiet -e '.[bench]'

@@ -3,9 +3,9 @@ bench-results/bench.json (its shape is in docs/contributors.md, "Benchmark").
 
 Usage: python bench/report.py OUT_DIR [key=value ...]
 Reads start.json, workshop.json, capacity.json (with the overload),
-idle.json, cpu.json, pages.json and pages-large.json (bench/push.py) and
-poll.json (bench/poll_ratio.py) from OUT_DIR, whichever exist; the
-key=value pairs go into the JSON's "run".
+idle.json, cpu.json, pages.json, pages-large.json and streams.json (each
+from its bench/<scenario>.py) and poll.json (bench/poll.py) from OUT_DIR,
+whichever exist; the key=value pairs go into the JSON's "run".
 """
 
 from __future__ import annotations
@@ -24,7 +24,23 @@ IDLE_STREAMS_TARGET = 2000
 IDLE_BUSY_TARGET_PERCENT = 3
 CPU_PER_REQUEST_TARGET_MS = 8
 PAGE_TARGET_MS = 15  # CPU, the service and PostgreSQL, median per page
-# The requests the CPU table must show (bench/push.py names them).
+# The streams scenario (bench/streams.py): one process holds this many idle
+# streams, each in this much memory, and gives it back when they close; a
+# flood of this many openings in this many seconds is answered, each within
+# the time, and a vote in the middle of it reaches its room's screens in time.
+STREAMS_TARGETS = [
+    "held_10000", "threads_flat", "memory_40_kb", "memory_back_within_10_percent",
+    "busy_under_3_percent", "heartbeat_on_time", "flood_answered_within_1_s",
+    "vote_fanout_under_500_ms",
+]  # fmt: skip
+STREAMS_HELD_TARGET = 10_000
+STREAM_KB_TARGET = 40
+STREAMS_AFTER_CLOSE_PERCENT = 10
+STREAMS_FLOOD_TARGET = 20_000
+STREAMS_FLOOD_S_TARGET = 30
+FLOOD_ANSWER_TARGET_MS = 1000
+VOTE_FANOUT_TARGET_MS = 500
+# The requests the CPU table must show (bench/cpu.py names them).
 CPU_REQUESTS = ["vote", "note", "dot", "autosave", "reveal", "next area", "join"]
 
 
@@ -40,7 +56,7 @@ def percentile(values: list[float], p: float) -> float:
 
 def fanout_of(samples: dict[str, list[float]], missed: dict[str, int]) -> dict:
     """A change's way to the screens, from the post's answer to the event's
-    arrival (bench/push.py): `screen` (the facilitator's stream: votes,
+    arrival (bench/people.py): `screen` (the facilitator's stream: votes,
     reveals, notes shown), `phone` (each phone: reveals, notes shown, dots
     counted, next steps), `tenth_phone` (the last of a room's ten), and
     `tenth_phone_shown` (its fetch of the new room answered). `missed`:
@@ -290,8 +306,7 @@ def cpu_of(cpu: dict | None) -> dict | None:
 
 
 def pages_of(*sizes: dict | None) -> dict | None:
-    """The pages scenario at each size of the playbook (bench/push.py,
-    scenario_pages)."""
+    """The pages scenario at each size of the playbook (bench/pages.py)."""
     sizes = [size for size in sizes if size]
     if not sizes:
         return None
@@ -309,6 +324,136 @@ def pages_of(*sizes: dict | None) -> dict | None:
         "over": over,
         "met": bool(rows) and not over,
     }
+
+
+def streams_of(run: dict | None, service_cpus: list[int]) -> dict | None:
+    """The streams scenario against its targets: the idle streams' threads
+    (no more while held or after than before), memory a stream (what the
+    workers held more, over the streams), memory after they closed (against
+    before), the service's CPU while they were held and their heartbeat;
+    the flood's answers (every opening held or refused within the time,
+    at its full size and pace); the votes' way to their room's screens."""
+    if not run or "idle" not in run:
+        return None
+    idle, flood = run["idle"], run["flood"]
+    held, before = idle["held"], idle["rss_before_kb"]
+    per_stream = round((idle["rss_held_kb"] - before) / held, 1) if held else None
+    after = round(100 * (idle["rss_after_kb"] - before) / before, 1) if before else None
+    votes = flood["votes"]
+    # From the vote's sending: a vote that waits for its answer reaches nobody meanwhile.
+    heard = [ms for vote in votes for ms in vote.get("heard_ms", [])]
+    slowest = max(heard, default=None)
+    met = {
+        "held_10000": idle["held_at_end"] >= STREAMS_HELD_TARGET,
+        "threads_flat": idle["threads_held_max"] <= idle["threads_before"]
+        and idle["threads_after"] <= idle["threads_before"],
+        "memory_40_kb": per_stream is not None and per_stream <= STREAM_KB_TARGET,
+        "memory_back_within_10_percent": after is not None and after <= STREAMS_AFTER_CLOSE_PERCENT,
+        "busy_under_3_percent": idle["service_cpu_percent"] < IDLE_BUSY_TARGET_PERCENT,
+        "heartbeat_on_time": idle["heartbeat"]["gaps"] > 0 and idle["heartbeat"]["late"] == 0,
+        "flood_answered_within_1_s": flood["asked"] >= STREAMS_FLOOD_TARGET
+        and flood["seconds"] <= STREAMS_FLOOD_S_TARGET * 1.05
+        and flood["answered_in_time"] == flood["asked"],
+        "vote_fanout_under_500_ms": bool(votes)
+        and all(v["landed"] and not v["missed"] for v in votes)
+        and slowest is not None
+        and slowest < VOTE_FANOUT_TARGET_MS,
+    }
+    return {
+        "idle": {
+            **idle,
+            "rss_kb_per_stream": per_stream,
+            "rss_after_percent": after,
+            "service_busy_percent": service_busy(idle, service_cpus),
+        },
+        "flood": flood,
+        "vote_fanout_max_ms": slowest,
+        "nofile": run.get("nofile"),
+        "workers": run.get("workers"),
+        "generator_max_rss_kb": run.get("generator_max_rss_kb"),
+        "targets": {
+            "held": STREAMS_HELD_TARGET,
+            "kb_per_stream": STREAM_KB_TARGET,
+            "after_close_percent": STREAMS_AFTER_CLOSE_PERCENT,
+            "busy_percent": IDLE_BUSY_TARGET_PERCENT,
+            "flood": STREAMS_FLOOD_TARGET,
+            "flood_s": STREAMS_FLOOD_S_TARGET,
+            "answer_ms": FLOOD_ANSWER_TARGET_MS,
+            "vote_fanout_ms": VOTE_FANOUT_TARGET_MS,
+        },
+        "met": met,
+    }
+
+
+def streams_table(streams: dict) -> str:
+    """Each figure of the streams scenario beside its target."""
+    idle, flood, met = streams["idle"], streams["flood"], streams["met"]
+    mb = 1024
+    gap, beat = idle["heartbeat"]["gap_s"], idle["heartbeat"]
+    votes = flood["votes"]
+    rows = [
+        (
+            "idle streams held",
+            f"{idle['held_at_end']:,} of {idle['asked']:,}: refused {idle['refused']:,}, "
+            f"errors {idle['errors']:,}, none {idle['no_answer']:,}",
+            f">= {STREAMS_HELD_TARGET:,}",
+            met["held_10000"],
+        ),
+        (
+            "worker threads",
+            f"{idle['threads_before']:,} before, {idle['threads_held_max']:,} held (most), "
+            f"{idle['threads_after']:,} after",
+            "held, after <= before",
+            met["threads_flat"],
+        ),
+        (
+            "memory a stream",
+            f"{idle['rss_kb_per_stream']} kB ({idle['rss_before_kb'] / mb:.0f} -> "
+            f"{idle['rss_held_kb'] / mb:.0f} MB)",
+            f"<= {STREAM_KB_TARGET} kB",
+            met["memory_40_kb"],
+        ),
+        (
+            "memory after they closed",
+            f"{idle['rss_after_kb'] / mb:.0f} MB, {idle['rss_after_percent']:+}% of before "
+            f"({idle['after_s']:.0f} s on)",
+            f"within {STREAMS_AFTER_CLOSE_PERCENT}%",
+            met["memory_back_within_10_percent"],
+        ),
+        (
+            "service CPU while held",
+            f"{idle['service_cpu_percent']}% of a core, {idle['held_s']} s (its CPUs "
+            f"{idle['service_busy_percent']}% busy)",
+            f"< {IDLE_BUSY_TARGET_PERCENT}%",
+            met["busy_under_3_percent"],
+        ),
+        (
+            f"heartbeat ({idle['heartbeat_s']:g} s)",
+            f"{beat['gaps']:,} gaps, p95 {gap['p95']} s, max {gap['max']} s, {beat['late']} late",
+            f"every gap <= {idle['heartbeat_s'] + beat['slack_s']:g} s",
+            met["heartbeat_on_time"],
+        ),
+        (
+            "flood: held or refused",
+            f"{flood['answered_in_time']:,} of {flood['asked']:,} in time ({flood['seconds']} s); "
+            f"late {flood['late']:,}, none {flood['no_answer']:,}, errors {flood['errors']:,}",
+            f"{STREAMS_FLOOD_TARGET:,} in {STREAMS_FLOOD_S_TARGET} s, each "
+            f"<= {FLOOD_ANSWER_TARGET_MS / 1000:g} s",
+            met["flood_answered_within_1_s"],
+        ),
+        (
+            "a vote in it, to screens",
+            f"{streams['vote_fanout_max_ms']} ms, slowest of {len(votes)} votes x "
+            f"{flood['vote_room']['screens']} screens; {sum(v.get('missed', 0) for v in votes)} "
+            "missed",
+            f"< {VOTE_FANOUT_TARGET_MS} ms from its post",
+            met["vote_fanout_under_500_ms"],
+        ),
+    ]
+    head = f"{'measure':<26}{'figure':<62}{'target':<30}"
+    lines = [head, "-" * (len(head) + 6)]
+    lines += [f"{m:<26}{f:<62}{t:<30}{verdict(ok)}" for m, f, t, ok in rows]
+    return "\n".join(lines)
 
 
 def main(argv: list[str]) -> int:
@@ -335,6 +480,7 @@ def main(argv: list[str]) -> int:
     idle = idle_of(idle_run, service_cpus)
     overload = overload_of(sweep and sweep.get("overload"))
     cpu = cpu_of(cpu_run)
+    streams = streams_of(read(out / "streams.json"), service_cpus)
 
     result = {
         "run": run,
@@ -364,6 +510,7 @@ def main(argv: list[str]) -> int:
             "overload": overload,
             "cpu_per_request": cpu,
         },
+        "streams": streams,
     }
     errors = sum(g["errors"] for g in groups)
     refused = sum(g.get("refused", 0) for g in groups)
@@ -380,6 +527,7 @@ def main(argv: list[str]) -> int:
         "cpu_per_request_8_ms": bool(cpu and cpu["met"]),
         "pages_15_ms": bool(pages and pages["met"]),
         "poll_ratio_0_7": bool(poll and poll["poll_ratio"] >= poll["target"]),
+        **{f"streams_{k}": bool(streams and streams["met"][k]) for k in STREAMS_TARGETS},
     }
     (out / "bench.json").write_text(json.dumps(result, indent=2) + "\n")
     print_report(result, run, service_cores, storm, join, steady, groups, poll)
@@ -554,6 +702,36 @@ def print_report(result, run, service_cores, storm, join, steady, groups, poll) 
             f"{overload['rooms']}: {verdict(targets['overload_no_bad_answers_rooms_recovered'])}."
             + (f" Errors: {overload['error_kinds']}" if overload["error_kinds"] else "")
         )
+    print_streams(result["streams"])
+
+
+def print_streams(streams: dict | None) -> None:
+    if not streams:
+        return
+    flood = streams["flood"]
+    print(
+        f"\n== Streams on one process ({streams['workers']} worker): "
+        f"{streams['idle']['asked']:,} held idle, then {flood['asked']:,} openings in "
+        f"{flood['asked_s']:g} s"
+    )
+    print(streams_table(streams))
+    a, h = flood["answer_ms"], flood["held_ms"]
+    votes = flood["votes"]
+    print(
+        f"Flood: held {flood['held']:,}, refused {flood['refused']:,}; answers p50 "
+        f"{a['p50']:.0f} / p95 {a['p95']:.0f} / p99 {a['p99']:.0f} / max {a['max']:.0f} ms "
+        f"(held: p95 {h['p95']:.0f} ms, refused: p95 {flood['refused_ms']['p95']:.0f} ms). "
+        "Votes answered in "
+        + ", ".join(f"{v['answer_ms']:.0f}" if v["landed"] else "(error)" for v in votes)
+        + " ms, then on the screens "
+        + ", ".join(str(max(v.get("fanout_ms") or [0])) for v in votes)
+        + f" ms after. Worker threads {flood['threads_before']} -> "
+        f"{flood['threads_max']} at most, memory {flood['rss_before_kb'] / 1024:.0f} -> "
+        f"{flood['rss_max_kb'] / 1024:.0f} MB at most."
+        + (f" Errors: {flood['error_kinds']}" if flood["error_kinds"] else "")
+        + f" Generator: {streams['generator_max_rss_kb'] / 1024:.0f} MB at most, open files "
+        f"{streams['nofile'][0]:,}."
+    )
 
 
 def queries_text(queries: float | None) -> str:

@@ -2,9 +2,9 @@
 # make bench: a throwaway PostgreSQL and the service under gunicorn (uvicorn's
 # worker) with production settings (MODE=one, or MODE=two: two servers behind
 # nginx), all pinned to the service's core(s); a seeded dataset; then, from
-# the other core, eight measurements against 127.0.0.1 only, each stopping by
-# itself. Every screen and phone holds an event stream (bench/push.py, asyncio
-# and aiohttp); none polls.
+# the other core, nine measurements against 127.0.0.1 only, each stopping by
+# itself. Every screen and phone holds an event stream (bench/<scenario>.py on
+# bench/client.py: asyncio and aiohttp); none polls.
 #
 #   1. start: 50 rooms x 10 phones joining within 60 s
 #   2. workshop: the steady state after warm-up, table per group, fan-out
@@ -16,6 +16,10 @@
 #   7. capacity: live workshops in steps until a p95 > 150 ms, an error or a
 #      refusal; then twice the workshops held (overload) and the recovery
 #   8. pages again, the playbook's only, grown to PLAYBOOK_LARGE entries
+#   9. streams: 10,000 idle streams on the one process (its threads, memory,
+#      busy share, heartbeat), then a flood of 20,000 openings in 30 s, each
+#      held or refused within a second, and a vote's way to its room's screens
+#      in the middle of it (last: it leaves the process holding what it holds)
 #
 # and the tables + bench-results/bench.json (bench/report.py).
 #
@@ -25,8 +29,10 @@
 # and in the overload, default 20), SERVICE_CPUS and LOAD_CPUS (taskset
 # lists, default 0 and 1), MODE (one|two), WEB_CONCURRENCY (default 1: one
 # process per service core), PLAYBOOK_LARGE (entries in 8, default 100000),
-# SCENARIOS (which of "start workshop poll idle cpu pages capacity" to run,
-# default all: a partial run's figures are not the ones docs/contributors.md quotes).
+# STREAMS_IDLE, STREAMS_FLOOD, STREAMS_FLOOD_S (in 9, default 10000, 20000, 30),
+# SCENARIOS (which of "start workshop poll idle cpu pages capacity streams" to
+# run, default all: a partial run's figures are not the ones docs/contributors.md
+# quotes), PG_PORT and BENCH_PORT (default: free ports).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PY=.venv/bin/python
@@ -37,12 +43,16 @@ LIVE=${BENCH_LIVE_WORKSHOPS:-50}
 CAPACITY_STEPS=${CAPACITY_STEPS-10,25,50,100,200,300,400}
 STEP_S=${STEP_S:-20}
 IDLE_STREAMS=${IDLE_STREAMS:-2000}
-SCENARIOS=${SCENARIOS:-start workshop poll idle cpu pages capacity}
+STREAMS_IDLE=${STREAMS_IDLE:-10000}
+STREAMS_FLOOD=${STREAMS_FLOOD:-20000}
+STREAMS_FLOOD_S=${STREAMS_FLOOD_S:-30}
+SCENARIOS=${SCENARIOS:-start workshop poll idle cpu pages capacity streams}
+only() { [[ " $SCENARIOS " == *" $1 "* ]]; }
 PLAYBOOK_LARGE=${PLAYBOOK_LARGE:-100000}
 export WEB_CONCURRENCY=${WEB_CONCURRENCY:-1}
 OUT=bench-results
 mkdir -p "$OUT"
-rm -f "$OUT"/{start,workshop,poll,idle,cpu,pages,pages-large,capacity,bench}.json "$OUT"/server-*.log
+rm -f "$OUT"/{start,workshop,poll,idle,cpu,pages,pages-large,capacity,streams,bench}.json "$OUT"/server-*.log
 
 # The tools, from Debian's packages (as .ci/run installs its own).
 need=()
@@ -71,7 +81,9 @@ else
 fi
 export LOAD_CPUS
 SERVICE_CORES=$("$PY" -c 'import os; print(len(os.sched_getaffinity(0)))')
-ulimit -n 65536 2>/dev/null || true  # a stream per simulated phone and screen
+# A stream per simulated phone and screen, in the generator and in the service
+# (the streams scenario holds 10,000 and more): as many as the system allows.
+ulimit -n 65536 2>/dev/null || ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
 if [ "$(ulimit -n)" -lt 16384 ]; then
   echo "Open files limited to $(ulimit -n): the generator's streams need more (ulimit -n 65536 as root)." >&2
 fi
@@ -81,7 +93,7 @@ echo "Load average before: $LOAD_BEFORE (figures are trustworthy below about 0.5
 
 # shellcheck source=scripts/pg.sh
 source scripts/pg.sh
-PG_PORT=$("$PY" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+PG_PORT=${PG_PORT:-$("$PY" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')}
 export PG_PORT
 # pg_stat_statements counts the pages' queries (6 and 8). Loaded whatever
 # SCENARIOS holds, so no scenario's figures depend on the others chosen; its
@@ -116,7 +128,8 @@ export STATIC_ROOT=$RUN_DIR/static LOG_LEVEL=WARNING
 
 # Live workshops: LIVE for the start, LIVE for the steady state, twice the
 # sweep's largest step (the overload), the idle streams' rooms, the CPU
-# table's, and one for the pages.
+# table's, one for the pages, and the streams scenario's rooms (a
+# facilitator's screen and ten phones each, the phones joined by the seed).
 LARGEST_STEP=$(echo "${CAPACITY_STEPS:-0}" | tr , '\n' | sort -n | tail -1)
 IDLE_ROOMS=$(((IDLE_STREAMS + 9) / 10))
 CPU_ROOMS=10
@@ -124,11 +137,14 @@ CAPACITY_FIRST=$((2 * LIVE))
 IDLE_FIRST=$((CAPACITY_FIRST + 2 * LARGEST_STEP))
 CPU_FIRST=$((IDLE_FIRST + IDLE_ROOMS))
 PAGES_FIRST=$((CPU_FIRST + CPU_ROOMS))
-export BENCH_LIVE_WORKSHOPS=$((PAGES_FIRST + 1))
+STREAMS_FIRST=$((PAGES_FIRST + 1))
+STREAMS_ROOMS=0
+if only streams; then STREAMS_ROOMS=$(((STREAMS_IDLE + 10) / 11 > 2 ? (STREAMS_IDLE + 10) / 11 : 2)); fi
+export BENCH_LIVE_WORKSHOPS=$((STREAMS_FIRST + STREAMS_ROOMS))
 "$PY" manage.py migrate --noinput -v0
 "$PY" manage.py collectstatic --noinput -v0
 "$PY" manage.py load_models
-"$PY" bench/seed.py "$OUT/sessions.json"
+BENCH_STREAM_FIRST=$STREAMS_FIRST BENCH_STREAM_ROOMS=$STREAMS_ROOMS "$PY" bench/seed.py "$OUT/sessions.json"
 
 URL=$(bench/topology.sh start "$MODE" "$RUN_DIR")
 PG_PID=$(head -1 "$PG_DIR/data/postmaster.pid")
@@ -136,53 +152,57 @@ APP_PID=$(cat "$RUN_DIR/app1.pid")
 affinity() { taskset -pc "$1" | sed 's/.*: //'; }
 echo "Service: $URL ($MODE; gunicorn ${WEB_CONCURRENCY} x uvicorn worker on CPU $(affinity "$APP_PID"), PostgreSQL on CPU $(affinity "$PG_PID")); load on CPU $LOAD_CPUS"
 
-push_run() {  # scenario first-workshop [env...]: bench/push.py writes $OUT/<scenario>.json
+push_run() {  # scenario first-workshop [env...]: bench/<scenario>.py writes $OUT/<scenario>.json
   local scenario=$1 first=$2
   shift 2
-  env BENCH_URL="$URL" BENCH_SCENARIO="$scenario" BENCH_FIRST="$first" \
+  env BENCH_URL="$URL" BENCH_FIRST="$first" \
     BENCH_SESSIONS="$OUT/sessions.json" BENCH_RESULT="$OUT/$scenario.json" \
     BENCH_SERVICE_CPUS="$SERVICE_CPUS" BENCH_APP_PIDFILES="$(echo "$RUN_DIR"/app*.pid)" \
     BENCH_PG_PIDFILE="$PG_DIR/data/postmaster.pid" "$@" \
-    "${LOAD[@]}" timeout 20m "$PY" bench/push.py >>"$OUT/push.log" 2>&1 ||
-    echo "   (bench/push.py $scenario failed: see $OUT/push.log)" >&2
+    "${LOAD[@]}" timeout 20m "$PY" "bench/$scenario.py" >>"$OUT/push.log" 2>&1 ||
+    echo "   (bench/$scenario.py failed: see $OUT/push.log)" >&2
 }
 : >"$OUT/push.log"
 
-only() { [[ " $SCENARIOS " == *" $1 "* ]]; }
 if only start; then
-  echo "1/8 Start of workshop: $LIVE rooms x 10 phones joining within 60 s"
+  echo "1/9 Start of workshop: $LIVE rooms x 10 phones joining within 60 s"
   push_run start 0 BENCH_WORKSHOPS="$LIVE" BENCH_MEASURE_S="${START_S:-60}"
 fi
 if only workshop; then
-  echo "2/8 Live workshops: $LIVE workshops and 23 others, warm-up, then ${DURATION} s"
+  echo "2/9 Live workshops: $LIVE workshops and 23 others, warm-up, then ${DURATION} s"
   push_run workshop "$LIVE" BENCH_WORKSHOPS="$LIVE" BENCH_MEASURE_S="$DURATION"
 fi
 if only poll; then
-  echo "3/8 Unchanged room fetch (the fallback poll) against the baseline (wrk)"
-  "${LOAD[@]}" "$PY" bench/poll_ratio.py "$URL" "$OUT/sessions.json" "$LIVE" "$LIVE" "$OUT/poll.json"
+  echo "3/9 Unchanged room fetch (the fallback poll) against the baseline (wrk)"
+  "${LOAD[@]}" "$PY" bench/poll.py "$URL" "$OUT/sessions.json" "$LIVE" "$LIVE" "$OUT/poll.json"
 fi
 if only idle; then
-  echo "4/8 Idle streams: $IDLE_STREAMS phones holding their streams, nothing else"
+  echo "4/9 Idle streams: $IDLE_STREAMS phones holding their streams, nothing else"
   push_run idle "$IDLE_FIRST" BENCH_IDLE_STREAMS="$IDLE_STREAMS"
 fi
 if only cpu; then
-  echo "5/8 CPU per request, one at a time on the idle service"
+  echo "5/9 CPU per request, one at a time on the idle service"
   push_run cpu "$CPU_FIRST"
 fi
 if only pages; then
-  echo "6/8 Pages: every page a person reads, one at a time on the idle service"
+  echo "6/9 Pages: every page a person reads, one at a time on the idle service"
   push_run pages "$PAGES_FIRST" BENCH_ENTRIES_NOW="${BENCH_ENTRIES:-10000}"
 fi
 if [ -n "$CAPACITY_STEPS" ] && only capacity; then
-  echo "7/8 Capacity sweep: $CAPACITY_STEPS live workshops, ${STEP_S} s each, until a p95 > 150 ms, an error or a refusal; then twice the capacity"
+  echo "7/9 Capacity sweep: $CAPACITY_STEPS live workshops, ${STEP_S} s each, until a p95 > 150 ms, an error or a refusal; then twice the capacity"
   push_run capacity "$CAPACITY_FIRST" BENCH_STEPS="$CAPACITY_STEPS" BENCH_MEASURE_S="$STEP_S"
 fi
 
 if only pages; then
-  echo "8/8 Pages: the playbook's again, grown to $PLAYBOOK_LARGE entries"
+  echo "8/9 Pages: the playbook's again, grown to $PLAYBOOK_LARGE entries"
   "$PY" bench/seed.py --grow-playbook "$PLAYBOOK_LARGE"
   push_run pages "$PAGES_FIRST" BENCH_PAGES=playbook BENCH_ENTRIES_NOW="$PLAYBOOK_LARGE" \
     BENCH_RESULT="$OUT/pages-large.json"
+fi
+if only streams; then
+  echo "9/9 Streams: $STREAMS_IDLE idle streams on one process, then $STREAMS_FLOOD openings in $STREAMS_FLOOD_S s"
+  push_run streams "$STREAMS_FIRST" BENCH_STREAMS_IDLE="$STREAMS_IDLE" \
+    BENCH_STREAMS_FLOOD="$STREAMS_FLOOD" BENCH_STREAMS_FLOOD_S="$STREAMS_FLOOD_S"
 fi
 
 "$PY" bench/report.py "$OUT" \
@@ -190,7 +210,7 @@ fi
   "workers=$WEB_CONCURRENCY" \
   "service_cpus=$SERVICE_CPUS" "service_cores=$SERVICE_CORES" "load_cpus=$LOAD_CPUS" \
   "gunicorn_affinity=$(affinity "$APP_PID")" "postgres_affinity=$(affinity "$PG_PID")" \
-  "generators=bench/push.py: asyncio + aiohttp (scenarios), wrk (fallback poll ratio)" \
+  "generators=bench/<scenario>.py on bench/client.py: asyncio + aiohttp (scenarios; streams: bare asyncio connections), wrk (fallback poll ratio)" \
   "live_max_streams=${LIVE_MAX_STREAMS:-default}" \
   "max_requests_in_flight=${MAX_REQUESTS_IN_FLIGHT:-default}" \
   "live_heartbeat_seconds=${LIVE_HEARTBEAT_SECONDS:-default}" \

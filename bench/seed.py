@@ -16,7 +16,11 @@ workshop's facilitator (with the workshop's id) and one member per team.
 Signing in through the page hashes a password on purpose (hundreds of
 milliseconds of CPU each); that is not what the benchmark measures, so the
 load starts signed in, as people are who opened the service before the
-workshop began.
+workshop began. With BENCH_STREAM_ROOMS (and BENCH_STREAM_FIRST, the
+first of those live workshops) it also joins ten phones to each of those
+rooms, as the join page would leave them, and writes their session keys:
+the streams scenario's 10,000 phones, which it does not join one post at
+a time.
 
     python bench/seed.py --grow-playbook 100000
 
@@ -108,6 +112,9 @@ LEARNINGS = [
 ]
 ENTRIES = int(os.environ.get("BENCH_ENTRIES", "10000"))
 LIVE_WORKSHOPS = int(os.environ.get("BENCH_LIVE_WORKSHOPS", "50"))
+STREAM_FIRST = int(os.environ.get("BENCH_STREAM_FIRST", "0"))
+STREAM_ROOMS = int(os.environ.get("BENCH_STREAM_ROOMS", "0"))
+PHONES_PER_ROOM = 10
 JOIN_ALPHABET = "ACDEFGHJKMNPQRTUVWXY34679"  # workshops/models.py JOIN_CODE_ALPHABET
 
 
@@ -125,7 +132,8 @@ def _models() -> list[MaturityModel]:
 def seed_live_workshops(teams: list[Team], password: str) -> int:
     """LIVE_WORKSHOPS workshops in progress, on their first area or (one in
     five) at the choose step, each run by its own facilitator (`live<i>`),
-    for the load test to run live."""
+    for the load test to run live. The streams scenario's rooms belong to a
+    team of their own, so no other scenario's pages list them."""
     User = get_user_model()
     facilitators = User.objects.bulk_create(
         User(username=f"live{i}", password=password, first_name=f"Live facilitator {i}")
@@ -134,9 +142,11 @@ def seed_live_workshops(teams: list[Team], password: str) -> int:
     Group.objects.get(name=FACILITATORS).user_set.add(*facilitators)
     models = _models()
     snapshots = {m.pk: m.snapshot() for m in models}
+    streams = range(STREAM_FIRST, STREAM_FIRST + STREAM_ROOMS)
+    own = Team.objects.create(name="Bench streams team", slug="bench-streams") if streams else None
     Workshop.objects.bulk_create(
         Workshop(
-            team=teams[i % len(teams)],
+            team=own if i in streams else teams[i % len(teams)],
             facilitator=facilitator,
             title=f"Live workshop {i}",
             held_on=date.today(),
@@ -320,6 +330,42 @@ def sign_in(users) -> list[str]:
     return [s.session_key for s in sessions]
 
 
+def join_phones(live: list[Workshop]) -> list[dict]:
+    """Ten phones in each of the streams scenario's rooms: a participant
+    each and a session holding its place, as the join page leaves them
+    (workshops/phone.py); their session keys, room by room."""
+    from workshops.models import Participant
+    from workshops.phone import SESSION_KEY
+
+    rooms = list(enumerate(live))[STREAM_FIRST : STREAM_FIRST + STREAM_ROOMS]
+    phones = Participant.objects.bulk_create(
+        (
+            Participant(workshop=w, display_name=f"Stream phone {n}")
+            for _, w in rooms
+            for n in range(PHONES_PER_ROOM)
+        ),
+        batch_size=1000,
+    )
+    store, expires = SessionStore(), django.utils.timezone.now() + timedelta(days=1)
+    sessions = [
+        Session(
+            session_key=store._get_new_session_key(),
+            session_data=store.encode({SESSION_KEY: {p.workshop.join_code: str(p.token)}}),
+            expire_date=expires,
+        )
+        for p in phones
+    ]
+    Session.objects.bulk_create(sessions, batch_size=1000)
+    return [
+        {
+            "session": s.session_key,
+            "room": rooms[i // PHONES_PER_ROOM][0],
+            "code": p.workshop.join_code,
+        }
+        for i, (s, p) in enumerate(zip(sessions, phones, strict=True))
+    ]
+
+
 def write_sessions(path: Path) -> None:
     User = get_user_model()
     live = list(
@@ -333,9 +379,10 @@ def write_sessions(path: Path) -> None:
         json.dumps(
             {
                 "live": [
-                    {"session": key, "workshop": w.pk, "code": w.join_code}
+                    {"session": key, "workshop": w.pk, "code": w.join_code, "step": w.step}
                     for key, w in zip(sign_in(w.facilitator for w in live), live, strict=True)
                 ],
+                "phones": join_phones(live),
                 "members": [
                     {"session": key, "team": int(u.username[6:].split("-")[0])}
                     for key, u in zip(sign_in(members), members, strict=True)

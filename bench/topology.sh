@@ -8,6 +8,7 @@
 # The caller's environment carries the settings (DATABASE_URL, SECRET_KEY,
 # DEBUG=false ...). In "two" mode each server gets half the workers so the
 # CPU budget matches "one"; responses carry X-Upstream naming the server.
+# BENCH_PORT: the server's port in "one" mode (default: a free one).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PY=${PY:-.venv/bin/python}
@@ -95,7 +96,7 @@ start() {
   case "$mode" in
     one)
       local port
-      port=$(free_port)
+      port=${BENCH_PORT:-$(free_port)}
       start_gunicorn app1 "$port" "$workers" >&2
       echo "http://127.0.0.1:$port"
       ;;

@@ -16,7 +16,7 @@ and keeps the room key (#room's data-key) and cookies its screen carries;
 wrk cycles through those workshops, `?k=<key>` with HX-Request, and every
 answer must be a 204.
 
-Usage: python bench/poll_ratio.py URL SESSIONS_JSON FIRST WORKSHOPS OUT_JSON
+Usage: python bench/poll.py URL SESSIONS_JSON FIRST WORKSHOPS OUT_JSON
 Environment: LOAD_CPUS (taskset list for wrk), POLL_RATIO_SECONDS (8),
 POLL_RATIO_CONNECTIONS (8).
 """
