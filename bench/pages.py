@@ -84,7 +84,7 @@ async def scenario_pages(load: Load) -> dict:
     """Every page a person reads, one request at a time on a service doing
     nothing else: the CPU the service's processes and PostgreSQL spent on
     each (median and p95 of PAGE_SAMPLES), after three unmeasured requests,
-    so a page that keeps what it draws (config/kept.py) is measured as
+    so a page that keeps what it draws (core/kept.py) is measured as
     everyone after its first reader gets it; and the statements those
     measured requests sent PostgreSQL, a request (`Statements`)."""
     _, method, reading, spent = cpu_meter()
