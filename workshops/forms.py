@@ -6,6 +6,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from config.forms import DateField
 from maturity.models import MaturityModel
 from teams.models import Team
 from workshops.models import (
@@ -45,14 +46,11 @@ class WorkshopForm(forms.Form):
         help_text="Optional. For example, 'Spring workshop'.",
         error_messages={"max_length": "Keep the title to 120 characters or fewer."},
     )
-    held_on = forms.DateField(
+    held_on = DateField(
         label="Date",
         initial=timezone.localdate,
-        help_text="For example, 2026-11-23.",
-        error_messages={
-            "required": "Enter the date of the workshop.",
-            "invalid": "Enter a real date, for example 2026-11-23.",
-        },
+        example="23 November 2026",
+        error_messages={"required": "Enter the date of the workshop."},
     )
 
 
@@ -255,13 +253,11 @@ class ExperimentForm(forms.Form):
         required=False,
         error_messages={"max_length": "Keep the name to 120 characters or fewer."},
     )
-    review_date = forms.DateField(
+    review_date = DateField(
         label="Review date",
-        help_text="When will the team look at what happened? For example, 2026-12-21.",
-        error_messages={
-            "required": "Enter a review date.",
-            "invalid": "Enter a real date, for example 2026-12-21.",
-        },
+        hint="When will the team look at what happened?",
+        example="21 December 2026",
+        error_messages={"required": "Enter a review date."},
     )
 
     def __init__(self, *args, team, **kwargs):
