@@ -128,6 +128,16 @@ class WorkshopQuerySet(models.QuerySet):
             .order_by("is_done", "-held_on", "-created_at")
         )
 
+    def last_models(self) -> dict[int, int]:
+        """Each group's model at its last workshop, {team id: model id}, in
+        one query (the create form starts a group on the model it last used)."""
+        last = self.filter(team=models.OuterRef("team")).order_by("-held_on", "-created_at")
+        return dict(
+            self.filter(pk=models.Subquery(last.values("pk")[:1])).values_list(
+                "team_id", "model_id"
+            )
+        )
+
     def previous_to(self, workshop: Workshop) -> WorkshopQuerySet:
         """The team's workshops of the same model before this one, newest first
         (the opening screen: only a workshop of the same model is comparable)."""

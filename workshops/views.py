@@ -11,6 +11,7 @@ show, and an unchanged workshop answers 204.
 from __future__ import annotations
 
 import functools
+import json
 
 import segno
 from django.contrib import messages
@@ -85,14 +86,14 @@ def workshop_list(request: HttpRequest) -> HttpResponse:
 def create(request: HttpRequest) -> HttpResponse:
     _require_facilitator(request)
     default = MaturityModel.default()
-    form = WorkshopForm(
-        request.POST or None,
-        initial={"team": request.GET.get("team"), "model": default and default.pk},
-    )
     if default is None:
         messages.error(request, "Load a maturity model before running a workshop.")
-    elif form.is_valid():
-        model = form.cleaned_data["model"] or default
+        return render(request, "workshops/create.html", {})
+    form = WorkshopForm(
+        request.POST or None, initial={"team": request.GET.get("team")}, default=default
+    )
+    if form.is_valid():
+        model = form.cleaned_data["model"]
         workshop = Workshop.objects.create(
             team=form.cleaned_data["team"],
             facilitator=request.user,
@@ -102,7 +103,8 @@ def create(request: HttpRequest) -> HttpResponse:
             rubric=model.snapshot(),
         )
         return redirect("workshops:present", workshop.pk)
-    return render(request, "workshops/create.html", {"form": form})
+    context = {"form": form, "last_used_json": json.dumps(form.last_used)}
+    return render(request, "workshops/create.html", context)
 
 
 def _present_context(request: HttpRequest, workshop: Workshop, **forms) -> dict:

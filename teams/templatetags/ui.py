@@ -156,6 +156,7 @@ def form_field(field, label_size="", width="", rows="", extra_attrs="") -> str:
                 _options(field.field.choices, f"{value}"),
             )
         else:
+            value = widget.format_value(value)  # a date as the field writes it
             autocomplete = widget.attrs.get("autocomplete")
             control = format_html(
                 '<input class="nhsuk-input{}{}"{} type="{}"{}{}{}{} >',

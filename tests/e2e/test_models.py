@@ -62,8 +62,11 @@ def create_workshop(page, live_server, model_name: str, team: str = "Repeat Pres
     sign_in(page, live_server, "fran")
     page.goto(f"{live_server.url}/workshops/new/")
     page.get_by_label("Team", exact=True).select_option(label=team)
-    # The default model is preselected; the facilitator picks another.
-    expect(page.get_by_role("radio", name=re.compile("^Product team maturity"))).to_be_checked()
+    # The group's last model (here the default: its first workshop) is
+    # preselected, and named as soon as the group is chosen (create.js).
+    last_used = page.get_by_role("radio", name=re.compile(f"{team} has not held a workshop yet"))
+    expect(last_used).to_be_checked()
+    expect(last_used).to_have_accessible_name(re.compile("^The default, Product team maturity"))
     assert_accessible(page)
     page.get_by_role("radio", name=re.compile(f"^{model_name}")).check(force=True)
     page.get_by_role("button", name="Create the workshop").click()

@@ -54,6 +54,55 @@ def test_create_form_keeps_input_and_explains_errors(facilitator_client, rubric,
     assert not Workshop.objects.exists()
 
 
+def board_with_a_past_workshop(facilitator):
+    from maturity.models import MaturityModel
+    from tests.conftest import make_team
+
+    board = make_team("Trust Board", kind="board")
+    model = MaturityModel.objects.get(key="board-digital-leadership")
+    Workshop.objects.create(
+        team=board, facilitator=facilitator, model=model, rubric=model.snapshot()
+    )
+    return board, model
+
+
+def test_a_new_workshop_starts_on_the_model_the_group_last_used(
+    facilitator_client, facilitator, rubric, team_a
+):
+    board, board_model = board_with_a_past_workshop(facilitator)
+    page = text(facilitator_client.get(reverse("workshops:create")))
+    # Left as it is, the first choice becomes the group's last model.
+    assert re.search(
+        r'name="model" type="radio" value="" checked>\s*<label[^>]*>The one the group used last',
+        page,
+    )
+    assert escape(f"The one Trust Board used last: {board_model.name}") in page  # create.js
+    new = {"title": "", "held_on": "4 December 2026"}
+    facilitator_client.post(reverse("workshops:create"), {"team": board.pk, **new})
+    facilitator_client.post(reverse("workshops:create"), {"team": team_a.pk, "model": "", **new})
+    made = Workshop.objects.order_by("-pk")[:2]
+    assert [w.model for w in made] == [rubric, board_model]  # team A has held none: the default
+    # A model chosen on purpose is kept.
+    facilitator_client.post(
+        reverse("workshops:create"), {"team": board.pk, "model": rubric.pk, **new}
+    )
+    assert Workshop.objects.order_by("-pk").first().model == rubric
+
+
+def test_the_create_form_names_the_chosen_group_model_and_writes_dates_the_nhs_way(
+    facilitator_client, facilitator, rubric
+):
+    board, board_model = board_with_a_past_workshop(facilitator)
+    page = text(facilitator_client.get(reverse("workshops:create"), {"team": board.pk}))
+    assert re.search(
+        rf'value="" checked>\s*<label[^>]*>The one Trust Board used last: {escape(board_model.name)}<',
+        page,
+    )
+    assert "For example, 23 November 2026." in page
+    today = timezone.localdate()
+    assert f'value="{today.day} {today:%B %Y}"' in page
+
+
 def test_member_cannot_create_a_workshop(member_a_client, rubric):
     assert member_a_client.get(reverse("workshops:create")).status_code == 403
     assert member_a_client.get(reverse("workshops:list")).status_code == 403
@@ -399,7 +448,8 @@ def test_the_room_sees_the_experiment_it_agreed_on_the_last_screen(facilitator_c
 def test_experiment_form_defaults_the_review_date_weeks_ahead(facilitator_client, workshop):
     _ready_for_experiment(workshop)
     body = text(facilitator_client.get(url("present", workshop)))
-    assert (timezone.localdate() + timedelta(weeks=4)).isoformat() in body
+    review = timezone.localdate() + timedelta(weeks=4)
+    assert f'value="{review.day} {review:%B %Y}"' in body
 
 
 @pytest.mark.parametrize(
