@@ -226,7 +226,9 @@ class ChooseForm(forms.Form):
         self.fields["area"].choices = [
             (
                 a["id"],
-                f"{a['name']} (agreed {agreed[a['id']]})" if agreed.get(a["id"]) else a["name"],
+                f"{a['name']} (agreed {agreed[a['id']]})"
+                if agreed.get(a["id"])
+                else f"{a['name']} (no agreed level yet)",
             )
             for a in areas
         ]

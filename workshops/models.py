@@ -608,11 +608,27 @@ class Workshop(models.Model):
         return {area["id"]: counts.get(area["id"], 0) for area in self.areas}
 
     def choose(self, area_id) -> bool:
+        """The one area to work on: only an area with an agreed level (an
+        experiment starts from where the group agreed it is)."""
         self._check_open()
-        if self.area_by_id(area_id) is None:
+        area = self.area_by_id(area_id)
+        if area is None:
             raise ValidationError(f"Choose one of the {self.area_count} areas.")
         if str(self.chosen_area_id) == str(area_id):
             return False
+        if not AreaScore.objects.filter(
+            workshop=self, area_id=area["id"], score__isnull=False
+        ).exists():
+            raise ValidationError(
+                "%(area)s has no agreed level yet. Go back to %(area)s and record the"
+                " level the %(group)s agreed, then choose it.",
+                code="not_scored",
+                params={
+                    "area": area["name"],
+                    "group": self.team.noun,
+                    "step": self.areas.index(area) + 1,
+                },
+            )
         self.chosen_area_id = int(area_id)
         self.save(update_fields=["chosen_area", "updated_at"])
         from experiments.models import Experiment

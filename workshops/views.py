@@ -554,6 +554,7 @@ def record(request: HttpRequest, pk: int) -> HttpResponse:
 def choose(request: HttpRequest, pk: int) -> HttpResponse:
     workshop = _get_workshop_for_user(request, pk, run=True)
     form = ChooseForm(request.POST, areas=workshop.areas, scores=_scored_areas(workshop))
+    unscored = None
     if form.is_valid():
         try:
             workshop.choose(form.cleaned_data["area"])
@@ -561,13 +562,15 @@ def choose(request: HttpRequest, pk: int) -> HttpResponse:
                 workshop.go_to(workshop.experiment_step)
             return _back(workshop)
         except ValidationError as error:
-            form.add_error(None, error)
+            form.add_error("area", error)
+            if error.code == "not_scored":  # and a way back to score it
+                unscored = {"step": error.params["step"], "name": error.params["area"]}
     if workshop.step != workshop.choose_step:
         messages.error(request, form.errors.get("area", ["Choose one area."])[0])
         return _back(workshop)
-    return render(
-        request, "workshops/present.html", _present_context(request, workshop, choose_form=form)
-    )
+    context = _present_context(request, workshop, choose_form=form)
+    context["unscored"] = unscored
+    return render(request, "workshops/present.html", context)
 
 
 @require_POST

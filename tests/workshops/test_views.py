@@ -382,7 +382,12 @@ def test_timer_controls(facilitator_client, workshop):
     assert response.status_code == 302
 
 
+def agree(workshop, step: int, score: int = 3) -> None:
+    workshop.record(area_id(workshop, step), score=score, helps="", holds_back="", revision=0)
+
+
 def test_choose_moves_to_the_experiment(facilitator_client, workshop):
+    agree(workshop, 2)
     workshop.go_to(workshop.choose_step)
     response = facilitator_client.post(url("choose", workshop), {"area": area_id(workshop, 2)})
     assert response.status_code == 302
@@ -398,7 +403,32 @@ def test_choose_without_an_area_explains(facilitator_client, workshop):
     assert "Choose one of the 5 areas." in text(response)
 
 
+def test_an_area_nobody_scored_is_refused_with_a_way_back_to_score_it(facilitator_client, workshop):
+    agree(workshop, 1)
+    workshop.go_to(workshop.choose_step)
+    third = workshop.areas[2]
+    response = facilitator_client.post(url("choose", workshop), {"area": third["id"]})
+    assert response.status_code == 200
+    page = text(response)
+    # The reason next to the field (and in the summary), the choice kept.
+    assert re.search(
+        r'id="id_area-error">.*?' + re.escape(f"{third['name']} has no agreed level yet"),
+        page,
+        re.S,
+    )
+    assert f'value="{third["id"]}" checked' in page
+    assert f"{third['name']} (no agreed level yet)" in page
+    way_back = page.split('name="step" value="3"', 1)
+    assert len(way_back) == 2 and f"Go back to {third['name']} to agree its level" in way_back[1]
+    workshop.refresh_from_db()
+    assert workshop.chosen_area_id is None and workshop.step == workshop.choose_step
+    response = facilitator_client.post(url("go_to", workshop), {"step": "3"})
+    workshop.refresh_from_db()
+    assert workshop.step == 3
+
+
 def _ready_for_experiment(workshop):
+    agree(workshop, 2)
     workshop.choose(area_id(workshop, 2))
     workshop.go_to(workshop.experiment_step)
 
