@@ -14,7 +14,7 @@ import functools
 import secrets
 import statistics
 import uuid
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -186,6 +186,8 @@ class Workshop(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     closed_at = models.DateTimeField(null=True, blank=True)
+    # When the facilitator last emailed the summary to the group's members.
+    summary_sent_at = models.DateTimeField(null=True, blank=True)
     # When retention took the names typed on phones and the link between a
     # phone and its votes, notes and dots (privacy/retention.py).
     phones_forgotten_at = models.DateTimeField(null=True, blank=True)
@@ -652,6 +654,22 @@ class Workshop(models.Model):
         self.save(update_fields=fields)
         self.bump_version()
         return True
+
+    def mark_summary_sent(self, seen: datetime | None) -> bool:
+        """Record that the summary is being sent, if the page asking saw the
+        sending this row last records (`seen`): a double click or a second
+        tab sends it once. Only a closed workshop's summary is sent."""
+        if not self.is_closed:
+            raise ValidationError(
+                "Close the workshop before sending its summary: until then it can still change."
+            )
+        now = timezone.now()
+        changed = Workshop.objects.filter(pk=self.pk, summary_sent_at=seen).update(
+            summary_sent_at=now
+        )
+        if changed:
+            self.summary_sent_at = now
+        return bool(changed)
 
     def forget_phones(self) -> bool:
         """Retention, once the workshop has been closed long enough: the names
