@@ -30,6 +30,7 @@ class Kind(models.TextChoices):
     ERASURE_FAILED = "erasure-failed", "Erasure refused"
     RETENTION_RUN = "retention-run", "Retention applied"
     AUDIT_EXPORTED = "audit-exported", "Audit trail exported"
+    SUMMARY_SENT = "summary-sent", "Workshop summary emailed"
 
 
 class AppendOnly(Exception):

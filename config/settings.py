@@ -298,6 +298,25 @@ STORAGES = {
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "team-maturity@localhost")
 
+
+def env_site_url(name: str) -> str:
+    """The service's own address, without a trailing slash, or ''."""
+    value = os.environ.get(name, "").strip().rstrip("/")
+    if not value:
+        return ""
+    parts = urlsplit(value)
+    if parts.scheme not in {"http", "https"} or not parts.hostname or parts.query or parts.fragment:
+        raise ImproperlyConfigured(
+            f"{name} must be the service's address, like https://maturity.example.nhs.uk,"
+            f" not {value!r}"
+        )
+    return value
+
+
+# The address links in emails start with (a workshop's summary, review
+# reminders): one address, whichever server or command sends them.
+SITE_URL = env_site_url("SITE_URL")
+
 # Security headers. HTTPS-only settings switch on when DEBUG is off.
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"

@@ -6,19 +6,8 @@ from __future__ import annotations
 from django import forms
 from django.utils import timezone
 
+from config.forms import DateField
 from experiments.models import Experiment
-
-
-class DateInput(forms.DateInput):
-    # The browser's own date picker; without it people can still type 2026-03-14.
-    input_type = "date"
-
-    def __init__(self, attrs=None):
-        super().__init__(attrs=attrs, format="%Y-%m-%d")
-
-
-# The browser's date picker sends 2026-03-14; people typing write it the UK way.
-DATE_INPUT_FORMATS = ["%Y-%m-%d", "%d/%m/%Y", "%d/%m/%y", "%d %m %Y", "%d %B %Y", "%d %b %Y"]
 
 
 class VersionedForm(forms.Form):
@@ -36,15 +25,10 @@ class ProgressNoteForm(forms.Form):
 
 
 class ReviewDateForm(VersionedForm):
-    review_date = forms.DateField(
+    review_date = DateField(
         label="New review date",
-        help_text="For example, 14/03/2027",
-        input_formats=DATE_INPUT_FORMATS,
-        widget=DateInput,
-        error_messages={
-            "required": "Enter the new review date.",
-            "invalid": "Enter a real date, for example 14/03/2027.",
-        },
+        example="14 March 2027",
+        error_messages={"required": "Enter the new review date."},
     )
     reason = forms.CharField(
         label="Why is the review date changing?",
@@ -109,15 +93,10 @@ class FinishForm(VersionedForm):
         required=False,
         widget=forms.Textarea,
     )
-    finished_on = forms.DateField(
+    finished_on = DateField(
         label="Finished on",
-        help_text="For example, 14/03/2027",
-        input_formats=DATE_INPUT_FORMATS,
-        widget=DateInput,
-        error_messages={
-            "required": "Enter the date the experiment finished.",
-            "invalid": "Enter a real date, for example 14/03/2027.",
-        },
+        example="14 March 2027",
+        error_messages={"required": "Enter the date the experiment finished."},
     )
 
     def __init__(self, *args, experiment: Experiment, **kwargs):

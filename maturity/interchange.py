@@ -29,6 +29,7 @@ from dataclasses import dataclass
 
 from django.db import transaction
 
+from config.words import plural
 from maturity.models import (
     MAX_AREAS,
     MAX_SCALE,
@@ -227,7 +228,7 @@ def _check_scale(check: _Checker, scale) -> int | None:
         return None
     if not MIN_SCALE <= len(scale) <= MAX_SCALE:
         check.problem(
-            "scale", f"has {len(scale)} levels; a scale needs {MIN_SCALE} to {MAX_SCALE}."
+            "scale", f"has {plural(len(scale), 'level')}; a scale needs {MIN_SCALE} to {MAX_SCALE}."
         )
     for i, point in enumerate(scale):
         where = f"scale[{i}]"
@@ -246,7 +247,9 @@ def _check_areas(check: _Checker, areas, size: int | None) -> None:
         check.problem("areas", "should be a list of areas.")
         return
     if not MIN_AREAS <= len(areas) <= MAX_AREAS:
-        check.problem("areas", f"has {len(areas)} areas; a model needs {MIN_AREAS} to {MAX_AREAS}.")
+        check.problem(
+            "areas", f"has {plural(len(areas), 'area')}; a model needs {MIN_AREAS} to {MAX_AREAS}."
+        )
     seen: dict[str, int] = {}
     for i, area in enumerate(areas):
         where = f"areas[{i}]"
@@ -279,7 +282,9 @@ def _check_levels(check: _Checker, levels, where: str, size: int | None) -> None
         check.problem(where, "should be a list with one level for each point of the scale.")
         return
     if size is not None and len(levels) != size:
-        check.problem(where, f"has {len(levels)} levels; the scale has {size}, so it needs {size}.")
+        check.problem(
+            where, f"has {plural(len(levels), 'level')}; the scale has {size}, so it needs {size}."
+        )
     for i, level in enumerate(levels):
         here = f"{where}[{i}]"
         if not check.object(level, here, LEVEL_KEYS):

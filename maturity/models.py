@@ -22,6 +22,8 @@ from django.db import models
 from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
+from config.words import plural
+
 # The bounds of what the service supports, not the shape of any one model.
 MIN_SCALE, MAX_SCALE = 3, 7
 MIN_AREAS, MAX_AREAS = 2, 12
@@ -88,13 +90,15 @@ class MaturityModel(models.Model):
         numbers = sorted(self.scale.values_list("number", flat=True))
         size = len(numbers)
         if not MIN_SCALE <= size <= MAX_SCALE:
-            problems.append(f"The scale has {size} levels; it needs {MIN_SCALE} to {MAX_SCALE}.")
+            problems.append(
+                f"The scale has {plural(size, 'level')}; it needs {MIN_SCALE} to {MAX_SCALE}."
+            )
         if numbers != list(range(1, size + 1)):
             problems.append(f"The scale's levels must be numbered 1 to {size}, each once.")
         areas = list(self.areas.current().prefetch_related("levels"))
         if not MIN_AREAS <= len(areas) <= MAX_AREAS:
             problems.append(
-                f"The model has {len(areas)} areas; it needs {MIN_AREAS} to {MAX_AREAS}."
+                f"The model has {plural(len(areas), 'area')}; it needs {MIN_AREAS} to {MAX_AREAS}."
             )
         for area in areas:
             problems += area.level_problems(numbers)

@@ -5,6 +5,7 @@ from django.contrib import admin, messages
 from django.contrib.admin.helpers import ActionForm
 from django.utils import timezone
 
+from config.words import plural
 from playbook.forms import EntryForm
 from playbook.models import Adoption, Entry
 
@@ -64,7 +65,9 @@ class EntryAdmin(admin.ModelAdmin):
             return
         for entry in queryset:
             entry.hide(reason, by=request.user)
-        self.message_user(request, f"Hidden {len(queryset)} entries.", messages.SUCCESS)
+        self.message_user(
+            request, f"Hidden {plural(len(queryset), 'entry', 'entries')}.", messages.SUCCESS
+        )
 
     @admin.action(description="Show selected entries again")
     def unhide_entries(self, request, queryset):

@@ -6,6 +6,7 @@ from django import forms
 from django.db.models import Q
 from django.utils import timezone
 
+from config.forms import DateField
 from experiments.models import Experiment
 from maturity.models import Area, MaturityModel
 from playbook.models import WORD, Entry
@@ -248,14 +249,11 @@ class StartForm(forms.Form):
         required=False,
         max_length=HYPOTHESIS_MAX_LENGTH,
     )
-    review_date = forms.DateField(
+    review_date = DateField(
         label="Review date",
-        help_text="When the team will look at how it went. For example, 2027-01-31.",
-        widget=forms.DateInput(attrs={"type": "date"}),
-        error_messages={
-            "required": "Enter a review date.",
-            "invalid": "Enter a real date, for example 2027-01-31.",
-        },
+        hint="When the team will look at how it went.",
+        example="31 January 2027",
+        error_messages={"required": "Enter a review date."},
     )
     show_team_name = forms.TypedChoiceField(
         label="Show your team's name on this entry?",

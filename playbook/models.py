@@ -22,6 +22,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from experiments.models import Experiment
+from workshops.models import AreaScore
 
 SLUG_MAX_LENGTH = 80
 # Slugs that would read like one of the playbook's own pages.
@@ -302,6 +303,7 @@ class Entry(models.Model):
         return {
             "title": (title[:1].upper() + title[1:])[:120],
             "area": experiment.area_id,
+            "problem": problem_of(experiment),
             "hypothesis": experiment.hypothesis,
             "what_we_did": experiment.what_happened,
             "duration": duration_between(experiment.started_on, experiment.finished_on),
@@ -310,6 +312,21 @@ class Entry(models.Model):
             "advice": experiment.advice,
             "show_team_name": True,
         }
+
+
+def problem_of(experiment: Experiment) -> str:
+    """What was getting in the team's way: what the workshop agreed holds it
+    back in the area it chose (never its score: an entry shows none), or,
+    for an experiment started from the playbook, the entry's own problem."""
+    if experiment.workshop_id:
+        return (
+            AreaScore.objects.filter(workshop_id=experiment.workshop_id, area_id=experiment.area_id)
+            .values_list("holds_back", flat=True)
+            .first()
+            or ""
+        ).strip()
+    adopted = Adoption.objects.filter(experiment=experiment).select_related("entry").first()
+    return adopted.entry.problem if adopted else ""
 
 
 def duration_between(start: date | None, end: date | None) -> str:

@@ -65,7 +65,7 @@ def make_user(username: str, *, groups=(), **extra):
 
     user = get_user_model().objects.create_user(
         username,
-        email=f"{username}@example.nhs.uk",
+        email=extra.pop("email", f"{username}@example.nhs.uk"),
         password=PASSWORD,
         first_name=extra.pop("first_name", username.title()),
         **extra,

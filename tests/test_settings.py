@@ -148,3 +148,21 @@ def test_the_cache_is_chosen_by_cache_url_and_a_wrong_one_refused():
         result = import_settings(DEBUG="true", **bad)
         assert result.returncode != 0
         assert "CACHE_" in result.stderr
+
+
+def test_the_site_address_is_read_without_its_trailing_slash():
+    code = "import config.settings as s; print(repr(s.SITE_URL))"
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        env={**os.environ, "DEBUG": "true", "SITE_URL": "https://maturity.example.nhs.uk/ "},
+        capture_output=True,
+        text=True,
+        cwd=settings.BASE_DIR,
+    )
+    assert result.stdout.strip() == "'https://maturity.example.nhs.uk'", result.stderr
+
+
+def test_a_site_address_that_is_not_an_address_is_refused():
+    result = import_settings(DEBUG="true", SITE_URL="maturity.example.nhs.uk")
+    assert result.returncode != 0
+    assert "SITE_URL must be the service's address" in result.stderr

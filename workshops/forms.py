@@ -6,6 +6,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from config.forms import DateField
 from maturity.models import MaturityModel
 from teams.models import Team
 from workshops.models import (
@@ -13,6 +14,7 @@ from workshops.models import (
     JOIN_CODE_LENGTH,
     NOTE_MAX,
     Note,
+    Workshop,
     clean_note_text,
 )
 
@@ -25,11 +27,18 @@ class ModelChoice(forms.ModelChoiceField):
 
 
 class WorkshopForm(forms.Form):
+    """A new workshop. Its model starts as "the one the group used last": an
+    empty choice that the form turns into that model (or the default, for a
+    group's first workshop) when the facilitator leaves it, so choosing the
+    group is enough without JavaScript. With it, create.js names that model
+    as soon as the group is chosen (the labels are in `last_used`)."""
+
     model = ModelChoice(
         label="Maturity model",
         queryset=MaturityModel.objects.for_choosing(),
-        empty_label=None,
-        required=False,  # the default model, for a form that does not send one
+        empty_label="",  # the model the group used last (__init__)
+        blank=True,
+        required=False,  # a form that sends no model gets the group's last one too
         widget=forms.RadioSelect,
         help_text="The team's history is kept per model.",
         error_messages={"invalid_choice": "Choose one of the models listed."},
@@ -45,15 +54,48 @@ class WorkshopForm(forms.Form):
         help_text="Optional. For example, 'Spring workshop'.",
         error_messages={"max_length": "Keep the title to 120 characters or fewer."},
     )
-    held_on = forms.DateField(
+    held_on = DateField(
         label="Date",
         initial=timezone.localdate,
-        help_text="For example, 2026-11-23.",
-        error_messages={
-            "required": "Enter the date of the workshop.",
-            "invalid": "Enter a real date, for example 2026-11-23.",
-        },
+        example="23 November 2026",
+        error_messages={"required": "Enter the date of the workshop."},
     )
+
+    def __init__(self, *args, default: MaturityModel, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.default = default
+        self.models = {m.pk: m for m in self.fields["model"].queryset}
+        self.last_models = {
+            team: self.models[model]
+            for team, model in Workshop.objects.last_models().items()
+            if model in self.models  # a model that can still be used
+        }
+        self.last_used = {
+            team.pk: self._last_used_label(team) for team in self.fields["team"].queryset
+        }
+        self.fields["model"].empty_label = self.last_used.get(
+            _int(self["team"].value()),
+            f"The one the group used last (or the default, {default.name}, for its first workshop)",
+        )
+
+    def _last_used_label(self, team: Team) -> str:
+        model = self.last_models.get(team.pk)
+        if model is None:
+            return f"The default, {self.default.name}: {team.name} has not held a workshop yet"
+        return f"The one {team.name} used last: {model.name}"
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("model") and data.get("team"):
+            data["model"] = self.last_models.get(data["team"].pk, self.default)
+        return data
+
+
+def _int(value) -> int | None:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
 
 
 class JoinForm(forms.Form):
@@ -184,7 +226,9 @@ class ChooseForm(forms.Form):
         self.fields["area"].choices = [
             (
                 a["id"],
-                f"{a['name']} (agreed {agreed[a['id']]})" if agreed.get(a["id"]) else a["name"],
+                f"{a['name']} (agreed {agreed[a['id']]})"
+                if agreed.get(a["id"])
+                else f"{a['name']} (no agreed level yet)",
             )
             for a in areas
         ]
@@ -255,13 +299,11 @@ class ExperimentForm(forms.Form):
         required=False,
         error_messages={"max_length": "Keep the name to 120 characters or fewer."},
     )
-    review_date = forms.DateField(
+    review_date = DateField(
         label="Review date",
-        help_text="When will the team look at what happened? For example, 2026-12-21.",
-        error_messages={
-            "required": "Enter a review date.",
-            "invalid": "Enter a real date, for example 2026-12-21.",
-        },
+        hint="When will the team look at what happened?",
+        example="21 December 2026",
+        error_messages={"required": "Enter a review date."},
     )
 
     def __init__(self, *args, team, **kwargs):

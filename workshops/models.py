@@ -14,7 +14,7 @@ import functools
 import secrets
 import statistics
 import uuid
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -128,6 +128,16 @@ class WorkshopQuerySet(models.QuerySet):
             .order_by("is_done", "-held_on", "-created_at")
         )
 
+    def last_models(self) -> dict[int, int]:
+        """Each group's model at its last workshop, {team id: model id}, in
+        one query (the create form starts a group on the model it last used)."""
+        last = self.filter(team=models.OuterRef("team")).order_by("-held_on", "-created_at")
+        return dict(
+            self.filter(pk=models.Subquery(last.values("pk")[:1])).values_list(
+                "team_id", "model_id"
+            )
+        )
+
     def previous_to(self, workshop: Workshop) -> WorkshopQuerySet:
         """The team's workshops of the same model before this one, newest first
         (the opening screen: only a workshop of the same model is comparable)."""
@@ -176,6 +186,8 @@ class Workshop(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     closed_at = models.DateTimeField(null=True, blank=True)
+    # When the facilitator last emailed the summary to the group's members.
+    summary_sent_at = models.DateTimeField(null=True, blank=True)
     # When retention took the names typed on phones and the link between a
     # phone and its votes, notes and dots (privacy/retention.py).
     phones_forgotten_at = models.DateTimeField(null=True, blank=True)
@@ -598,11 +610,27 @@ class Workshop(models.Model):
         return {area["id"]: counts.get(area["id"], 0) for area in self.areas}
 
     def choose(self, area_id) -> bool:
+        """The one area to work on: only an area with an agreed level (an
+        experiment starts from where the group agreed it is)."""
         self._check_open()
-        if self.area_by_id(area_id) is None:
+        area = self.area_by_id(area_id)
+        if area is None:
             raise ValidationError(f"Choose one of the {self.area_count} areas.")
         if str(self.chosen_area_id) == str(area_id):
             return False
+        if not AreaScore.objects.filter(
+            workshop=self, area_id=area["id"], score__isnull=False
+        ).exists():
+            raise ValidationError(
+                "%(area)s has no agreed level yet. Go back to %(area)s and record the"
+                " level the %(group)s agreed, then choose it.",
+                code="not_scored",
+                params={
+                    "area": area["name"],
+                    "group": self.team.noun,
+                    "step": self.areas.index(area) + 1,
+                },
+            )
         self.chosen_area_id = int(area_id)
         self.save(update_fields=["chosen_area", "updated_at"])
         from experiments.models import Experiment
@@ -626,6 +654,22 @@ class Workshop(models.Model):
         self.save(update_fields=fields)
         self.bump_version()
         return True
+
+    def mark_summary_sent(self, seen: datetime | None) -> bool:
+        """Record that the summary is being sent, if the page asking saw the
+        sending this row last records (`seen`): a double click or a second
+        tab sends it once. Only a closed workshop's summary is sent."""
+        if not self.is_closed:
+            raise ValidationError(
+                "Close the workshop before sending its summary: until then it can still change."
+            )
+        now = timezone.now()
+        changed = Workshop.objects.filter(pk=self.pk, summary_sent_at=seen).update(
+            summary_sent_at=now
+        )
+        if changed:
+            self.summary_sent_at = now
+        return bool(changed)
 
     def forget_phones(self) -> bool:
         """Retention, once the workshop has been closed long enough: the names

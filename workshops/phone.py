@@ -15,6 +15,7 @@ from django.db.models import IntegerField
 from django.db.models.expressions import RawSQL
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from workshops.forms import JoinForm, NoteForm, VoteForm
@@ -32,6 +33,7 @@ from workshops.models import (
     Workshop,
     participant_key,
 )
+from workshops.views import can_read
 
 SESSION_KEY = "workshop_participants"
 
@@ -154,6 +156,8 @@ def _participant_context(
         "notes_per_area": NOTES_PER_AREA,
         "dots_per_participant": DOTS_PER_PARTICIPANT,
     }
+    if workshop.is_closed and can_read(workshop, request.user):
+        context["summary_url"] = reverse("workshops:summary", args=[workshop.pk])
     if area and participant:
         revealed, vote_round, notes_shown = workshop._area_state(area["id"])
         context.update(revealed=revealed, vote_round=vote_round, notes_shown=notes_shown)

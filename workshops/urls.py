@@ -29,4 +29,5 @@ urlpatterns = [
     path("<int:pk>/choose/", views.choose, name="choose"),
     path("<int:pk>/experiment/", views.experiment, name="experiment"),
     path("<int:pk>/summary/", views.summary, name="summary"),
+    path("<int:pk>/summary/send/", views.send_summary, name="send_summary"),
 ]

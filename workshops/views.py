@@ -11,11 +11,16 @@ show, and an unchanged workshop answers 204.
 from __future__ import annotations
 
 import functools
+import json
+import smtplib
+from datetime import datetime
 
 import segno
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.mail import get_connection
+from django.db import transaction
 from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -23,10 +28,15 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import HttpResponseClientRefresh, reswap, retarget
 
+from audit import events as audit
+from audit.models import Kind
+from config.links import absolute_link
+from config.words import plural
 from experiments.models import Experiment
 from maturity.models import MaturityModel
 from teams.models import in_its_team
 from teams.roles import is_admin, is_facilitator
+from workshops.emails import summary_message
 from workshops.forms import (
     ChooseForm,
     ExperimentForm,
@@ -64,6 +74,12 @@ def _get_workshop_for_user(request: HttpRequest, pk: int, *, run: bool = False) 
     raise Http404("No such workshop.")
 
 
+def can_read(workshop: Workshop, user) -> bool:
+    """Whom _get_workshop_for_user lets look, for a page that already holds
+    the workshop (a phone's, to link the summary)."""
+    return user.is_authenticated and (_can_run(workshop, user) or workshop.team.has_member(user))
+
+
 def _require_facilitator(request: HttpRequest) -> None:
     if not is_facilitator(request.user):
         raise PermissionDenied("Only facilitators run workshops.")
@@ -85,14 +101,14 @@ def workshop_list(request: HttpRequest) -> HttpResponse:
 def create(request: HttpRequest) -> HttpResponse:
     _require_facilitator(request)
     default = MaturityModel.default()
-    form = WorkshopForm(
-        request.POST or None,
-        initial={"team": request.GET.get("team"), "model": default and default.pk},
-    )
     if default is None:
         messages.error(request, "Load a maturity model before running a workshop.")
-    elif form.is_valid():
-        model = form.cleaned_data["model"] or default
+        return render(request, "workshops/create.html", {})
+    form = WorkshopForm(
+        request.POST or None, initial={"team": request.GET.get("team")}, default=default
+    )
+    if form.is_valid():
+        model = form.cleaned_data["model"]
         workshop = Workshop.objects.create(
             team=form.cleaned_data["team"],
             facilitator=request.user,
@@ -102,7 +118,8 @@ def create(request: HttpRequest) -> HttpResponse:
             rubric=model.snapshot(),
         )
         return redirect("workshops:present", workshop.pk)
-    return render(request, "workshops/create.html", {"form": form})
+    context = {"form": form, "last_used_json": json.dumps(form.last_used)}
+    return render(request, "workshops/create.html", context)
 
 
 def _present_context(request: HttpRequest, workshop: Workshop, **forms) -> dict:
@@ -194,12 +211,16 @@ def _live_context(workshop: Workshop, score: AreaScore | None = None) -> dict:
     else:
         context["room"] = workshop.room()
         if workshop.step == workshop.choose_step and workshop.dots_revealed_at:
-            tally = workshop.dot_tally()
-            top = max(tally.values(), default=0) or 1
-            context["tally"] = [
-                (a, tally[a["id"]], round(10 * tally[a["id"]] / top)) for a in workshop.areas
-            ]
+            context["tally"] = _tally(workshop)
     return context
+
+
+def _tally(workshop: Workshop) -> list[tuple[dict, int, int]]:
+    """The room's dots per area, with each bar's width in tenths of the
+    longest (one query)."""
+    tally = workshop.dot_tally()
+    top = max(tally.values(), default=0) or 1
+    return [(a, tally[a["id"]], round(10 * tally[a["id"]] / top)) for a in workshop.areas]
 
 
 def _scored_areas(workshop: Workshop, *, cards: bool = False, spreads: bool = True) -> list[dict]:
@@ -552,6 +573,7 @@ def record(request: HttpRequest, pk: int) -> HttpResponse:
 def choose(request: HttpRequest, pk: int) -> HttpResponse:
     workshop = _get_workshop_for_user(request, pk, run=True)
     form = ChooseForm(request.POST, areas=workshop.areas, scores=_scored_areas(workshop))
+    unscored = None
     if form.is_valid():
         try:
             workshop.choose(form.cleaned_data["area"])
@@ -559,13 +581,15 @@ def choose(request: HttpRequest, pk: int) -> HttpResponse:
                 workshop.go_to(workshop.experiment_step)
             return _back(workshop)
         except ValidationError as error:
-            form.add_error(None, error)
+            form.add_error("area", error)
+            if error.code == "not_scored":  # and a way back to score it
+                unscored = {"step": error.params["step"], "name": error.params["area"]}
     if workshop.step != workshop.choose_step:
         messages.error(request, form.errors.get("area", ["Choose one area."])[0])
         return _back(workshop)
-    return render(
-        request, "workshops/present.html", _present_context(request, workshop, choose_form=form)
-    )
+    context = _present_context(request, workshop, choose_form=form)
+    context["unscored"] = unscored
+    return render(request, "workshops/present.html", context)
 
 
 @require_POST
@@ -631,4 +655,69 @@ def summary(request: HttpRequest, pk: int) -> HttpResponse:
         "experiments:detail", args=[context["experiment"].pk]
     )
     context["team_url"] = reverse("teams:detail", args=[workshop.team.slug])
+    tally = _tally(workshop)
+    context["tally"] = tally if any(count for _, count, _ in tally) else None
     return render(request, "workshops/summary.html", context)
+
+
+@require_POST
+@login_required
+def send_summary(request: HttpRequest, pk: int) -> HttpResponse:
+    """Email a closed workshop's summary link to the group's members. The
+    form carries when the page saw it last sent, so a double click sends once."""
+    workshop = _get_workshop_for_user(request, pk, run=True)
+    back = redirect("workshops:summary", workshop.pk)
+    seen = request.POST.get("sent", "")
+    try:
+        seen_at = datetime.fromisoformat(seen) if seen else None
+    except ValueError:
+        seen_at = False  # matches nothing: as if another tab had sent it
+    members = [m.user for m in workshop.team.memberships.select_related("user") if m.user.is_active]
+    reachable = [u for u in members if u.email]
+    unreachable = sorted((u.get_full_name() or u.get_username()) for u in members if not u.email)
+    if not reachable:
+        messages.error(
+            request,
+            f"Nobody was sent the summary: no member of {workshop.team.name} has an email"
+            " address. An admin can add one to each person.",
+        )
+        return back
+    experiment = _agreed_experiment(workshop)
+    link = absolute_link(reverse("workshops:summary", args=[workshop.pk]), request)
+    try:
+        with transaction.atomic():
+            if seen_at is False or not workshop.mark_summary_sent(seen_at):
+                messages.info(request, "The summary has just been sent. It was not sent again.")
+                return back
+            get_connection().send_messages(
+                [summary_message(workshop, experiment, u.email, link) for u in reachable]
+            )
+            audit.record(
+                Kind.SUMMARY_SENT,
+                request,
+                workshop=workshop.pk,
+                team=workshop.team.slug,
+                sent=len(reachable),
+                without_email=len(unreachable),
+            )
+    except ValidationError as error:
+        messages.error(request, error.messages[0])
+        return back
+    except (OSError, smtplib.SMTPException):
+        messages.error(
+            request,
+            "The summary could not be sent: the email service did not answer."
+            " Nothing was sent. Try again in a few minutes.",
+        )
+        return back
+    messages.success(request, f"Sent to {plural(len(reachable), 'member')}.")
+    if unreachable:
+        messages.warning(
+            request,
+            f"Not sent to {_and(unreachable)}: no email address. An admin can add one.",
+        )
+    return back
+
+
+def _and(names: list[str]) -> str:
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]

@@ -5,7 +5,17 @@ from django.urls import reverse
 from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import mark_safe
 
+from config import words
+
 register = template.Library()
+register.filter("possessive", words.possessive)
+register.filter("time_of_day", words.long_time)
+
+
+@register.filter
+def date_and_time(value) -> str:
+    """'4 December 2026, 9:30am': the one way a moment is written."""
+    return f"{words.long_date(value)}, {words.long_time(value)}" if value else ""
 
 
 @register.simple_tag(takes_context=True)
@@ -146,6 +156,7 @@ def form_field(field, label_size="", width="", rows="", extra_attrs="") -> str:
                 _options(field.field.choices, f"{value}"),
             )
         else:
+            value = widget.format_value(value)  # a date as the field writes it
             autocomplete = widget.attrs.get("autocomplete")
             control = format_html(
                 '<input class="nhsuk-input{}{}"{} type="{}"{}{}{}{} >',

@@ -151,6 +151,18 @@ def test_the_room_adds_notes_and_dots_and_presenter_mode_follows(
     expect(phones[0].locator("#announce")).to_have_text("Dots counted on the shared screen.")
     assert_accessible(screen)
     assert Dot.objects.count() == 9
+    # The room's favourite has no agreed level yet: refused, with the way back.
+    page.get_by_role("radio", name=re.compile("^Culture")).check(force=True)
+    page.get_by_role("button", name="Choose this area").click()
+    expect(page.locator("#id_area-error")).to_contain_text("Culture has no agreed level yet")
+    expect(page.get_by_role("radio", name=re.compile("^Culture"))).to_be_checked()
+    assert_accessible(page)
+    page.get_by_role("button", name="Go back to Culture to agree its level").click()
+    expect(page.locator("h1")).to_contain_text("Culture")
+    page.locator("#record input[name=score][value='2']").check(force=True)
+    page.get_by_label("What helps us").fill("Culture helps")
+    expect(page.locator("#record-status")).to_contain_text("Saved at")
+    page.get_by_role("button", name=re.compile("Choose an area$")).click()
     page.get_by_role("radio", name=re.compile("^Culture")).check(force=True)
     page.get_by_role("button", name="Choose this area").click()
     expect(page.get_by_role("heading", name="Write the experiment for Culture")).to_be_visible()

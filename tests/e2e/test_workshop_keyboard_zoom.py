@@ -104,6 +104,10 @@ def test_every_workshop_page_reflows_without_sideways_scrolling(
         assert_no_horizontal_scroll(page, "presenter: paused")
         assert_no_horizontal_scroll(phone, "participant: paused")
         page.get_by_role("button", name="Resume the workshop").click()
+        # The agreed level: an area is chosen only once the room has agreed one.
+        page.locator("#record input[name=score][value='3']").check(force=True)
+        page.get_by_label("What helps us").fill("Collaboration helps")
+        expect(page.locator("#record-status")).to_contain_text("Saved at")
 
         page.get_by_role("button", name="Go to step 7: Choose an area").click()
         expect(page.get_by_role("heading", name="Choose one area to work on")).to_be_visible()

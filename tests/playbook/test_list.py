@@ -154,9 +154,12 @@ def test_my_team_sees_its_hidden_and_withdrawn_entries_listed_apart(
     client.force_login(member_a)
     mine = content(client.get(URL))
     assert "Taken back" in mine and "hidden by an admin" in mine
+    # The team is told why, where it looks, not only on the entry's own page.
+    assert "hidden by an admin, who said: <q>Too specific.</q>" in mine
     client.force_login(member_b)
     theirs = content(client.get(URL))
     assert "Taken back" not in theirs and "Hidden by admin" not in theirs
+    assert "Too specific." not in theirs
 
 
 def _bulk_entries(count: int) -> None:

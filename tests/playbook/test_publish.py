@@ -50,6 +50,34 @@ def test_form_is_prefilled_from_the_experiment(member_a_client, experiment):
     assert 'value="True" checked' in page
 
 
+def test_the_problem_is_filled_in_from_what_the_workshop_said_holds_the_team_back(
+    member_a_client, team_a, facilitator, rubric
+):
+    from workshops.models import AreaScore, Workshop
+
+    workshop = Workshop.objects.create(team=team_a, facilitator=facilitator, model=rubric)
+    for key, holds_back in (("delivery", "Releases wait weeks for approval."), ("focus", "X")):
+        AreaScore.objects.create(
+            workshop=workshop, area=rubric.areas.get(key=key), score=2, holds_back=holds_back
+        )
+    experiment = make_experiment(team_a, workshop=workshop)
+    page = member_a_client.get(publish_url(experiment)).content.decode()
+    problem = page.split('name="problem"', 1)[1].split("</textarea>", 1)[0]
+    assert problem.endswith(">Releases wait weeks for approval.")
+
+
+def test_an_experiment_started_from_the_playbook_starts_from_the_entry_problem(
+    member_a_client, team_a, team_b
+):
+    from playbook.models import Adoption
+
+    entry = make_entry(team_b)
+    experiment = make_experiment(team_a)
+    Adoption.objects.create(entry=entry, experiment=experiment)
+    page = member_a_client.get(publish_url(experiment)).content.decode()
+    assert "Releases were big, rare and frightening.</textarea>" in page
+
+
 def test_publish_goes_through_a_preview_that_shows_what_others_see(member_a_client, experiment):
     data = form_data(area=experiment.area_id, show_team_name="False")
     response = member_a_client.post(publish_url(experiment), data)

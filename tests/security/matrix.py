@@ -165,6 +165,10 @@ workshops:presenter_events GET    workshop_a  login  login  200    404    200   
 workshops:presenter_events POST   workshop_a  405    405    405    405    405    405
 workshops:summary          GET    workshop_a  login  login  200    404    200    200
 workshops:summary          POST   workshop_a  405    405    405    405    405    405
+# Emailing the summary: the facilitator and admins; workshop_a is still open,
+# so they are sent back to the summary with the reason (302).
+workshops:send_summary     GET    workshop_a  405    405    405    405    405    405
+workshops:send_summary     POST   workshop_a  login  login  403    404    302    302
 workshops:go_to            GET    workshop_a  405    405    405    405    405    405
 workshops:go_to            POST   workshop_a  login  login  403    404    302    302
 workshops:status           GET    workshop_a  405    405    405    405    405    405

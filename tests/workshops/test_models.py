@@ -158,8 +158,25 @@ def test_closing_ends_changes(workshop):
 def test_choosing_an_area_outside_the_workshop_is_refused(workshop):
     with pytest.raises(ValidationError):
         workshop.choose(999999)
+    workshop.record(area_id(workshop, 3), score=2, helps="", holds_back="", revision=0)
     assert workshop.choose(area_id(workshop, 3))
     assert not workshop.choose(area_id(workshop, 3))
+
+
+def test_an_area_with_no_agreed_level_cannot_be_chosen(workshop):
+    third = workshop.areas[2]
+    # Notes alone are not an agreed level.
+    workshop.record(third["id"], score=None, helps="Talked", holds_back="", revision=0)
+    with pytest.raises(ValidationError) as refused:
+        workshop.choose(third["id"])
+    assert refused.value.code == "not_scored"
+    assert refused.value.params["step"] == 3
+    assert refused.value.messages == [
+        f"{third['name']} has no agreed level yet. Go back to {third['name']} and record"
+        " the level the team agreed, then choose it."
+    ]
+    workshop.refresh_from_db()
+    assert workshop.chosen_area_id is None
 
 
 def test_timer_starts_pauses_and_resets(workshop):

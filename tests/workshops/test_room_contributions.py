@@ -445,7 +445,12 @@ def test_dots_on_the_shared_screen(facilitator_client, workshop, person):
     workshop.place_dot(person, area_id(workshop, 3))
     present = reverse("workshops:present", args=[workshop.pk])
     page = text(facilitator_client.get(present))
-    assert "1</strong> placed dots (1 dot)" in page and "Show the dots" in page
+    assert "1</strong> person placed 1 dot</span>" in page and "Show the dots" in page
+    workshop.place_dot(person, area_id(workshop, 2))
+    other = Participant.objects.create(workshop=workshop)
+    workshop.place_dot(other, area_id(workshop, 2))
+    page = text(facilitator_client.get(present))
+    assert "2</strong> people placed 3 dots</span>" in page
     facilitator_client.post(reverse("workshops:reveal_dots", args=[workshop.pk]))
     page = text(facilitator_client.get(present))
     assert 'aria-label="Dots per area"' in page and "1 dot</span>" in page

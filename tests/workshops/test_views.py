@@ -54,6 +54,53 @@ def test_create_form_keeps_input_and_explains_errors(facilitator_client, rubric,
     assert not Workshop.objects.exists()
 
 
+def board_with_a_past_workshop(facilitator):
+    from maturity.models import MaturityModel
+    from tests.conftest import make_team
+
+    board = make_team("Trust Board", kind="board")
+    model = MaturityModel.objects.get(key="board-digital-leadership")
+    Workshop.objects.create(
+        team=board, facilitator=facilitator, model=model, rubric=model.snapshot()
+    )
+    return board, model
+
+
+def test_a_new_workshop_starts_on_the_model_the_group_last_used(
+    facilitator_client, facilitator, rubric, team_a
+):
+    board, board_model = board_with_a_past_workshop(facilitator)
+    page = text(facilitator_client.get(reverse("workshops:create")))
+    # Left as it is, the first choice becomes the group's last model.
+    assert re.search(
+        r'name="model" type="radio" value="" checked>\s*<label[^>]*>The one the group used last',
+        page,
+    )
+    assert escape(f"The one Trust Board used last: {board_model.name}") in page  # create.js
+    new = {"title": "", "held_on": "4 December 2026"}
+    facilitator_client.post(reverse("workshops:create"), {"team": board.pk, **new})
+    facilitator_client.post(reverse("workshops:create"), {"team": team_a.pk, "model": "", **new})
+    made = Workshop.objects.order_by("-pk")[:2]
+    assert [w.model for w in made] == [rubric, board_model]  # team A has held none: the default
+    # A model chosen on purpose is kept.
+    facilitator_client.post(
+        reverse("workshops:create"), {"team": board.pk, "model": rubric.pk, **new}
+    )
+    assert Workshop.objects.order_by("-pk").first().model == rubric
+
+
+def test_the_create_form_names_the_chosen_group_model_and_writes_dates_the_nhs_way(
+    facilitator_client, facilitator, rubric
+):
+    board, board_model = board_with_a_past_workshop(facilitator)
+    page = text(facilitator_client.get(reverse("workshops:create"), {"team": board.pk}))
+    label = escape(f"The one Trust Board used last: {board_model.name}")
+    assert re.search(rf'value="" checked>\s*<label[^>]*>{label}<', page)
+    assert "For example, 23 November 2026." in page
+    today = timezone.localdate()
+    assert f'value="{today.day} {today:%B %Y}"' in page
+
+
 def test_member_cannot_create_a_workshop(member_a_client, rubric):
     assert member_a_client.get(reverse("workshops:create")).status_code == 403
     assert member_a_client.get(reverse("workshops:list")).status_code == 403
@@ -335,7 +382,12 @@ def test_timer_controls(facilitator_client, workshop):
     assert response.status_code == 302
 
 
+def agree(workshop, step: int, score: int = 3) -> None:
+    workshop.record(area_id(workshop, step), score=score, helps="", holds_back="", revision=0)
+
+
 def test_choose_moves_to_the_experiment(facilitator_client, workshop):
+    agree(workshop, 2)
     workshop.go_to(workshop.choose_step)
     response = facilitator_client.post(url("choose", workshop), {"area": area_id(workshop, 2)})
     assert response.status_code == 302
@@ -351,7 +403,32 @@ def test_choose_without_an_area_explains(facilitator_client, workshop):
     assert "Choose one of the 5 areas." in text(response)
 
 
+def test_an_area_nobody_scored_is_refused_with_a_way_back_to_score_it(facilitator_client, workshop):
+    agree(workshop, 1)
+    workshop.go_to(workshop.choose_step)
+    third = workshop.areas[2]
+    response = facilitator_client.post(url("choose", workshop), {"area": third["id"]})
+    assert response.status_code == 200
+    page = text(response)
+    # The reason next to the field (and in the summary), the choice kept.
+    assert re.search(
+        r'id="id_area-error">.*?' + re.escape(f"{third['name']} has no agreed level yet"),
+        page,
+        re.S,
+    )
+    assert f'value="{third["id"]}" checked' in page
+    assert f"{third['name']} (no agreed level yet)" in page
+    way_back = page.split('name="step" value="3"', 1)
+    assert len(way_back) == 2 and f"Go back to {third['name']} to agree its level" in way_back[1]
+    workshop.refresh_from_db()
+    assert workshop.chosen_area_id is None and workshop.step == workshop.choose_step
+    response = facilitator_client.post(url("go_to", workshop), {"step": "3"})
+    workshop.refresh_from_db()
+    assert workshop.step == 3
+
+
 def _ready_for_experiment(workshop):
+    agree(workshop, 2)
     workshop.choose(area_id(workshop, 2))
     workshop.go_to(workshop.experiment_step)
 
@@ -399,7 +476,8 @@ def test_the_room_sees_the_experiment_it_agreed_on_the_last_screen(facilitator_c
 def test_experiment_form_defaults_the_review_date_weeks_ahead(facilitator_client, workshop):
     _ready_for_experiment(workshop)
     body = text(facilitator_client.get(url("present", workshop)))
-    assert (timezone.localdate() + timedelta(weeks=4)).isoformat() in body
+    review = timezone.localdate() + timedelta(weeks=4)
+    assert f'value="{review.day} {review:%B %Y}"' in body
 
 
 @pytest.mark.parametrize(
@@ -514,7 +592,9 @@ def test_list_says_where_each_workshop_is(
 ):
     workshop.go_to(2)
     for _ in range(10):
-        make_workshop(team_b, facilitator, rubric).choose(area_id(workshop, 1))
+        other = make_workshop(team_b, facilitator, rubric)
+        agree(other, 1)
+        other.choose(area_id(workshop, 1))
     # The session, the user, the roles and one query for every workshop.
     with django_assert_max_num_queries(4):
         body = text(facilitator_client.get(reverse("workshops:list")))

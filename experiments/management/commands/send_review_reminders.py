@@ -3,7 +3,8 @@
 Safe to run from cron every day: a ReviewReminder row per experiment per
 review date records what was sent, so a second run the same day (or any day
 before the review date changes) sends nothing. Moving the review date makes
-a new reminder due on the new date.
+a new reminder due on the new date. Every open experiment it does not remind
+is named with the reason, so a quiet run can be told from a broken one.
 """
 
 from __future__ import annotations
@@ -14,18 +15,31 @@ from django.conf import settings
 from django.core.mail import EmailMessage, get_connection
 from django.core.management.base import BaseCommand, CommandError
 from django.db import IntegrityError, transaction
-from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 
+from config.words import long_date, plural, possessive
 from experiments.models import Experiment, ReviewReminder
 
 
-def recipients(experiment: Experiment) -> list[str]:
-    people = [m.user for m in experiment.team.memberships.all()]
-    if experiment.owner_id:
-        people.append(experiment.owner)
-    return sorted({p.email for p in people if p.email and p.is_active})
+def recipients(experiment: Experiment) -> tuple[list[str], list[str]]:
+    """The addresses to remind, and who cannot be reminded and why (no
+    names: the reasons go to the job's log)."""
+    members = [m.user for m in experiment.team.memberships.all() if m.user.is_active]
+    people = members + ([experiment.owner] if experiment.owner_id else [])
+    missing = []
+    if experiment.owner_id and not experiment.owner.email:
+        missing.append("the owner has no email address")
+    elif not experiment.owner_id and experiment.owner_name:
+        missing.append("the owner is named but has no account")
+    without = sum(1 for m in members if not m.email and m.pk != experiment.owner_id)
+    if without:
+        missing.append(f"{plural(without, 'member')} {'has' if without == 1 else 'have'} none")
+    return sorted({p.email for p in people if p.email and p.is_active}), missing
+
+
+def describe(experiment: Experiment) -> str:
+    return f"{possessive(experiment.team.name)} {experiment.area.name} experiment ({experiment.pk})"
 
 
 def message_for(experiment: Experiment, to: str, base_url: str) -> EmailMessage:
@@ -33,16 +47,17 @@ def message_for(experiment: Experiment, to: str, base_url: str) -> EmailMessage:
     when = (
         "today"
         if experiment.review_date == timezone.localdate()
-        else (f"on {experiment.review_date:%-d %B %Y}")
+        else f"on {long_date(experiment.review_date)}"
     )
+    whose = f"{possessive(experiment.team.name)} {experiment.area.name} experiment"
     body = (
-        f"{experiment.team.name}'s {experiment.area.name} experiment was due for review {when}.\n\n"
+        f"{whose} was due for review {when}.\n\n"
         f"{experiment.hypothesis}\n\n"
         "Open it to add a progress note, record the result, or move the review date:\n"
         f"{link}\n"
     )
     return EmailMessage(
-        subject=f"Review due: {experiment.team.name}'s {experiment.area.name} experiment",
+        subject=f"Review due: {whose}",
         body=body,
         from_email=settings.DEFAULT_FROM_EMAIL,
         to=[to],
@@ -52,7 +67,8 @@ def message_for(experiment: Experiment, to: str, base_url: str) -> EmailMessage:
 class Command(BaseCommand):
     help = (
         "Email the owner and team members of experiments due for review. Idempotent: "
-        "one reminder per experiment per review date, so run it daily from cron."
+        "one reminder per experiment per review date, so run it daily from cron. "
+        "Names every open experiment it did not remind, with the reason."
     )
 
     def add_arguments(self, parser):
@@ -61,35 +77,66 @@ class Command(BaseCommand):
         )
         parser.add_argument(
             "--base-url",
-            default="http://127.0.0.1:8000",
-            help="The service's address, for the link in the email.",
+            default="",
+            help="The service's address, for the link in the email (default: SITE_URL).",
         )
 
-    def handle(self, *args, as_of: str | None = None, base_url: str, **options) -> str:
+    def handle(self, *args, as_of: str | None = None, base_url: str = "", **options) -> str:
         today = self._today(as_of)
-        due = (
-            Experiment.objects.due_for_review(today)
-            .exclude(reminders__due_date=F("review_date"))
+        base_url = base_url or settings.SITE_URL
+        if not base_url:
+            raise CommandError(
+                "Set SITE_URL to the service's address (see docs/operators.md), "
+                "or pass --base-url, so the emails link to the service."
+            )
+        open_experiments = (
+            Experiment.objects.open()
             .select_related("team", "area", "owner")
-            .prefetch_related("team__memberships__user")
+            .prefetch_related("team__memberships__user", "reminders")
+            .order_by("review_date", "pk")
         )
-        experiments_sent = emails_sent = 0
+        reminded = emails_sent = not_reminded = 0
         connection = get_connection()
-        for experiment in due:
-            to = recipients(experiment)
-            try:
-                # The row and the emails stand or fall together: if sending
-                # fails, the reminder is not recorded and tomorrow's run retries.
-                with transaction.atomic():
-                    ReviewReminder.objects.create(
-                        experiment=experiment, due_date=experiment.review_date
-                    )
-                    connection.send_messages([message_for(experiment, a, base_url) for a in to])
-            except IntegrityError:
-                continue  # another run got there first
-            experiments_sent += 1
+        for experiment in open_experiments:
+            reason = ""
+            earlier = next(
+                (r for r in experiment.reminders.all() if r.due_date == experiment.review_date),
+                None,
+            )
+            to, missing = recipients(experiment)
+            if experiment.review_date > today:
+                reason = f"its review is not due until {long_date(experiment.review_date)}"
+            elif earlier:
+                reason = f"already reminded on {long_date(earlier.sent_at)} for this review date"
+            elif not to:
+                reason = "nobody to send it to: " + "; ".join(
+                    missing or ["the team has no members"]
+                )
+            else:
+                try:
+                    # The row and the emails stand or fall together: if sending
+                    # fails, the reminder is not recorded and tomorrow's run retries.
+                    with transaction.atomic():
+                        ReviewReminder.objects.create(
+                            experiment=experiment, due_date=experiment.review_date
+                        )
+                        connection.send_messages([message_for(experiment, a, base_url) for a in to])
+                except IntegrityError:
+                    reason = "another run reminded it at the same moment"
+            if reason:
+                not_reminded += 1
+                self.stdout.write(f"Not reminded: {describe(experiment)}: {reason}.")
+                continue
+            reminded += 1
             emails_sent += len(to)
-        return f"Sent {emails_sent} emails for {experiments_sent} experiments due for review."
+            also = f" ({'; '.join(missing)})" if missing else ""
+            self.stdout.write(
+                f"Reminded: {describe(experiment)}: {plural(len(to), 'email')}{also}."
+            )
+        summary = f"Sent {plural(emails_sent, 'email')} for {plural(reminded, 'experiment')}"
+        if not_reminded:
+            summary += f"; {plural(not_reminded, 'open experiment')} not reminded (reasons above)"
+        return summary + "."
 
     def _today(self, value: str | None) -> date:
         if not value:
