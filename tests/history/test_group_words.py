@@ -334,7 +334,22 @@ def test_a_groups_whole_workshop_experiment_and_entry_never_say_team(db, kind, n
     walk.post(cora, "entry, published", reverse("playbook:preview", args=[experiment.pk]), {})
     entry = Entry.objects.get()
     walk.get(cora, "playbook", reverse("playbook:list"))
-    walk.get(cora, "start from the entry", reverse("playbook:start", args=[entry.slug]))
+    start = reverse("playbook:start", args=[entry.slug])
+    walk.form(cora, "start from the entry", start, {"team": group.pk, "change": ""})
+    walk.post(
+        cora,
+        "started from the entry",
+        start,
+        {
+            "team": group.pk,
+            "area": entry.area_id,
+            "change": "a member at each meeting",
+            "outcome": "better questions",
+            "signal": "fewer papers",
+            "review_date": review.isoformat(),
+            "show_team_name": "False",
+        },
+    )
     reader_client = Client()
     reader_client.force_login(reader)
     walk.get(reader_client, "entry, read by anyone", reverse("playbook:entry", args=[entry.slug]))
@@ -366,6 +381,8 @@ def test_a_groups_whole_workshop_experiment_and_entry_never_say_team(db, kind, n
         f"What did the {noun} learn?",
         f"What was getting in the {noun}'s way?",
         f"Advice for other {group.nouns}",
+        f"Tried by 1 {noun}",
+        f"{group.a_noun.capitalize()} that chose not to be named",
     ):
         assert words in said, words
 
