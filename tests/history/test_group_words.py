@@ -353,6 +353,7 @@ def test_a_groups_whole_workshop_experiment_and_entry_never_say_team(db, kind, n
     reader_client = Client()
     reader_client.force_login(reader)
     walk.get(reader_client, "entry, read by anyone", reverse("playbook:entry", args=[entry.slug]))
+    walk.post(cora, "entry, withdrawn", reverse("playbook:withdraw", args=[entry.slug]), {})
     walk.get(cora, "group's page", reverse("teams:detail", args=[group.slug]))
 
     # The group's exports: every header and every text in them.
@@ -382,6 +383,7 @@ def test_a_groups_whole_workshop_experiment_and_entry_never_say_team(db, kind, n
         f"What was getting in the {noun}'s way?",
         f"Advice for other {group.nouns}",
         f"Tried by 1 {noun}",
+        f"Only your {noun} can see it now",
         f"{group.a_noun.capitalize()} that chose not to be named",
     ):
         assert words in said, words
