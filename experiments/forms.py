@@ -8,16 +8,25 @@ from django.utils import timezone
 
 from config.forms import DateField
 from experiments.models import Experiment
+from teams.forms import in_the_groups_words
 
 
 class VersionedForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
 
 
-class ProgressNoteForm(forms.Form):
+class GroupForm(forms.Form):
+    """A form whose words name the experiment's group ("the board")."""
+
+    def __init__(self, *args, team, **kwargs):
+        super().__init__(*args, **kwargs)
+        in_the_groups_words(self, team.noun, team.nouns)
+
+
+class ProgressNoteForm(GroupForm):
     text = forms.CharField(
         label="Add a progress note",
-        help_text="What has the team tried, seen or decided since the last note?",
+        help_text="What has the {noun} tried, seen or decided since the last note?",
         max_length=2000,
         widget=forms.Textarea,
         error_messages={"required": "Write the note before adding it."},
@@ -49,7 +58,7 @@ class ReviewDateForm(VersionedForm):
         return value
 
 
-class StopForm(forms.Form):
+class StopForm(GroupForm):
     """Its `reason` shares a page with the review date form's: its own ids."""
 
     def __init__(self, *args, **kwargs):
@@ -58,7 +67,7 @@ class StopForm(forms.Form):
 
     reason = forms.CharField(
         label="Why are you stopping it? (optional)",
-        help_text="Kept as a progress note, so the team remembers.",
+        help_text="Kept as a progress note, so the {noun} remembers.",
         max_length=1000,
         required=False,
         widget=forms.Textarea,
@@ -74,21 +83,23 @@ class FinishForm(VersionedForm):
     )
     what_happened = forms.CharField(
         label="What happened?",
-        help_text="What the team did and what it saw.",
+        help_text="What the {noun} did and what it saw.",
         max_length=5000,
         required=False,
         widget=forms.Textarea,
     )
     learning = forms.CharField(
-        label="What did the team learn?",
+        label="What did the {noun} learn?",
         max_length=5000,
         widget=forms.Textarea,
         error_messages={
-            "required": "Write what the team learned: it is what other teams read in the playbook."
+            "required": (
+                "Write what the {noun} learned: it is what other {nouns} read in the playbook."
+            )
         },
     )
     advice = forms.CharField(
-        label="Advice for other teams (optional)",
+        label="Advice for other {nouns} (optional)",
         max_length=5000,
         required=False,
         widget=forms.Textarea,
@@ -102,6 +113,7 @@ class FinishForm(VersionedForm):
     def __init__(self, *args, experiment: Experiment, **kwargs):
         super().__init__(*args, **kwargs)
         self.experiment = experiment
+        in_the_groups_words(self, experiment.team.noun, experiment.team.nouns)
 
     def clean_finished_on(self):
         value = self.cleaned_data["finished_on"]

@@ -24,8 +24,9 @@ class TeamAlreadyRunning(ExperimentError):
     def __init__(self, running: Experiment):
         self.running = running
         super().__init__(
-            f"Your team is already running an experiment ({running}). "
-            "Finish or stop it before starting this one: a team runs one experiment at a time."
+            f"Your {running.team.noun} is already running an experiment ({running}). "
+            "Finish or stop it before starting this one: "
+            f"{running.team.a_noun} runs one experiment at a time."
         )
 
 
@@ -317,19 +318,19 @@ class Experiment(models.Model):
 
         self._commit(apply, by=by, reason="Finished", expected_version=expected_version)
 
-    @classmethod
     def finish_errors(
-        cls, result: str, learning: str, finished_on: date | None, started_on: date | None
+        self, result: str, learning: str, finished_on: date | None, started_on: date | None
     ) -> dict[str, str]:
         """The rules for recording a result (the form shows the same messages)."""
         errors = {}
-        if result not in cls.Result.values:
+        if result not in self.Result.values:
             errors["result"] = "Choose whether the hypothesis was supported."
         if not (learning or "").strip():
             errors["learning"] = (
-                "Write what the team learned: it is what other teams read in the playbook."
+                f"Write what the {self.team.noun} learned: "
+                f"it is what other {self.team.nouns} read in the playbook."
             )
-        date_error = cls.finish_date_error(finished_on, started_on)
+        date_error = self.finish_date_error(finished_on, started_on)
         if date_error:
             errors["finished_on"] = date_error
         return errors

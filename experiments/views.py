@@ -76,10 +76,10 @@ def _render_detail(request: HttpRequest, experiment: Experiment, status: int = 2
         "change_log": experiment.change_log(),
         "review_state": experiment.review_state(),
         "other_running": other_running,
-        "note_form": forms_.get("note_form") or ProgressNoteForm(),
+        "note_form": forms_.get("note_form") or ProgressNoteForm(team=experiment.team),
         "review_form": forms_.get("review_form")
         or ReviewDateForm(initial={"version": experiment.version}, experiment=experiment),
-        "stop_form": forms_.get("stop_form") or StopForm(),
+        "stop_form": forms_.get("stop_form") or StopForm(team=experiment.team),
         "conflict": forms_.get("conflict"),
     }
     return render(request, "experiments/detail.html", context, status=status)
@@ -124,7 +124,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def add_note(request: HttpRequest, pk: int) -> HttpResponse:
     experiment = _get_experiment_for_member(request, pk)
-    form = ProgressNoteForm(request.POST)
+    form = ProgressNoteForm(request.POST, team=experiment.team)
     if not form.is_valid():
         return _render_detail(request, experiment, note_form=form)
     experiment.notes.create(author=request.user, text=form.cleaned_data["text"].strip())
@@ -178,7 +178,7 @@ def start(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def stop(request: HttpRequest, pk: int) -> HttpResponse:
     experiment = _get_experiment_for_member(request, pk)
-    form = StopForm(request.POST)
+    form = StopForm(request.POST, team=experiment.team)
     if not form.is_valid():
         return _render_detail(request, experiment, stop_form=form)
     try:

@@ -10,7 +10,8 @@ from config.forms import DateField
 from experiments.models import Experiment
 from maturity.models import Area, MaturityModel
 from playbook.models import WORD, Entry
-from teams.models import Team
+from teams.forms import in_the_groups_words
+from teams.models import Team, either_noun, plural_nouns
 
 SEARCH_MAX_LENGTH = 200
 # The experiment's own edit form allows this much; a longer start could never be edited.
@@ -55,7 +56,7 @@ class FilterForm(forms.Form):
         required=False,
         max_length=SEARCH_MAX_LENGTH,
         widget=forms.SearchInput,
-        help_text="Words from the title, problem, hypothesis, what the team did, "
+        help_text="Words from the title, problem, hypothesis, what they did, "
         "what they learned or their advice.",
         error_messages={
             "max_length": f"Shorten your search to {SEARCH_MAX_LENGTH} characters or fewer."
@@ -138,12 +139,16 @@ class EntryForm(forms.ModelForm):
     # never silently overwrites what a teammate saved in between.
     seen = forms.CharField(widget=forms.HiddenInput, required=False, max_length=40)
     show_team_name = forms.TypedChoiceField(
-        label="Show your team's name?",
+        label="Show your {noun}'s name?",
         choices=TEAM_NAME_CHOICES,
         coerce=_yes,
         widget=forms.RadioSelect,
         initial=True,
-        help_text="Other teams find it easier to ask you about it when they know who you are.",
+        help_text="Other {nouns} find it easier to ask you about it when they know who you are.",
+        error_messages={
+            "required": "Choose whether to show your {noun}'s name.",
+            "invalid_choice": "Choose whether to show your {noun}'s name.",
+        },
     )
 
     class Meta:
@@ -160,15 +165,21 @@ class EntryForm(forms.ModelForm):
             "advice",
             "show_team_name",
         ]
+        # The model's own words, in the group's words ("the board").
+        labels = {"advice": "Advice for other {nouns}"}
+        help_texts = {
+            "title": "A short name other {nouns} will recognise, in plain English.",
+            "problem": "What was getting in the {noun}'s way?",
+        }
         error_messages = {
             "title": {"required": "Enter a title."},
-            "problem": {"required": "Describe the problem the team faced."},
-            "hypothesis": {"required": "Enter the hypothesis the team tested."},
-            "what_we_did": {"required": "Describe what the team did."},
-            "duration": {"required": "Enter how long the team tried it, for example 6 weeks."},
+            "problem": {"required": "Describe the problem the {noun} faced."},
+            "hypothesis": {"required": "Enter the hypothesis the {noun} tested."},
+            "what_we_did": {"required": "Describe what the {noun} did."},
+            "duration": {"required": "Enter how long the {noun} tried it, for example 6 weeks."},
             "result": {"required": "Choose the result."},
-            "learning": {"required": "Describe what the team learned."},
-            "advice": {"required": "Give other teams some advice."},
+            "learning": {"required": "Describe what the {noun} learned."},
+            "advice": {"required": "Give other {nouns} some advice."},
         }
 
     def __init__(self, *args, experiment: Experiment, **kwargs):
@@ -185,39 +196,29 @@ class EntryForm(forms.ModelForm):
         self.fields["result"].choices = [*blank, *Experiment.Result.choices]
         self.fields["result"].error_messages["invalid_choice"] = "Choose a result from the list."
         team = experiment.team
-        self.fields["show_team_name"].label = f"Show your {team.noun}'s name?"
-        self.fields[
-            "show_team_name"
-        ].help_text = (
-            f"Other {team.nouns} find it easier to ask you about it when they know who you are."
-        )
+        in_the_groups_words(self, team.noun, team.nouns)
         self.fields["show_team_name"].choices = [
             (True, f"Show our {team.noun}'s name ({team.name})"),
             (False, f"Publish anonymously (shown as “{team.anonymous_name}”)"),
         ]
-        self.fields["show_team_name"].error_messages["required"] = (
-            f"Choose whether to show your {team.noun}'s name."
-        )
-        self.fields["show_team_name"].error_messages["invalid_choice"] = (
-            "Choose whether to show your team's name."
-        )
 
 
 class StartForm(forms.Form):
-    """Start a planned experiment for one of your teams from a playbook entry."""
+    """Start a planned experiment for one of your groups from a playbook
+    entry; its words name the kinds of group you are in ("your board")."""
 
     team = forms.ModelChoiceField(
-        label="Which team is trying it?",
+        label="Which {noun} is trying it?",
         queryset=Team.objects.none(),
         empty_label=None,
         error_messages={
-            "required": "Choose one of your teams.",
-            "invalid_choice": "Choose one of your teams.",
+            "required": "Choose one of your {nouns}.",
+            "invalid_choice": "Choose one of your {nouns}.",
         },
     )
     area = forms.ModelChoiceField(
         label="Area",
-        help_text="The area of a model your team uses that this experiment will improve.",
+        help_text="The area of a model your {noun} uses that this experiment will improve.",
         queryset=Area.objects.none(),
         empty_label=None,
         error_messages={"required": "Choose an area.", "invalid_choice": AREA_CHOICE_ERROR},
@@ -225,9 +226,9 @@ class StartForm(forms.Form):
     change = forms.CharField(
         label="We believe that…",
         widget=forms.Textarea,
-        help_text="The change your team will make.",
+        help_text="The change your {noun} will make.",
         max_length=HYPOTHESIS_MAX_LENGTH,
-        error_messages={"required": "Describe the change your team will make."},
+        error_messages={"required": "Describe the change your {noun} will make."},
     )
     outcome = forms.CharField(
         label="…will result in…",
@@ -251,25 +252,28 @@ class StartForm(forms.Form):
     )
     review_date = DateField(
         label="Review date",
-        hint="When the team will look at how it went.",
+        hint="When the {noun} will look at how it went.",
         example="31 January 2027",
         error_messages={"required": "Enter a review date."},
     )
     show_team_name = forms.TypedChoiceField(
-        label="Show your team's name on this entry?",
+        label="Show your {noun}'s name on this entry?",
         choices=[
-            (True, "Yes, name our team in “tried by”"),
+            (True, "Yes, name our {noun} in “tried by”"),
             (False, "No, count us without our name"),
         ],
         coerce=_yes,
         widget=forms.RadioSelect,
         initial=True,
-        error_messages={"required": "Choose whether to show your team's name."},
+        error_messages={"required": "Choose whether to show your {noun}'s name."},
     )
 
     def __init__(self, *args, user, entry: Entry, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["team"].queryset = Team.objects.for_member(user).order_by("name")
+        mine = list(self.fields["team"].queryset)
+        self.group_noun = either_noun(mine)  # "board", "team or board"
+        in_the_groups_words(self, self.group_noun, plural_nouns(mine))
         # The entry's own model, the models the person's teams use, and the
         # default: a team can try an idea from another framework in its own.
         used = MaturityModel.objects.filter(

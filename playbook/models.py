@@ -364,5 +364,5 @@ class Adoption(models.Model):
         return (
             self.experiment.team.name
             if self.show_team_name
-            else "A team that chose not to be named"
+            else f"{self.experiment.team.a_noun.capitalize()} that chose not to be named"
         )

@@ -18,7 +18,7 @@ from experiments.models import Experiment
 from maturity.models import Area, MaturityModel
 from playbook.forms import EntryForm, FilterForm, StartForm, seen_token
 from playbook.models import Adoption, Entry
-from teams.models import Team
+from teams.models import Team, either_noun, plural_nouns
 from teams.roles import is_admin
 
 PAGE_SIZE = 20
@@ -142,14 +142,22 @@ def entry_detail(request: HttpRequest, slug: str) -> HttpResponse:
     """One entry, at a stable address that can be shared."""
     entry = _get_entry_for_user(request, slug)
     adoptions = list(entry.adoptions.select_related("experiment__team"))
+    tried = {adoption.experiment.team_id: adoption.experiment.team for adoption in adoptions}
+    mine = list(Team.objects.for_member(request.user).only("kind"))
     return render(
         request,
         "playbook/entry.html",
         {
             "entry": entry,
             "adoptions": adoptions,
-            "tried_by": len({adoption.experiment.team_id for adoption in adoptions}),
-            "can_start": entry.is_visible and Team.objects.for_member(request.user).exists(),
+            "tried_by": len(tried),
+            # "1 board", "3 teams", "2 teams and boards"
+            "tried_by_groups": (
+                either_noun(tried.values()) if len(tried) == 1 else plural_nouns(tried.values())
+            ),
+            "can_start": entry.is_visible and bool(mine),
+            "my_group": either_noun(mine),
+            "my_groups": plural_nouns(mine),
         },
     )
 
@@ -178,7 +186,7 @@ def publish(request: HttpRequest, experiment_pk: int) -> HttpResponse:
         if saved is not None:
             return redirect("playbook:preview", experiment.pk)
         conflict = _entry_conflict(form, experiment)
-        form.add_error(None, ENTRY_CONFLICT_MESSAGE)
+        form.add_error(None, ENTRY_CONFLICT_MESSAGE.format(noun=experiment.team.noun))
         status = 409
     return render(
         request,
@@ -194,7 +202,7 @@ def publish(request: HttpRequest, experiment_pk: int) -> HttpResponse:
 
 
 ENTRY_CONFLICT_MESSAGE = (
-    "Someone in your team saved this entry while you were writing it. Compare their "
+    "Someone in your {noun} saved this entry while you were writing it. Compare their "
     "version with yours below; your text is still in the form. Save again to keep yours."
 )
 
@@ -275,7 +283,9 @@ def withdraw(request: HttpRequest, slug: str) -> HttpResponse:
     if entry.status != Entry.Status.WITHDRAWN:
         entry.withdraw()
     messages.success(
-        request, "Your entry is withdrawn. Only your team can see it now; you can publish it again."
+        request,
+        f"Your entry is withdrawn. Only your {entry.team.noun} can see it now; "
+        "you can publish it again.",
     )
     return redirect("playbook:entry", entry.slug)
 

@@ -267,7 +267,7 @@ def export_data(team: Team) -> dict:
     return {
         "format_version": EXPORT_FORMAT_VERSION,
         "exported_at": timezone.now().isoformat(),
-        "team": {"name": team.name, "slug": team.slug},
+        "team": {"name": team.name, "slug": team.slug, "kind": team.kind},
         "workshops": [
             {
                 "id": w.pk,

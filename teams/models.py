@@ -66,6 +66,11 @@ class Team(models.Model):
         return self.noun + "s"
 
     @property
+    def a_noun(self) -> str:
+        """ "a team", "a board", "an organisation"."""
+        return with_article(self.noun)
+
+    @property
     def anonymous_name(self) -> str:
         """Who published a playbook entry when the group keeps its name back."""
         return ANONYMOUS_NAMES[self.kind]
@@ -83,12 +88,27 @@ ANONYMOUS_NAMES = {
 }
 
 
+def with_article(noun: str) -> str:
+    """ "a team", "an organisation", "a team or board"."""
+    return ("an " if noun[:1] in "aeiou" else "a ") + noun
+
+
+def _kind_words(teams, suffix: str, conjunction: str) -> str:
+    kinds = {team.kind for team in teams} or {Team.Kind.TEAM}
+    words = [label.lower() + suffix for value, label in Team.Kind.choices if value in kinds]
+    return words[0] if len(words) == 1 else f"{', '.join(words[:-1])} {conjunction} {words[-1]}"
+
+
 def plural_nouns(teams) -> str:
     """The groups a page lists, named by their kinds: "teams", "boards",
     "teams and boards", "teams, boards and organisations" (in Kind order)."""
-    kinds = {team.kind for team in teams} or {Team.Kind.TEAM}
-    words = [label.lower() + "s" for value, label in Team.Kind.choices if value in kinds]
-    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]
+    return _kind_words(teams, "s", "and")
+
+
+def either_noun(teams) -> str:
+    """One of the groups a form offers, named by their kinds: "team",
+    "board", "team or board", "team, board or organisation" (in Kind order)."""
+    return _kind_words(teams, "", "or")
 
 
 class Membership(models.Model):

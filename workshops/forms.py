@@ -8,7 +8,8 @@ from django.utils import timezone
 
 from config.forms import DateField
 from maturity.models import MaturityModel
-from teams.models import Team
+from teams.forms import in_the_groups_words
+from teams.models import Team, either_noun, plural_nouns
 from workshops.models import (
     JOIN_CODE_ALPHABET,
     JOIN_CODE_LENGTH,
@@ -40,13 +41,17 @@ class WorkshopForm(forms.Form):
         blank=True,
         required=False,  # a form that sends no model gets the group's last one too
         widget=forms.RadioSelect,
-        help_text="The team's history is kept per model.",
+        help_text="{A noun}'s history is kept per model.",
         error_messages={"invalid_choice": "Choose one of the models listed."},
     )
     team = forms.ModelChoiceField(
+        label="{Noun}",
         queryset=Team.objects.order_by("name"),
-        empty_label="Choose a team",
-        error_messages={"required": "Choose the team this workshop is for."},
+        empty_label="Choose {a noun}",
+        error_messages={
+            "required": "Choose the {noun} this workshop is for.",
+            "invalid_choice": "Choose one of the {nouns} listed.",
+        },
     )
     title = forms.CharField(
         max_length=120,
@@ -63,6 +68,18 @@ class WorkshopForm(forms.Form):
 
     def __init__(self, *args, default: MaturityModel, **kwargs):
         super().__init__(*args, **kwargs)
+        # The groups offered, named by their kinds ("Board", "Team or
+        # board") and, when there are several kinds, grouped by kind.
+        teams = list(self.fields["team"].queryset)
+        self.group_noun = either_noun(teams)
+        in_the_groups_words(self, self.group_noun, plural_nouns(teams))
+        kinds = [
+            (f"{label}s", [(t.pk, t.name) for t in teams if t.kind == value])
+            for value, label in Team.Kind.choices
+        ]
+        kinds = [(heading, options) for heading, options in kinds if options]
+        if len(kinds) > 1:
+            self.fields["team"].choices = [("", self.fields["team"].empty_label), *kinds]
         self.default = default
         self.models = {m.pk: m for m in self.fields["model"].queryset}
         self.last_models = {
@@ -70,9 +87,7 @@ class WorkshopForm(forms.Form):
             for team, model in Workshop.objects.last_models().items()
             if model in self.models  # a model that can still be used
         }
-        self.last_used = {
-            team.pk: self._last_used_label(team) for team in self.fields["team"].queryset
-        }
+        self.last_used = {team.pk: self._last_used_label(team) for team in teams}
         self.fields["model"].empty_label = self.last_used.get(
             _int(self["team"].value()),
             f"The one the group used last (or the default, {default.name}, for its first workshop)",
@@ -211,14 +226,15 @@ class RecordForm(forms.Form):
 
 class ChooseForm(forms.Form):
     area = forms.TypedChoiceField(
-        label="Which area will the team work on?",
+        label="Which area will the {noun} work on?",
         coerce=int,
         widget=forms.RadioSelect,
         error_messages={"required": "Choose one area to work on."},
     )
 
-    def __init__(self, *args, areas: list[dict], scores: list[dict] = (), **kwargs):
+    def __init__(self, *args, areas: list[dict], team: Team, scores: list[dict] = (), **kwargs):
         super().__init__(*args, **kwargs)
+        in_the_groups_words(self, team.noun, team.nouns)
         self.fields["area"].error_messages["invalid_choice"] = (
             f"Choose one of the {len(areas)} areas."
         )
@@ -287,10 +303,10 @@ class ExperimentForm(forms.Form):
         error_messages={"max_length": "Keep first actions to 2000 characters or fewer."},
     )
     owner = forms.ModelChoiceField(
-        label="Owner from the team",
+        label="Owner from the {noun}",
         queryset=None,
         required=False,
-        empty_label="Not a team member listed here",
+        empty_label="Not {a noun} member listed here",
     )
     owner_name = forms.CharField(
         label="Or the owner's name",
@@ -301,13 +317,15 @@ class ExperimentForm(forms.Form):
     )
     review_date = DateField(
         label="Review date",
-        hint="When will the team look at what happened?",
+        hint="When will the {noun} look at what happened?",
         example="21 December 2026",
         error_messages={"required": "Enter a review date."},
     )
 
     def __init__(self, *args, team, **kwargs):
         super().__init__(*args, **kwargs)
+        self.noun = team.noun
+        in_the_groups_words(self, team.noun, team.nouns)
         self.fields["owner"].iterator = ReadOnce
         self.fields["owner"].queryset = team.members.order_by("first_name", "username").only(
             "first_name",
@@ -326,5 +344,7 @@ class ExperimentForm(forms.Form):
         data = super().clean()
         if not data.get("owner") and not data.get("owner_name", "").strip():
             if "owner_name" not in self.errors:
-                self.add_error("owner_name", "Choose an owner from the team or enter a name.")
+                self.add_error(
+                    "owner_name", f"Choose an owner from the {self.noun} or enter a name."
+                )
         return data

@@ -34,7 +34,7 @@ from config.links import absolute_link
 from config.words import plural
 from experiments.models import Experiment
 from maturity.models import MaturityModel
-from teams.models import in_its_team
+from teams.models import either_noun, in_its_team
 from teams.roles import is_admin, is_facilitator
 from workshops.emails import summary_message
 from workshops.forms import (
@@ -92,8 +92,9 @@ def _require_facilitator(request: HttpRequest) -> None:
 @login_required
 def workshop_list(request: HttpRequest) -> HttpResponse:
     _require_facilitator(request)
-    workshops = Workshop.objects.run_by(request.user)
-    return render(request, "workshops/list.html", {"workshops": workshops})
+    workshops = list(Workshop.objects.run_by(request.user))
+    groups = either_noun(workshop.team for workshop in workshops)  # "Team or board"
+    return render(request, "workshops/list.html", {"workshops": workshops, "groups": groups})
 
 
 @require_http_methods(["GET", "POST"])
@@ -171,6 +172,7 @@ def _present_context(request: HttpRequest, workshop: Workshop, **forms) -> dict:
             context["experiment"] = _agreed_experiment(workshop)
         context["choose_form"] = forms.get("choose_form") or ChooseForm(
             areas=workshop.areas,
+            team=workshop.team,
             scores=context["scored_areas"],
             initial={"area": workshop.chosen_area_id},
         )
@@ -572,7 +574,9 @@ def record(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def choose(request: HttpRequest, pk: int) -> HttpResponse:
     workshop = _get_workshop_for_user(request, pk, run=True)
-    form = ChooseForm(request.POST, areas=workshop.areas, scores=_scored_areas(workshop))
+    form = ChooseForm(
+        request.POST, areas=workshop.areas, team=workshop.team, scores=_scored_areas(workshop)
+    )
     unscored = None
     if form.is_valid():
         try:

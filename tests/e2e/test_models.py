@@ -61,7 +61,7 @@ def largest_model() -> dict:
 def create_workshop(page, live_server, model_name: str, team: str = "Repeat Prescriptions") -> str:
     sign_in(page, live_server, "fran")
     page.goto(f"{live_server.url}/workshops/new/")
-    page.get_by_label("Team", exact=True).select_option(label=team)
+    page.locator("select[name=team]").select_option(label=team)
     # The group's last model (here the default: its first workshop) is
     # preselected, and named as soon as the group is chosen (create.js).
     last_used = page.get_by_role("radio", name=re.compile(f"{team} has not held a workshop yet"))

@@ -71,7 +71,7 @@ def test_the_group_claim_makes_a_facilitator_who_can_start_a_workshop(
     sign_in_with_organisation(page, live_server, "fran")
     page.get_by_role("link", name="Workshops", exact=True).click()
     page.get_by_role("link", name="Start a new workshop").click()
-    page.get_by_label("Team", exact=True).select_option(label="Repeat Prescriptions")
+    page.locator("select[name=team]").select_option(label="Repeat Prescriptions")
     page.get_by_role("button", name="Create the workshop").click()
 
     expect(page.get_by_role("heading", level=1)).to_contain_text("Repeat Prescriptions")

@@ -31,7 +31,7 @@ def create_workshop(page, live_server) -> str:
     sign_in(page, live_server, "fran")
     page.goto(f"{live_server.url}/workshops/")
     page.get_by_role("link", name="Start a new workshop").click()
-    page.get_by_label("Team", exact=True).select_option(label="Repeat Prescriptions")
+    page.locator("select[name=team]").select_option(label="Repeat Prescriptions")
     page.get_by_label("Title").fill("Autumn workshop")
     page.get_by_role("button", name="Create the workshop").click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("Repeat Prescriptions")

@@ -69,7 +69,7 @@ def test_every_workshop_page_reflows_without_sideways_scrolling(
         assert_no_horizontal_scroll(page, "workshop list (empty)")
         page.goto(f"{live_server.url}/workshops/new/")
         assert_no_horizontal_scroll(page, "create")
-        page.get_by_label("Team", exact=True).select_option(label="Repeat Prescriptions")
+        page.locator("select[name=team]").select_option(label="Repeat Prescriptions")
         page.get_by_label("Title").fill("A workshop with a rather long title to wrap")
         page.get_by_role("button", name="Create the workshop").click()
         code = page.get_by_test_id("join-code").inner_text()

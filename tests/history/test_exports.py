@@ -19,7 +19,7 @@ def get_json(client, team):
 
 def test_json_round_trip(member_a_client, team_a, two_workshops):
     data = get_json(member_a_client, team_a)
-    assert data["team"] == {"name": "Team A", "slug": "team-a"}
+    assert data["team"] == {"name": "Team A", "slug": "team-a", "kind": "team"}
     older, newer = two_workshops
     assert [w["id"] for w in data["workshops"]] == [newer.pk, older.pk]
     for exported in data["workshops"]:

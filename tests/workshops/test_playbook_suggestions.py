@@ -23,7 +23,7 @@ def test_choose_step_shows_playbook_entries_for_each_area(facilitator_client, wo
     content = _present_at(facilitator_client, workshop, choose_step)
 
     assert "Showing the thing, not papers" in content
-    assert "No team has shared an experiment in this area yet." in content  # the other areas
+    assert "Nobody has shared an experiment in this area yet." in content  # the other areas
 
 
 def test_experiment_step_shows_entries_for_the_chosen_area_only(
