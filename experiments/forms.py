@@ -6,7 +6,7 @@ from __future__ import annotations
 from django import forms
 from django.utils import timezone
 
-from config.forms import DateField
+from core.forms import DateField
 from experiments.models import Experiment
 from teams.forms import in_the_groups_words
 

@@ -29,7 +29,7 @@ from dataclasses import dataclass
 
 from django.db import transaction
 
-from config.words import plural
+from core.words import plural
 from maturity.models import (
     MAX_AREAS,
     MAX_SCALE,

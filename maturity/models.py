@@ -22,7 +22,7 @@ from django.db import models
 from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
-from config.words import plural
+from core.words import plural
 
 # The bounds of what the service supports, not the shape of any one model.
 MIN_SCALE, MAX_SCALE = 3, 7

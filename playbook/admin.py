@@ -5,7 +5,7 @@ from django.contrib import admin, messages
 from django.contrib.admin.helpers import ActionForm
 from django.utils import timezone
 
-from config.words import plural
+from core.words import plural
 from playbook.forms import EntryForm
 from playbook.models import Adoption, Entry
 

@@ -6,7 +6,7 @@ from django import forms
 from django.db.models import Q
 from django.utils import timezone
 
-from config.forms import DateField
+from core.forms import DateField
 from experiments.models import Experiment
 from maturity.models import Area, MaturityModel
 from playbook.models import WORD, Entry

@@ -6,8 +6,8 @@ from zoneinfo import ZoneInfo
 import pytest
 from django import forms
 
-from config.forms import DateField
-from config.words import long_date, long_time, plural, possessive
+from core.forms import DateField
+from core.words import long_date, long_time, plural, possessive
 
 
 def test_counts_say_one_without_an_s():

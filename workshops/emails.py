@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 from django.conf import settings
 from django.core.mail import EmailMessage
 
-from config.words import long_date, possessive
+from core.words import long_date, possessive
 from workshops.models import Workshop
 
 if TYPE_CHECKING:

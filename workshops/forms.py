@@ -6,7 +6,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from config.forms import DateField
+from core.forms import DateField
 from maturity.models import MaturityModel
 from teams.forms import in_the_groups_words
 from teams.models import Team, either_noun, plural_nouns

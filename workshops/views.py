@@ -30,8 +30,8 @@ from django_htmx.http import HttpResponseClientRefresh, reswap, retarget
 
 from audit import events as audit
 from audit.models import Kind
-from config.links import absolute_link
-from config.words import plural
+from core.links import absolute_link
+from core.words import plural
 from experiments.models import Experiment
 from maturity.models import MaturityModel
 from teams.models import either_noun, in_its_team

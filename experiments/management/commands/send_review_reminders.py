@@ -18,7 +18,7 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from config.words import long_date, plural, possessive
+from core.words import long_date, plural, possessive
 from experiments.models import Experiment, ReviewReminder
 
 
