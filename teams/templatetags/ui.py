@@ -5,7 +5,7 @@ from django.urls import reverse
 from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import mark_safe
 
-from config import words
+from core import words
 
 register = template.Library()
 register.filter("possessive", words.possessive)
