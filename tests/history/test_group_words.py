@@ -289,7 +289,12 @@ def test_a_groups_whole_workshop_experiment_and_entry_never_say_team(db, kind, n
     )
     other.delete()
     walk.post(cora, "experiment, started", reverse("experiments:start", args=[experiment.pk]), {})
-    call_command("send_review_reminders", date=review.isoformat(), stdout=io.StringIO())
+    call_command(
+        "send_review_reminders",
+        date=review.isoformat(),
+        base_url="https://maturity.example.nhs.uk",
+        stdout=io.StringIO(),
+    )
     assert mail.outbox, "no reminder sent"
     for email in mail.outbox:
         walk.text("review reminder", f"{email.subject} {email.body}")
@@ -415,7 +420,8 @@ def test_the_create_form_names_the_kinds_of_group_it_offers(facilitator_client, 
     assert ">Choose a team or board</option>" in both
     assert "Choose the team or board and the model it will score itself against" in both
     teams, boards = both.index('<optgroup label="Teams">'), both.index('<optgroup label="Boards">')
-    assert teams < both.index("Repeat Prescriptions") < boards < both.index("Trust Board")
+    team = both.index('">Repeat Prescriptions</option>')
+    assert teams < team < boards < both.index('">Trust Board</option>')
 
     refused = facilitator_client.post(url, {"model": rubric.pk}).content.decode()
     assert "Choose the team or board this workshop is for." in refused
