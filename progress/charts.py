@@ -238,6 +238,7 @@ def line_chart(history: ScoreHistory, *, narrow: bool = False) -> LineChart:
     ]
     if len(chart.x_ticks) > 1 and (chart.x_ticks[-1][0] - chart.x_ticks[-2][0]) < 70:
         del chart.x_ticks[-2]
+    dodges = _dodges(history, chart)
     for index, name in enumerate(history.areas):
         colour, dash, marker = STYLES[index % len(STYLES)]
         series = Series(name=name, colour=colour, dash=dash, marker_kind=marker, number=index + 1)
@@ -247,7 +248,7 @@ def line_chart(history: ScoreHistory, *, narrow: bool = False) -> LineChart:
             if score is None:
                 pen_down = False
                 continue
-            x, y = chart.x_for(i, count), chart.y_for(score)
+            x, y = chart.x_for(i, count), chart.y_for(score) + dodges[index][i]
             series.points.append(Point(x, y, score, history.dates[i], marker_path(marker, x, y)))
             commands.append(f"{'L' if pen_down else 'M'}{_fmt(x)} {_fmt(y)}")
             pen_down = True
@@ -265,6 +266,38 @@ def line_chart(history: ScoreHistory, *, narrow: bool = False) -> LineChart:
     _line_legend(chart)
     chart.summary = line_summary(history)
     return chart
+
+
+# How far apart (in the drawing's units) lines that share a point are drawn:
+# more than the 3-unit stroke, so a thin gap shows between neighbours.
+DODGE = 6
+
+
+def _dodges(history: ScoreHistory, chart: LineChart) -> list[list[float]]:
+    """How far each point is moved up or down, so areas with the same score
+    at a workshop are drawn side by side rather than on top of each other
+    (where only the last line drawn would show). The areas that tie are
+    spread evenly around the score's level line (above the bottom one, below
+    the top one), in area order, never over more than half the way to the
+    next level, so a point still reads as its score; the tables and
+    summaries keep the exact numbers."""
+    dodges = [[0.0] * history.workshop_count for _ in history.areas]
+    level_gap = chart.plot_height / max(1, chart.levels - 1)
+    for i in range(history.workshop_count):
+        tied: dict[int, list[int]] = {}
+        for index, scores in enumerate(history.scores):
+            if scores[i] is not None:
+                tied.setdefault(scores[i], []).append(index)
+        for score, indexes in tied.items():
+            if len(indexes) < 2:
+                continue
+            step = min(DODGE, level_gap / 2 / (len(indexes) - 1))
+            # Around the level line; above the bottom line, below the top one, so
+            # no line leaves the plot (or runs into the dates under it).
+            first = {1: 1 - len(indexes), chart.levels: 0}.get(score, (1 - len(indexes)) / 2)
+            for rank, index in enumerate(indexes):
+                dodges[index][i] = (first + rank) * step
+    return dodges
 
 
 def _line_legend(chart: LineChart) -> None:

@@ -236,3 +236,54 @@ def test_long_area_names_stay_inside_the_charts(narrow, count):
                 assert radar.cy + radar.radius < y < radar.series[0].label_y
     else:
         assert radar.key == []
+
+
+@pytest.mark.parametrize("narrow", [False, True])
+def test_lines_that_share_their_points_are_drawn_apart_each_with_its_own_marker_and_dash(narrow):
+    # Engineering quality's demo: areas 1, 4 and 7 both times at 1 then 3, areas 3 and 6 at 2
+    # then 4, areas 2 and 5 at 2 then 3: drawn where the scores are, they would lie on
+    # top of one another and only the last colour would show.
+    areas = [f"Area {n}" for n in range(1, 8)]
+    data = history([1, 2, 2, 1, 2, 2, 1], [3, 3, 4, 3, 3, 4, 3], areas=areas, levels=4)
+    chart = line_chart(data, narrow=narrow)
+    paths = [s.path for s in chart.series]
+    assert len(set(paths)) == len(paths)  # no line hidden under another
+    step = chart.plot_height / (chart.levels - 1)
+    for tied in ([0, 3, 6], [2, 5], [1, 4]):
+        lines = [chart.series[i] for i in tied]
+        for workshop in (0, 1):
+            ys = sorted(s.points[workshop].y for s in lines)
+            # Apart by more than the 3-unit stroke, so each line's colour shows beside the next...
+            assert all(b - a > 3 for a, b in zip(ys, ys[1:], strict=False))
+            # ...and still nearer its own score's level line than the next one.
+            level = chart.y_for(lines[0].points[workshop].score)
+            assert all(abs(y - level) <= step / 2 for y in ys)
+        assert len({s.marker_kind for s in lines}) == len({s.dash for s in lines}) == len(lines)
+    # Nothing is pushed out of the plot: the lowest score sits on or above the bottom line.
+    assert all(chart.top <= p.y <= chart.plot_bottom for s in chart.series for p in s.points)
+
+
+def test_the_legend_draws_each_line_with_its_own_dash_and_marker():
+    import re
+
+    from django.template.loader import render_to_string
+
+    areas = [f"Area {n}" for n in range(1, 4)]
+    chart = line_chart(history([2, 2, 2], [3, 3, 3], areas=areas))  # all three tie twice
+    svg = render_to_string(
+        "teams/_line_chart.html",
+        {"line": chart, "prefix": "m", "model_name": "M", "variant": "wide"},
+    )
+    groups = svg.split('<g class="app-chart__series"')[1:]
+    dashes = []
+    for series, group in zip(chart.series, groups, strict=True):
+        drawn, legend = group.split('class="app-chart__legend-line"')
+        dash = re.findall(r'stroke-dasharray="([^"]+)"', drawn)
+        # The legend's sample has the line's dash pattern, and its marker's shape.
+        assert re.findall(r'stroke-dasharray="([^"]+)"', legend) == dash
+        assert series.legend_marker in legend
+        x, y = map(float, series.legend_line[1:].split("h")[0].split())
+        assert series.legend_marker == marker_path(series.marker_kind, x + 20, y, 5)
+        dashes.append(tuple(dash))
+    assert len(set(dashes)) == 3
+    assert len({s.marker_kind for s in chart.series}) == 3
