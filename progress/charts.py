@@ -189,9 +189,12 @@ class LineChart:
     left: int = 56
     right: int = 56  # room for the numbers at the ends of the lines
     top: int = 20
-    plot_height: int = 264
+    plot_height: int = 220
     font_size: int = 14
     legend_columns: int = 2
+    # A legend beside the plot, this wide (a wide screen has room across, not
+    # down); 0 puts it under the plot, in `legend_columns` columns.
+    legend_width: int = 0
     height: int = 0  # set once the legend is laid out
     series: list[Series] = field(default_factory=list)
     y_ticks: list[tuple[float, int]] = field(default_factory=list)
@@ -200,7 +203,7 @@ class LineChart:
 
     @property
     def plot_right(self) -> int:
-        return self.width - self.right
+        return self.width - self.right - self.legend_width
 
     @property
     def plot_bottom(self) -> int:
@@ -223,10 +226,14 @@ class LineChart:
 def line_chart(history: ScoreHistory, *, narrow: bool = False) -> LineChart:
     """The wide chart for screens; the narrow one keeps text legible on a phone."""
     if narrow:
-        chart = LineChart(history.levels, width=460, left=44, font_size=16, legend_columns=1)
+        chart = LineChart(
+            history.levels, width=460, left=44, plot_height=264, font_size=16, legend_columns=1
+        )
     else:
-        chart = LineChart(history.levels)
-    max_ticks = 3 if narrow else 8
+        chart = LineChart(
+            history.levels, width=960, plot_height=240, font_size=16, legend_width=380
+        )
+    max_ticks = 3 if narrow else 6
     count = history.workshop_count
     chart.y_ticks = [(chart.y_for(level), level) for level, _label in history.scale]
     # A handful of date labels, whatever the number of workshops.
@@ -301,19 +308,22 @@ def _dodges(history: ScoreHistory, chart: LineChart) -> list[list[float]]:
 
 
 def _line_legend(chart: LineChart) -> None:
-    """Under the plot: for each area its line, marker, number and whole name,
-    in columns, wrapped so long names stay inside the chart."""
+    """Beside the plot or under it: for each area its line, marker, number and
+    whole name, in columns, wrapped so long names stay inside the chart."""
     line_height = chart.font_size + 5
     sample = 40
-    column_width = (chart.width - 16) / chart.legend_columns
+    if chart.legend_width:
+        left, columns, y = chart.width - chart.legend_width + 8, 1, chart.top + 6
+    else:
+        left, columns, y = 8, chart.legend_columns, chart.plot_bottom + 56
+    column_width = (chart.width - left - 8) / columns
     text_width = column_width - sample - 20
-    y = chart.plot_bottom + 56
     shown = chart.series
-    for start in range(0, len(shown), chart.legend_columns):
-        row = shown[start : start + chart.legend_columns]
+    for start in range(0, len(shown), columns):
+        row = shown[start : start + columns]
         tallest = 1
         for column, series in enumerate(row):
-            x = 8 + column * column_width
+            x = left + column * column_width
             lines = wrap(f"{series.number} {series.name}", text_width, chart.font_size)
             lines[0] = lines[0][len(str(series.number)) :]  # the template draws it in bold
             tallest = max(tallest, len(lines))
@@ -322,7 +332,8 @@ def _line_legend(chart: LineChart) -> None:
             series.legend_x = x + sample + 8
             series.legend_lines = [(y + i * line_height, text) for i, text in enumerate(lines)]
         y += tallest * line_height + 8
-    chart.height = int(y)
+    # Room under the plot for the dates, whichever is taller.
+    chart.height = math.ceil(max(y, chart.plot_bottom + 40))
 
 
 def _change(first: int, last: int) -> str:
