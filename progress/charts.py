@@ -178,8 +178,13 @@ def _spread_labels(series: list[Series], top: float, bottom: float, gap: float) 
     for before, after in zip(reversed(placed[:-1]), reversed(placed), strict=False):
         if after.label_y - before.label_y < gap:
             before.label_y = after.label_y - gap
+    # Labels pushed up past the top come back down, and push down the ones
+    # under them again: labels stay apart even when they crowd both ends.
     for s in placed:
         s.label_y = max(s.label_y, top)
+    for before, after in zip(placed, placed[1:], strict=False):
+        if after.label_y - before.label_y < gap:
+            after.label_y = before.label_y + gap
 
 
 @dataclass
@@ -331,7 +336,7 @@ def _line_legend(chart: LineChart) -> None:
             series.legend_marker = marker_path(series.marker_kind, x + sample / 2, y, 5)
             series.legend_x = x + sample + 8
             series.legend_lines = [(y + i * line_height, text) for i, text in enumerate(lines)]
-        y += tallest * line_height + 8
+        y += tallest * line_height + (4 if chart.legend_width else 8)
     # Room under the plot for the dates, whichever is taller.
     chart.height = math.ceil(max(y, chart.plot_bottom + 40))
 

@@ -83,6 +83,18 @@ def test_direct_labels_never_overlap_even_when_scores_tie():
     assert ys[0] >= chart.top and ys[-1] <= chart.plot_bottom
 
 
+def test_direct_labels_stay_apart_when_they_crowd_the_top_and_the_bottom():
+    # Three areas end at the top, two at the bottom and six between: moved up to make
+    # room at the bottom, the top ones must not end up on top of each other.
+    areas = [f"Area {n}" for n in range(1, 12)]
+    last = [3, 3, 4, 4, 1, 1, 2, 2, 3, 3, 4]
+    for narrow in (False, True):
+        chart = line_chart(history([1] * 11, last, areas=areas, levels=4), narrow=narrow)
+        ys = sorted(s.label_y for s in chart.series)
+        assert all(b - a >= chart.font_size for a, b in zip(ys, ys[1:], strict=False)), ys
+        assert ys[0] >= chart.top
+
+
 def test_summary_says_how_each_area_moved():
     chart = line_chart(history([2, 3, 1, 4, 2], [3, 3, 2, 4, 1]))
     assert "Collaboration went up from 2 to 3" in chart.summary
