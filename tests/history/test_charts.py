@@ -302,3 +302,23 @@ def test_the_legend_draws_each_line_with_its_own_dash_and_marker():
         dashes.append(tuple(dash))
     assert len(set(dashes)) == 3
     assert len({s.marker_kind for s in chart.series}) == 3
+
+
+def test_an_unchanged_radar_still_shows_the_workshop_before_over_the_latest():
+    import re
+
+    from django.template.loader import render_to_string
+
+    chart = radar_chart(history([2, 3, 1, 4, 2], [2, 3, 1, 4, 2]))  # nothing moved
+    latest, before = chart.series
+    assert latest.path == before.path  # the same shape: one must not hide the other
+    svg = render_to_string(
+        "teams/_radar_chart.html",
+        {"radar": chart, "prefix": "m", "model_name": "M", "variant": "wide"},
+    )
+    drawn = re.findall(r'<g class="app-chart__series" data-series="([^"]+)"', svg)
+    assert drawn == [latest.name, before.name]  # the one before is drawn last, on top...
+    on_top = svg.split(f'data-series="{before.name}"')[1].split("</g>")[0]
+    assert f'stroke-dasharray="{before.dash}"' in on_top  # ...dashed, so the latest shows through
+    points = re.findall(r'class="app-chart__point"[^>]*', on_top)
+    assert len(points) == 5 and all('fill="none"' in p for p in points)  # and hollow markers
