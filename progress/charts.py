@@ -178,8 +178,13 @@ def _spread_labels(series: list[Series], top: float, bottom: float, gap: float) 
     for before, after in zip(reversed(placed[:-1]), reversed(placed), strict=False):
         if after.label_y - before.label_y < gap:
             before.label_y = after.label_y - gap
+    # Labels pushed up past the top come back down, and push down the ones
+    # under them again: labels stay apart even when they crowd both ends.
     for s in placed:
         s.label_y = max(s.label_y, top)
+    for before, after in zip(placed, placed[1:], strict=False):
+        if after.label_y - before.label_y < gap:
+            after.label_y = before.label_y + gap
 
 
 @dataclass
@@ -189,9 +194,12 @@ class LineChart:
     left: int = 56
     right: int = 56  # room for the numbers at the ends of the lines
     top: int = 20
-    plot_height: int = 264
+    plot_height: int = 220
     font_size: int = 14
     legend_columns: int = 2
+    # A legend beside the plot, this wide (a wide screen has room across, not
+    # down); 0 puts it under the plot, in `legend_columns` columns.
+    legend_width: int = 0
     height: int = 0  # set once the legend is laid out
     series: list[Series] = field(default_factory=list)
     y_ticks: list[tuple[float, int]] = field(default_factory=list)
@@ -200,7 +208,7 @@ class LineChart:
 
     @property
     def plot_right(self) -> int:
-        return self.width - self.right
+        return self.width - self.right - self.legend_width
 
     @property
     def plot_bottom(self) -> int:
@@ -223,10 +231,14 @@ class LineChart:
 def line_chart(history: ScoreHistory, *, narrow: bool = False) -> LineChart:
     """The wide chart for screens; the narrow one keeps text legible on a phone."""
     if narrow:
-        chart = LineChart(history.levels, width=460, left=44, font_size=16, legend_columns=1)
+        chart = LineChart(
+            history.levels, width=460, left=44, plot_height=264, font_size=16, legend_columns=1
+        )
     else:
-        chart = LineChart(history.levels)
-    max_ticks = 3 if narrow else 8
+        chart = LineChart(
+            history.levels, width=960, plot_height=240, font_size=16, legend_width=380
+        )
+    max_ticks = 3 if narrow else 6
     count = history.workshop_count
     chart.y_ticks = [(chart.y_for(level), level) for level, _label in history.scale]
     # A handful of date labels, whatever the number of workshops.
@@ -238,6 +250,7 @@ def line_chart(history: ScoreHistory, *, narrow: bool = False) -> LineChart:
     ]
     if len(chart.x_ticks) > 1 and (chart.x_ticks[-1][0] - chart.x_ticks[-2][0]) < 70:
         del chart.x_ticks[-2]
+    dodges = _dodges(history, chart)
     for index, name in enumerate(history.areas):
         colour, dash, marker = STYLES[index % len(STYLES)]
         series = Series(name=name, colour=colour, dash=dash, marker_kind=marker, number=index + 1)
@@ -247,7 +260,7 @@ def line_chart(history: ScoreHistory, *, narrow: bool = False) -> LineChart:
             if score is None:
                 pen_down = False
                 continue
-            x, y = chart.x_for(i, count), chart.y_for(score)
+            x, y = chart.x_for(i, count), chart.y_for(score) + dodges[index][i]
             series.points.append(Point(x, y, score, history.dates[i], marker_path(marker, x, y)))
             commands.append(f"{'L' if pen_down else 'M'}{_fmt(x)} {_fmt(y)}")
             pen_down = True
@@ -267,20 +280,55 @@ def line_chart(history: ScoreHistory, *, narrow: bool = False) -> LineChart:
     return chart
 
 
+# How far apart (in the drawing's units) lines that share a point are drawn:
+# more than the 3-unit stroke, so a thin gap shows between neighbours.
+DODGE = 6
+
+
+def _dodges(history: ScoreHistory, chart: LineChart) -> list[list[float]]:
+    """How far each point is moved up or down, so areas with the same score
+    at a workshop are drawn side by side rather than on top of each other
+    (where only the last line drawn would show). The areas that tie are
+    spread evenly around the score's level line (above the bottom one, below
+    the top one), in area order, never over more than half the way to the
+    next level, so a point still reads as its score; the tables and
+    summaries keep the exact numbers."""
+    dodges = [[0.0] * history.workshop_count for _ in history.areas]
+    level_gap = chart.plot_height / max(1, chart.levels - 1)
+    for i in range(history.workshop_count):
+        tied: dict[int, list[int]] = {}
+        for index, scores in enumerate(history.scores):
+            if scores[i] is not None:
+                tied.setdefault(scores[i], []).append(index)
+        for score, indexes in tied.items():
+            if len(indexes) < 2:
+                continue
+            step = min(DODGE, level_gap / 2 / (len(indexes) - 1))
+            # Around the level line; above the bottom line, below the top one, so
+            # no line leaves the plot (or runs into the dates under it).
+            first = {1: 1 - len(indexes), chart.levels: 0}.get(score, (1 - len(indexes)) / 2)
+            for rank, index in enumerate(indexes):
+                dodges[index][i] = (first + rank) * step
+    return dodges
+
+
 def _line_legend(chart: LineChart) -> None:
-    """Under the plot: for each area its line, marker, number and whole name,
-    in columns, wrapped so long names stay inside the chart."""
+    """Beside the plot or under it: for each area its line, marker, number and
+    whole name, in columns, wrapped so long names stay inside the chart."""
     line_height = chart.font_size + 5
     sample = 40
-    column_width = (chart.width - 16) / chart.legend_columns
+    if chart.legend_width:
+        left, columns, y = chart.width - chart.legend_width + 8, 1, chart.top + 6
+    else:
+        left, columns, y = 8, chart.legend_columns, chart.plot_bottom + 56
+    column_width = (chart.width - left - 8) / columns
     text_width = column_width - sample - 20
-    y = chart.plot_bottom + 56
     shown = chart.series
-    for start in range(0, len(shown), chart.legend_columns):
-        row = shown[start : start + chart.legend_columns]
+    for start in range(0, len(shown), columns):
+        row = shown[start : start + columns]
         tallest = 1
         for column, series in enumerate(row):
-            x = 8 + column * column_width
+            x = left + column * column_width
             lines = wrap(f"{series.number} {series.name}", text_width, chart.font_size)
             lines[0] = lines[0][len(str(series.number)) :]  # the template draws it in bold
             tallest = max(tallest, len(lines))
@@ -288,8 +336,9 @@ def _line_legend(chart: LineChart) -> None:
             series.legend_marker = marker_path(series.marker_kind, x + sample / 2, y, 5)
             series.legend_x = x + sample + 8
             series.legend_lines = [(y + i * line_height, text) for i, text in enumerate(lines)]
-        y += tallest * line_height + 8
-    chart.height = int(y)
+        y += tallest * line_height + (4 if chart.legend_width else 8)
+    # Room under the plot for the dates, whichever is taller.
+    chart.height = math.ceil(max(y, chart.plot_bottom + 40))
 
 
 def _change(first: int, last: int) -> str:

@@ -8,9 +8,10 @@ import csv
 import io
 from dataclasses import dataclass
 from datetime import date
+from functools import cached_property
 
 from django.contrib.auth import get_user_model
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch, QuerySet, prefetch_related_objects
 from django.utils import timezone
 
 from core.kept import Rows
@@ -24,21 +25,28 @@ from workshops.models import AreaScore, Note, Workshop
 EXPORT_FORMAT_VERSION = 2
 
 
-def workshops_for_team_page(team: Team) -> QuerySet[Workshop]:
+def _scores() -> Prefetch:
+    return Prefetch(
+        "scores", queryset=AreaScore.objects.select_related("area").order_by("area__order", "pk")
+    )
+
+
+def workshops_for_team_page(team: Team, *, scores: bool = True) -> QuerySet[Workshop]:
     """The team page's and the exports' workshops, newest first, with the
-    facilitator, chosen area, experiment and scores in two queries whatever
-    the number of workshops."""
-    return (
+    facilitator, chosen area, experiment, model and (unless `scores` is
+    false: the team page fetches only one model's, `prefetch_scores`) the
+    scores, in two queries whatever the number of workshops."""
+    workshops = (
         Workshop.objects.filter(team=team)
         .select_related("facilitator", "chosen_area", "experiment", "model")
-        .prefetch_related(
-            Prefetch(
-                "scores",
-                queryset=AreaScore.objects.select_related("area").order_by("area__order", "pk"),
-            )
-        )
         .order_by("-held_on", "-created_at")
     )
+    return workshops.prefetch_related(_scores()) if scores else workshops
+
+
+def prefetch_scores(workshops: list[Workshop]) -> None:
+    """The agreed scores of these workshops, in one query."""
+    prefetch_related_objects(workshops, _scores())
 
 
 def team_record(team: Team, *, exports: bool = False) -> list[Rows]:
@@ -84,17 +92,29 @@ def workshop_scale(workshop: Workshop) -> list[tuple[int, str]]:
 
 @dataclass
 class ModelHistory:
-    """The team's workshops on one maturity model, newest first, and the
-    closed ones' agreed scores for that model's charts."""
+    """What the team did on one maturity model: its workshops and its
+    experiments, newest first. A model's scores are read only when its
+    history is shown (`prefetch_scores`, then `scores`)."""
 
-    key: str
-    name: str
+    model: MaturityModel
     workshops: list[Workshop]
-    scores: ScoreHistory
+    experiments: list[Experiment]
 
     @property
-    def latest(self) -> Workshop:
-        return self.workshops[0]
+    def key(self) -> str:
+        return self.model.key
+
+    @property
+    def name(self) -> str:
+        return self.model.name
+
+    @property
+    def latest(self) -> Workshop | None:
+        return self.workshops[0] if self.workshops else None
+
+    @cached_property
+    def scores(self) -> ScoreHistory:
+        return score_history(self.workshops)
 
 
 def score_history(workshops: list[Workshop]) -> ScoreHistory:
@@ -122,22 +142,23 @@ def score_history(workshops: list[Workshop]) -> ScoreHistory:
     )
 
 
-def histories_by_model(workshops: list[Workshop]) -> list[ModelHistory]:
-    """The team's workshops split by model, the model used most recently first
-    (workshops come newest first). Scores of two models never share a history:
-    their areas and scales differ."""
-    groups: dict[int, list[Workshop]] = {}
+def histories_by_model(
+    workshops: list[Workshop], experiments: list[Experiment]
+) -> list[ModelHistory]:
+    """The team's workshops and experiments split by model, the model of the
+    latest workshop first (both come newest first), then any model the team
+    has only experimented on (an experiment started from the playbook).
+    Scores of two models never share a history: their areas and scales differ."""
+    histories: dict[int, ModelHistory] = {}
     for workshop in workshops:
-        groups.setdefault(workshop.model_id, []).append(workshop)
-    return [
-        ModelHistory(
-            key=group[0].model.key,
-            name=group[0].model.name,
-            workshops=group,
-            scores=score_history(group),
+        model = histories.setdefault(workshop.model_id, ModelHistory(workshop.model, [], []))
+        model.workshops.append(workshop)
+    for experiment in experiments:
+        model = histories.setdefault(
+            experiment.area.model_id, ModelHistory(experiment.area.model, [], [])
         )
-        for group in groups.values()
-    ]
+        model.experiments.append(experiment)
+    return list(histories.values())
 
 
 def current_experiment(experiments: list[Experiment]) -> Experiment | None:

@@ -3,6 +3,7 @@ from functools import lru_cache
 
 from django.contrib.auth.decorators import login_required
 from django.core.serializers.json import DjangoJSONEncoder
+from django.core.validators import slug_re
 from django.db.models import Prefetch, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
@@ -61,35 +62,56 @@ def home(request: HttpRequest) -> HttpResponse:
 @require_GET
 @login_required
 def detail(request: HttpRequest, slug: str) -> HttpResponse:
-    """A team's history: its workshops, how its scores moved, its experiments.
-    Drawn once for each version of the team's record and kept (core/kept.py):
-    the same for everyone who may see it, apart from the facilitator's link."""
+    """A team's page: what the team does next (its current experiment, its
+    latest workshop), then one model's history at a time (`?model=<key>`, by
+    default the model of its latest workshop): that model's workshops, how
+    its scores moved, what its experiments taught. Drawn once for each
+    version of the team's record and model asked for, and kept
+    (core/kept.py): the same for everyone who may see it, apart from the
+    facilitator's link."""
     team = _get_team_for_user(request, slug)
     today = timezone.localdate()
     facilitator = is_facilitator(request.user)
+    asked = _model_asked(request)
     body = kept(
         "team-page",
         lambda: rows_version(history.team_record(team)),
-        lambda: _history(team, today, facilitator),
+        lambda: _history(team, today, facilitator, asked),
         team.pk,
         today,
         facilitator,
+        asked,
     )
     return render(request, "teams/detail.html", {"team": team, "history": body})
 
 
-def _history(team: Team, today, facilitator: bool) -> str:
-    workshops = list(history.workshops_for_team_page(team))
+def _model_asked(request: HttpRequest) -> str:
+    """The model key in `?model=`: "" for none, "?" for something no model
+    could be called (so the kept pages stay one per model, not one per typo)."""
+    asked = request.GET.get("model", "").strip()
+    if not asked:
+        return ""
+    return asked if len(asked) <= 50 and slug_re.fullmatch(asked) else "?"
+
+
+def _history(team: Team, today, facilitator: bool, asked: str) -> str:
+    # Every workshop and experiment (the latest workshop, the current experiment
+    # and the model chooser read them all), but the scores of one model only.
+    workshops = list(history.workshops_for_team_page(team, scores=False))
     experiments = list(Experiment.objects.for_team_page(team).select_related("area__model"))
+    models = history.histories_by_model(workshops, experiments)
+    chosen = next((m for m in models if m.key == asked), models[0] if models else None)
+    if chosen:
+        history.prefetch_scores(chosen.workshops)
     current = history.current_experiment(experiments)
     context = {
         "team": team,
-        "workshops": workshops,
-        "models": [_model_section(m) for m in history.histories_by_model(workshops)],
-        "experiments": experiments,
+        "latest": workshops[0] if workshops else None,
         "current": current,
         "due": [e for e in experiments if e.review_state(today) and e != current],
-        "earlier": [e for e in experiments if not e.is_open],
+        "models": models,
+        "chosen": _model_section(chosen) if chosen else None,
+        "not_found": bool(asked) and chosen is not None and chosen.key != asked,
         "today": today,
         "is_facilitator": facilitator,
     }
@@ -97,8 +119,9 @@ def _history(team: Team, today, facilitator: bool) -> str:
 
 
 def _model_section(model: history.ModelHistory) -> dict:
-    """One model's part of the team page: its charts and their tables. Each
-    chart is drawn from this model's scores alone, on this model's scale."""
+    """One model's part of the team page: its workshops, its charts and their
+    tables, what its experiments taught. Each chart is drawn from this
+    model's scores alone, on this model's scale."""
     scores = model.scores
     charted = bool(scores.workshop_count)
     return {
@@ -106,11 +129,13 @@ def _model_section(model: history.ModelHistory) -> dict:
         "name": model.name,
         "workshops": model.workshops,
         "latest": model.latest,
+        "earlier": [e for e in model.experiments if not e.is_open],
         "scores": scores,
         "table_rows": list(zip(scores.dates, zip(*scores.scores, strict=True), strict=True))
         if charted
         else [],
         **(_drawn(_Content(scores), model.key, model.name) if charted else _NOT_DRAWN),
+        "latest_summary": charts.radar_summary(scores),
         "radar_rows": _radar_rows(scores),
         "compared": scores.workshop_count > 1,
     }

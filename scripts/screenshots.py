@@ -205,7 +205,7 @@ def team_pages(browser, url: str) -> None:
     member = sign_in(browser.new_context(viewport=DESKTOP), url, "member", "demo-member")
     member.goto(f"{url}/")
     member.get_by_role("link", name=TEAM).first.click()
-    shot(member, "team-history", height=1400)
+    shot(member, "team-history", height=2100)
     member.goto(f"{url}/playbook/")
     shot(member, "playbook")
 

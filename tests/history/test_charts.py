@@ -83,6 +83,18 @@ def test_direct_labels_never_overlap_even_when_scores_tie():
     assert ys[0] >= chart.top and ys[-1] <= chart.plot_bottom
 
 
+def test_direct_labels_stay_apart_when_they_crowd_the_top_and_the_bottom():
+    # Three areas end at the top, two at the bottom and six between: moved up to make
+    # room at the bottom, the top ones must not end up on top of each other.
+    areas = [f"Area {n}" for n in range(1, 12)]
+    last = [3, 3, 4, 4, 1, 1, 2, 2, 3, 3, 4]
+    for narrow in (False, True):
+        chart = line_chart(history([1] * 11, last, areas=areas, levels=4), narrow=narrow)
+        ys = sorted(s.label_y for s in chart.series)
+        assert all(b - a >= chart.font_size for a, b in zip(ys, ys[1:], strict=False)), ys
+        assert ys[0] >= chart.top
+
+
 def test_summary_says_how_each_area_moved():
     chart = line_chart(history([2, 3, 1, 4, 2], [3, 3, 2, 4, 1]))
     assert "Collaboration went up from 2 to 3" in chart.summary
@@ -211,7 +223,10 @@ def test_long_area_names_stay_inside_the_charts(narrow, count):
         for y, text in s.legend_lines:
             width = (len(text) + 3) * line.font_size * CHAR_WIDTH
             assert s.legend_x + width <= line.width
-            assert line.plot_bottom + 30 < y <= line.height
+            assert y <= line.height
+            # Beside the plot, clear of the numbers at the ends of the lines, or under it,
+            # clear of the dates.
+            assert s.legend_x > line.plot_right + 40 or line.plot_bottom + 30 < y
     radar = radar_chart(data, narrow=narrow)
     if count < 3:
         assert radar.axes == [] and radar.series == []  # no radar of two spokes
@@ -236,3 +251,74 @@ def test_long_area_names_stay_inside_the_charts(narrow, count):
                 assert radar.cy + radar.radius < y < radar.series[0].label_y
     else:
         assert radar.key == []
+
+
+@pytest.mark.parametrize("narrow", [False, True])
+def test_lines_that_share_their_points_are_drawn_apart_each_with_its_own_marker_and_dash(narrow):
+    # Engineering quality's demo: areas 1, 4 and 7 both times at 1 then 3, areas 3 and 6 at 2
+    # then 4, areas 2 and 5 at 2 then 3: drawn where the scores are, they would lie on
+    # top of one another and only the last colour would show.
+    areas = [f"Area {n}" for n in range(1, 8)]
+    data = history([1, 2, 2, 1, 2, 2, 1], [3, 3, 4, 3, 3, 4, 3], areas=areas, levels=4)
+    chart = line_chart(data, narrow=narrow)
+    paths = [s.path for s in chart.series]
+    assert len(set(paths)) == len(paths)  # no line hidden under another
+    step = chart.plot_height / (chart.levels - 1)
+    for tied in ([0, 3, 6], [2, 5], [1, 4]):
+        lines = [chart.series[i] for i in tied]
+        for workshop in (0, 1):
+            ys = sorted(s.points[workshop].y for s in lines)
+            # Apart by more than the 3-unit stroke, so each line's colour shows beside the next...
+            assert all(b - a > 3 for a, b in zip(ys, ys[1:], strict=False))
+            # ...and still nearer its own score's level line than the next one.
+            level = chart.y_for(lines[0].points[workshop].score)
+            assert all(abs(y - level) <= step / 2 for y in ys)
+        assert len({s.marker_kind for s in lines}) == len({s.dash for s in lines}) == len(lines)
+    # Nothing is pushed out of the plot: the lowest score sits on or above the bottom line.
+    assert all(chart.top <= p.y <= chart.plot_bottom for s in chart.series for p in s.points)
+
+
+def test_the_legend_draws_each_line_with_its_own_dash_and_marker():
+    import re
+
+    from django.template.loader import render_to_string
+
+    areas = [f"Area {n}" for n in range(1, 4)]
+    chart = line_chart(history([2, 2, 2], [3, 3, 3], areas=areas))  # all three tie twice
+    svg = render_to_string(
+        "teams/_line_chart.html",
+        {"line": chart, "prefix": "m", "model_name": "M", "variant": "wide"},
+    )
+    groups = svg.split('<g class="app-chart__series"')[1:]
+    dashes = []
+    for series, group in zip(chart.series, groups, strict=True):
+        drawn, legend = group.split('class="app-chart__legend-line"')
+        dash = re.findall(r'stroke-dasharray="([^"]+)"', drawn)
+        # The legend's sample has the line's dash pattern, and its marker's shape.
+        assert re.findall(r'stroke-dasharray="([^"]+)"', legend) == dash
+        assert series.legend_marker in legend
+        x, y = map(float, series.legend_line[1:].split("h")[0].split())
+        assert series.legend_marker == marker_path(series.marker_kind, x + 20, y, 5)
+        dashes.append(tuple(dash))
+    assert len(set(dashes)) == 3
+    assert len({s.marker_kind for s in chart.series}) == 3
+
+
+def test_an_unchanged_radar_still_shows_the_workshop_before_over_the_latest():
+    import re
+
+    from django.template.loader import render_to_string
+
+    chart = radar_chart(history([2, 3, 1, 4, 2], [2, 3, 1, 4, 2]))  # nothing moved
+    latest, before = chart.series
+    assert latest.path == before.path  # the same shape: one must not hide the other
+    svg = render_to_string(
+        "teams/_radar_chart.html",
+        {"radar": chart, "prefix": "m", "model_name": "M", "variant": "wide"},
+    )
+    drawn = re.findall(r'<g class="app-chart__series" data-series="([^"]+)"', svg)
+    assert drawn == [latest.name, before.name]  # the one before is drawn last, on top...
+    on_top = svg.split(f'data-series="{before.name}"')[1].split("</g>")[0]
+    assert f'stroke-dasharray="{before.dash}"' in on_top  # ...dashed, so the latest shows through
+    points = re.findall(r'class="app-chart__point"[^>]*', on_top)
+    assert len(points) == 5 and all('fill="none"' in p for p in points)  # and hollow markers

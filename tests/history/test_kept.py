@@ -30,7 +30,7 @@ def test_each_drawing_reads_only_the_rows_its_key_is_made_from(two_workshops, te
         kind="helps", text="A card", added_at=timezone.now(),
     )  # fmt: skip
     keyed = {source.table for source in history.team_record(team_a)}
-    drawn = tables_read(lambda: views._history(team_a, timezone.localdate(), False))
+    drawn = tables_read(lambda: views._history(team_a, timezone.localdate(), False, ""))
     assert drawn and drawn <= keyed, drawn - keyed
     keyed = {source.table for source in history.team_record(team_a, exports=True)}
     for export in (history.export_data, history.export_csv):
@@ -87,3 +87,13 @@ def test_no_team_is_shown_another_teams_kept_history(
     assert client.get(reverse("teams:detail", args=[team_a.slug])).status_code == 404
     export = page(client, team_b, "teams:export_json")
     assert "Team B" in export and "Team A" not in export
+
+
+def test_each_model_a_team_used_is_kept_apart(member_a_client, two_models, team_a):
+    url = reverse("teams:detail", args=[team_a.slug])
+    for _ in range(2):  # drawn, then kept
+        latest = member_a_client.get(url).content.decode()
+        product = member_a_client.get(url, {"model": "product-team-maturity"}).content.decode()
+        assert 'data-model="engineering-quality"' in latest
+        assert 'data-model="product-team-maturity"' in product
+        assert 'data-model="engineering-quality"' not in product

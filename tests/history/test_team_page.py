@@ -164,23 +164,56 @@ def _series(html):
     return re.findall(r'<g class="app-chart__series" data-area="([^"]+)"', html)
 
 
-def test_two_models_get_two_sections_each_with_charts_of_its_own(
+def _chooser(content):
+    """The model chooser's links: [(model key, whether it is the one shown)]."""
+    nav = content.split('<nav class="app-model-choice"')[1].split("</nav>")[0]
+    return [
+        (key, bool(current))
+        for key, current in re.findall(
+            r'href="\?model=([^"#]+)#history"( aria-current="page")?', nav
+        )
+    ]
+
+
+def test_the_page_shows_one_models_history_at_a_time_the_latest_workshops_first(
     member_a_client, team_a, two_models
 ):
-    content = member_a_client.get(team_url(team_a)).content.decode()
-    sections = _sections(content)
-    # The model used most recently comes first.
-    assert list(sections) == ["engineering-quality", "product-team-maturity"]
-    assert content.count("app-chart__svg--wide") == 4  # a line and a radar each
     engineering, product = two_models[2].model, two_models[0].model
-    for key, model, levels in ((engineering.key, engineering, 4), (product.key, product, 5)):
-        html = sections[key]
-        assert f'<h3 id="model-{key}"' in html and model.name in html
-        names = set(model.areas.values_list("name", flat=True))
-        drawn = _series(html)
-        # Both line charts (wide and narrow) draw every area of this model and none other.
-        assert sorted(drawn) == sorted([*names, *names])
-        # The scale is this model's: its ticks and rings stop at its top level.
+    content = member_a_client.get(team_url(team_a)).content.decode()
+    # Each model the team used is a link (no JavaScript needed), the latest workshop's first
+    # and shown; the other model's history is not on the page.
+    assert _chooser(content) == [(engineering.key, True), (product.key, False)]
+    assert list(_sections(content)) == [engineering.key]
+    asked = member_a_client.get(team_url(team_a), {"model": engineering.key}).content.decode()
+    assert _sections(asked) == _sections(content)
+
+    content = member_a_client.get(team_url(team_a), {"model": product.key}).content.decode()
+    assert _chooser(content) == [(engineering.key, False), (product.key, True)]
+    sections = _sections(content)
+    assert list(sections) == [product.key]
+    html = sections[product.key]
+    # Its workshops (newest first), its charts, its summary and tables: this model's alone.
+    table = html[html.index('id="workshops"') :]
+    assert table.index("9 June 2026") < table.index("10 March 2026")
+    assert "15 September 2026" not in html and "1 July 2026" not in html
+    names = set(product.areas.values_list("name", flat=True))
+    assert sorted(_series(html)) == sorted([*names, *names])  # wide and narrow line charts
+    wide = html.split("app-chart__svg--wide")[1].split("</svg>")[0]
+    ticks = re.findall(r'text-anchor="end" fill="#212b32">(\d+)</text>', wide)
+    assert ticks == ["1", "2", "3", "4", "5"]
+    assert "Agreed scores from 2 workshops, 10 March 2026 to 9 June 2026" in html
+    assert "Product team maturity model: agreed scores by workshop" in html
+    assert "Engineering quality review: agreed scores" not in content
+    # What the team does next stays at the top whichever model is shown.
+    assert content.index("Current experiment") < content.index('id="history"')
+
+
+def test_each_models_charts_are_on_its_own_scale(member_a_client, team_a, two_models):
+    for workshop, levels in ((two_models[2], 4), (two_models[0], 5)):
+        model = workshop.model
+        html = _sections(
+            member_a_client.get(team_url(team_a), {"model": model.key}).content.decode()
+        )[model.key]
         wide = html.split("app-chart__svg--wide")[1].split("</svg>")[0]
         ticks = re.findall(r'text-anchor="end" fill="#212b32">(\d+)</text>', wide)
         assert ticks == [str(n) for n in range(1, levels + 1)]
@@ -188,34 +221,72 @@ def test_two_models_get_two_sections_each_with_charts_of_its_own(
         assert re.findall(r'class="app-chart__ring"[^>]*data-level="(\d+)"', radar) == [
             str(n) for n in range(1, levels + 1)
         ]
-    # Each model's summary and table speak of its own workshops only.
-    assert (
-        "Agreed scores from 2 workshops, 1 July 2026 to 15 September 2026"
-        in sections[engineering.key]
+
+
+def test_the_next_steps_and_the_downloads_come_before_the_history(
+    member_a_client, team_a, two_models
+):
+    content = member_a_client.get(team_url(team_a)).content.decode()
+    order = [
+        "Current experiment",
+        "Latest workshop",
+        "15 September 2026<span",  # the latest workshop, on any model, with its summary
+        "Download as CSV",
+        "Download as JSON",
+        'id="history"',
+        'id="workshops"',
+        "app-chart__svg",
+        'id="learning"',
+    ]
+    assert [content.index(text) for text in order] == sorted(content.index(t) for t in order)
+
+
+@pytest.mark.parametrize("asked", ["no-such-model", "<script>alert(1)</script>", "x" * 300])
+def test_a_model_the_team_has_not_used_shows_the_latest_with_a_note(
+    member_a_client, team_a, two_models, asked
+):
+    response = member_a_client.get(team_url(team_a), {"model": asked})
+    content = response.content.decode()
+    assert response.status_code == 200
+    assert list(_sections(content)) == ["engineering-quality"]
+    assert "has no history on the model in the link" in content
+    assert "<script>alert" not in content and "x" * 300 not in content
+
+
+def test_a_model_tried_only_from_the_playbook_has_its_own_history(
+    member_a_client, team_a, two_models
+):
+    ucd = MaturityModel.objects.get(key="user-centred-design")
+    tried = make_experiment(
+        team_a, area=ucd.areas.get(order=2), status="finished", learning="UCD-LEARNING"
     )
-    assert "10 March 2026" not in sections[engineering.key]
-    assert "15 September 2026" not in sections[product.key]
-    # The workshops table names the model of each workshop.
-    table = content[content.index('id="workshops"') :]
-    assert table.count(f"</span>{engineering.name}</td>") == 2
-    assert table.count(f"</span>{product.name}</td>") == 2
+    content = member_a_client.get(team_url(team_a)).content.decode()
+    assert (ucd.key, False) in _chooser(content)
+    assert "(experiments only)" in content
+    assert "UCD-LEARNING" not in content  # another model's learning
+    content = member_a_client.get(team_url(team_a), {"model": ucd.key}).content.decode()
+    html = _sections(content)[ucd.key]
+    assert "UCD-LEARNING" in html
+    assert reverse("experiments:detail", args=[tried.pk]) in html
+    assert "<svg" not in html and 'id="workshops"' not in html
 
 
 def test_a_model_without_a_finished_workshop_gets_its_own_empty_state(
     member_a_client, team_a, two_workshops, facilitator
 ):
-    from maturity.models import MaturityModel
     from workshops.models import Workshop
 
     ucd = MaturityModel.objects.get(key="user-centred-design")
     Workshop.objects.create(team=team_a, facilitator=facilitator, model=ucd, rubric=ucd.snapshot())
     content = member_a_client.get(team_url(team_a)).content.decode()
     sections = _sections(content)
-    assert list(sections) == ["user-centred-design", "product-team-maturity"]
+    assert list(sections) == ["user-centred-design"]  # its workshop is the latest
     assert "No workshop on this model has finished" in sections["user-centred-design"]
     assert "<svg" not in sections["user-centred-design"]
-    assert "No workshop on this model has finished" not in sections["product-team-maturity"]
-    assert "<svg" in sections["product-team-maturity"]
+    content = member_a_client.get(team_url(team_a), {"model": "product-team-maturity"})
+    html = _sections(content.content.decode())["product-team-maturity"]
+    assert "No workshop on this model has finished" not in html
+    assert "<svg" in html
 
 
 def test_a_two_area_model_gets_a_table_instead_of_a_radar(
@@ -257,11 +328,14 @@ def test_team_page_queries_stay_flat_with_models_areas_and_workshops(
             chosen=i % count,
             experiment_status="finished" if i % 2 else None,
         )
-    with django_assert_max_num_queries(len(one)):
-        response = member_a_client.get(team_url(team_a))
-    content = response.content.decode()
-    assert len(_sections(content)) == len(models)
-    assert content.count("app-chart__svg--radar app-chart__svg--wide") == len(models)
+    # Whichever model is shown, the page costs what one workshop on one model did.
+    for model in models:
+        with django_assert_max_num_queries(len(one)):
+            response = member_a_client.get(team_url(team_a), {"model": model.key})
+        content = response.content.decode()
+        assert list(_sections(content)) == [model.key]
+        assert content.count("app-chart__svg--radar app-chart__svg--wide") == 1
+        assert len(_chooser(content)) == len(models)
 
 
 def test_dashboard_shows_my_teams_current_experiment_and_overdue(
