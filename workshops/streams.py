@@ -2,15 +2,15 @@
 
 - A phone (`/workshops/live/<code>/events/`) is sent the room's key, the
   same for every phone (what step, paused or closed, what has been
-  revealed). Its screen is its own (its vote, its notes, its dots), so
-  when the key it shows is not the room's, it asks for its room again:
-  one request per phone per change the phones must show (a handful an
-  area), none while nothing changes.
+  revealed, the room clock's state). Its screen is its own (its vote, its
+  notes, its dots), so when the key it shows is not the room's, it asks for
+  its room again: one request per phone per change the phones must show (a
+  handful an area, and each press of the timer), none while nothing changes.
 - The facilitator's screen (`/workshops/<pk>/events/`) and presenter mode
   (`/workshops/<pk>/screen/events/`) are sent the HTML of their live region
-  (who joined and voted, the spread) and of the cards, drawn once per change per
-  kind of screen (workshops/push.py), and told to reload when the step
-  moves on.
+  (who joined and voted, the spread), of the cards and of the room clock,
+  drawn once per change per kind of screen (workshops/push.py), and told to
+  reload when the step moves on.
 
 A stream checks what its page checks before it opens, and is refused with
 the page's own answer: a phone without a place in the room is sent to the
@@ -85,7 +85,12 @@ def draw(pk: int, kinds: list[str]) -> dict[str, State]:
             more = ()
             if workshop.current_area:
                 cards = render_to_string("workshops/present.html#cards", context)
-                more = (("cards", _compact(cards)),)
+                # The room clock, drawn with its deadline and no "now": this
+                # drawing may be sent to a screen long after it was drawn.
+                timer = render_to_string(
+                    "workshops/includes/timer.html", {**context, "pushed": True, "swap": True}
+                )
+                more = (("cards", _compact(cards)), ("timer", _compact(timer)))
             states[kind] = State(
                 "live", str(workshop.version), live, workshop.step, closed, more=more
             )

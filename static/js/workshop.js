@@ -1,26 +1,138 @@
 // The workshop screens' small enhancements. Everything here is optional:
 // the pages work as plain HTML forms without it.
 
-// Countdown timer: a visual cue only. The server renders the time left as
-// text; this counts it down between polls. Elements carry
-// data-remaining (seconds) and data-running ("true"/"false").
+// Sound at zero: off unless the facilitator turns it on, remembered in this
+// browser only. Browsers let a page play sound only after someone has
+// clicked on it: the click that starts the timer readies it.
+const SOUND = "workshop-timer-sound";
+let audio = null;
+function soundOn() {
+  try {
+    return localStorage.getItem(SOUND) === "on";
+  } catch {
+    return false;
+  }
+}
+function readyAudio() {
+  const Context = window.AudioContext ?? window.webkitAudioContext;
+  if (!soundOn() || !Context) return;
+  audio ??= new Context();
+  if (audio.state === "suspended") audio.resume();
+}
+function beep() {
+  readyAudio();
+  if (!audio) return;
+  const tone = audio.createOscillator();
+  const volume = audio.createGain();
+  tone.frequency.value = 880;
+  volume.gain.setValueAtTime(0.2, audio.currentTime);
+  volume.gain.exponentialRampToValueAtTime(0.001, audio.currentTime + 0.8);
+  tone.connect(volume).connect(audio.destination);
+  tone.start();
+  tone.stop(audio.currentTime + 0.8);
+}
+function showSoundToggle() {
+  for (const toggle of document.querySelectorAll("[data-timer-sound]")) {
+    toggle.hidden = false;
+    const box = toggle.querySelector("input");
+    if (box) box.checked = soundOn();
+  }
+}
+showSoundToggle();
+document.addEventListener("htmx:load", showSoundToggle);
+document.addEventListener("change", (event) => {
+  if (!event.target.closest?.("[data-timer-sound]")) return;
+  try {
+    if (event.target.checked) localStorage.setItem(SOUND, "on");
+    else localStorage.removeItem(SOUND);
+  } catch {
+    // Private browsing without storage: no sound.
+  }
+  readyAudio();
+});
+document.addEventListener("click", readyAudio);
+
+// The room clock (templates/workshops/includes/timer.html): a visual cue
+// only, the same on the facilitator's screen, presenter mode and every
+// phone. The server renders the time left as text; this counts it down to
+// the room's deadline (data-deadline, in ms on the server's clock), so
+// every screen reaches zero together, however late its copy arrived. A
+// clock drawn for this screen carries data-now, the server's clock as it
+// was drawn: the difference from this device's clock as it arrived is how
+// far this device's clock is off (a phone set minutes wrong still agrees).
+// A clock pushed to every screen (drawn once, sent later) carries no
+// data-now: its deadline needs none.
+let serverAhead = 0; // ms the server's clock is ahead of this device's
+const navigation = performance.getEntriesByType?.("navigation")[0];
+// When this page's own HTML arrived (the first byte), else now.
+const pageArrived = navigation ? performance.timeOrigin + navigation.responseStart : Date.now();
+for (const timer of document.querySelectorAll("[data-timer][data-now]")) {
+  serverAhead = Number(timer.dataset.now) - pageArrived;
+  timer.dataset.synced = "true";
+}
+const secondsLeft = (timer) =>
+  timer.dataset.running === "true"
+    ? Math.max(0, Math.ceil((Number(timer.dataset.deadline) - Date.now() - serverAhead) / 1000))
+    : Number(timer.dataset.remaining) || 0;
+
+// A polite word for screen readers at one minute left and at zero, once
+// each per run of the clock (never the countdown itself), and the
+// facilitator's beep at zero if they turned it on.
+let heard = null; // the running clock last seen: its deadline and seconds left
+function say(words) {
+  const region = document.querySelector("[data-timer-announce]");
+  if (region) region.textContent = words;
+}
+function listen(timer, left) {
+  const deadline = timer.dataset.running === "true" ? timer.dataset.deadline : null;
+  if (heard?.deadline === deadline) {
+    if (heard.left > 60 && left <= 60 && left > 0) say("One minute left.");
+    if (heard.left > 0 && left === 0) {
+      say("Time is up.");
+      if (soundOn()) beep();
+    }
+  } else if (deadline) {
+    say(""); // a new run: its words are heard afresh
+  }
+  heard = deadline ? { deadline, left } : null;
+}
+
 function tick() {
   for (const timer of document.querySelectorAll("[data-timer]")) {
-    if (timer.dataset.deadline === undefined) {
-      const remaining = Number(timer.dataset.remaining) || 0;
-      timer.dataset.deadline = String(Date.now() + remaining * 1000);
+    if (timer.dataset.now && !timer.dataset.synced) {
+      serverAhead = Number(timer.dataset.now) - Date.now(); // drawn for this screen just now
+      timer.dataset.synced = "true";
     }
-    if (timer.dataset.running !== "true") continue;
-    const left = Math.max(0, Math.round((Number(timer.dataset.deadline) - Date.now()) / 1000));
+    const left = secondsLeft(timer);
     const display = timer.querySelector("[data-timer-display]");
     if (display) {
       display.textContent = `${Math.floor(left / 60)}:${String(left % 60).padStart(2, "0")}`;
     }
+    const label = timer.querySelector("[data-timer-label]");
+    if (label && timer.dataset.running === "true") {
+      label.textContent = left === 0 ? "time is up" : "running";
+    }
     timer.classList.toggle("app-timer--done", left === 0);
+    listen(timer, left);
   }
 }
 tick();
 setInterval(tick, 1000);
+document.addEventListener("htmx:load", tick);
+
+// A clock pushed again with the same state (every vote redraws the shared
+// screen) is left alone: the minutes being chosen stay chosen.
+const sameClock = (timer, state) =>
+  timer?.matches?.("[data-timer]") && state != null && timer.dataset.timerState === state;
+document.addEventListener("htmx:sseBeforeMessage", (event) => {
+  const state = /data-timer-state="([^"]*)"/.exec(event.detail.data ?? "")?.[1];
+  if (sameClock(event.target, state)) event.preventDefault();
+});
+document.addEventListener("htmx:oobBeforeSwap", (event) => {
+  const state = event.detail.fragment?.firstElementChild?.dataset?.timerState;
+  if (sameClock(event.target, state)) event.detail.shouldSwap = false;
+});
+
 
 // Autosaving notes needs nothing here: the form's hx-trigger saves after a
 // pause in typing and on "change", which fires when the field loses focus, so
