@@ -28,6 +28,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import random
+import time
 
 from asgiref.sync import sync_to_async
 from django.conf import settings
@@ -133,7 +134,13 @@ async def _events(pk: int, kind: str, *, step: int | None, token: str):
     try:
         # The browser waits this long before reconnecting after a drop:
         # spread out, so a restarted server is not met by every screen at once.
-        yield f"retry: {random.randint(1000, 4000)}\n\n".encode()
+        # With it, the server's clock as the stream opens, read by the screen
+        # as it arrives: how far the device's own clock is off, for the room
+        # clock (static/js/workshop.js).
+        yield (
+            f"retry: {random.randint(1000, 4000)}\n\n"
+            f"event: now\ndata: {round(time.time() * 1000)}\n\n"
+        ).encode()
         try:
             state = await hub.current(room, kind)
             if kind in SCREENS and step is not None and state.step != step:

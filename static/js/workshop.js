@@ -56,23 +56,29 @@ document.addEventListener("click", readyAudio);
 // only, the same on the facilitator's screen, presenter mode and every
 // phone. The server renders the time left as text; this counts it down to
 // the room's deadline (data-deadline, in ms on the server's clock), so
-// every screen reaches zero together, however late its copy arrived. A
-// clock drawn for this screen carries data-now, the server's clock as it
-// was drawn: the difference from this device's clock as it arrived is how
-// far this device's clock is off (a phone set minutes wrong still agrees).
-// A clock pushed to every screen (drawn once, sent later) carries no
-// data-now: its deadline needs none.
-let serverAhead = 0; // ms the server's clock is ahead of this device's
+// every screen reaches zero together, however late its copy arrived.
+// How far this device's clock is off the server's (a phone set minutes
+// wrong still agrees) comes from the server's clock read as it arrives:
+// the "now" each stream opens with, and the data-now of a clock drawn for
+// this screen (a page, a phone's room). Each reading is the true
+// difference less the time it took to arrive, so the largest is the
+// nearest. A clock pushed to every screen (drawn once, sent later)
+// carries no data-now: its deadline needs none.
+let serverAhead = null; // ms the server's clock is ahead of this device's
+function serverSaid(now, arrived) {
+  const ahead = Number(now) - arrived;
+  if (Number.isFinite(ahead)) serverAhead = Math.max(serverAhead ?? ahead, ahead);
+}
 const navigation = performance.getEntriesByType?.("navigation")[0];
-// When this page's own HTML arrived (the first byte), else now.
+// When this page's own HTML arrived (its first byte), else now.
 const pageArrived = navigation ? performance.timeOrigin + navigation.responseStart : Date.now();
 for (const timer of document.querySelectorAll("[data-timer][data-now]")) {
-  serverAhead = Number(timer.dataset.now) - pageArrived;
+  serverSaid(timer.dataset.now, pageArrived);
   timer.dataset.synced = "true";
 }
 const secondsLeft = (timer) =>
   timer.dataset.running === "true"
-    ? Math.max(0, Math.ceil((Number(timer.dataset.deadline) - Date.now() - serverAhead) / 1000))
+    ? Math.max(0, Math.ceil((Number(timer.dataset.deadline) - Date.now() - (serverAhead ?? 0)) / 1000))
     : Number(timer.dataset.remaining) || 0;
 
 // A polite word for screen readers at one minute left and at zero, once
@@ -89,7 +95,9 @@ function listen(timer, left) {
     if (heard.left > 60 && left <= 60 && left > 0) say("One minute left.");
     if (heard.left > 0 && left === 0) {
       say("Time is up.");
-      if (soundOn()) beep();
+      // Only the screen the facilitator turned it on for: not presenter
+      // mode open in the same browser.
+      if (soundOn() && document.querySelector("[data-timer-sound]")) beep();
     }
   } else if (deadline) {
     say(""); // a new run: its words are heard afresh
@@ -100,24 +108,26 @@ function listen(timer, left) {
 function tick() {
   for (const timer of document.querySelectorAll("[data-timer]")) {
     if (timer.dataset.now && !timer.dataset.synced) {
-      serverAhead = Number(timer.dataset.now) - Date.now(); // drawn for this screen just now
+      serverSaid(timer.dataset.now, Date.now()); // drawn for this screen, just swapped in
       timer.dataset.synced = "true";
     }
     const left = secondsLeft(timer);
     const display = timer.querySelector("[data-timer-display]");
-    if (display) {
-      display.textContent = `${Math.floor(left / 60)}:${String(left % 60).padStart(2, "0")}`;
-    }
+    const shows = `${Math.floor(left / 60)}:${String(left % 60).padStart(2, "0")}`;
+    if (display && display.textContent !== shows) display.textContent = shows;
     const label = timer.querySelector("[data-timer-label]");
-    if (label && timer.dataset.running === "true") {
-      label.textContent = left === 0 ? "time is up" : "running";
+    const state = left === 0 ? "time is up" : "running";
+    if (label && timer.dataset.running === "true" && label.textContent !== state) {
+      label.textContent = state;
     }
     timer.classList.toggle("app-timer--done", left === 0);
     listen(timer, left);
   }
 }
 tick();
-setInterval(tick, 1000);
+// Four times a second: screens side by side turn over together, not up to
+// a second apart.
+setInterval(tick, 250);
 document.addEventListener("htmx:load", tick);
 
 // A clock pushed again with the same state (every vote redraws the shared
@@ -505,6 +515,10 @@ function refreshRoom() {
     window.htmx?.trigger(room, "refresh");
   }
 }
+// The room changed again while it was being asked for (the timer started,
+// then paused at once): ask again as soon as the answer is in, rather than
+// at the next ping.
+document.addEventListener("htmx:afterSettle", refreshRoom);
 function poll() {
   const region = document.querySelector("[data-live-poll]");
   if (region) window.htmx?.trigger(region, "refresh");
@@ -575,9 +589,10 @@ window.addEventListener("pageshow", () => {
 if (stream) {
   stream.addEventListener("htmx:sseOpen", (event) => {
     const source = event.detail.source;
-    for (const name of ["room", "live", "cards", "reload", "ping", "close"]) {
+    for (const name of ["room", "live", "cards", "timer", "reload", "ping", "close"]) {
       source.addEventListener(name, hear);
     }
+    source.addEventListener("now", (message) => serverSaid(message.data, Date.now()));
     source.addEventListener("room", (message) => {
       latestKey = message.data;
       refreshRoom();

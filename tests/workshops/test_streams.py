@@ -11,6 +11,7 @@ import asyncio
 import copy
 import random
 import re
+import time
 from datetime import timedelta
 
 import pytest
@@ -49,7 +50,7 @@ class Stream:
         self.chunks = response.streaming_content.__aiter__()
         self.buffer = b""
 
-    async def next(self, *, skip=("ping", "cards", "timer")) -> dict:
+    async def next(self, *, skip=("ping", "now", "cards", "timer")) -> dict:
         while True:
             while b"\n\n" not in self.buffer:
                 self.buffer += await asyncio.wait_for(self.chunks.__anext__(), WAIT_S)
@@ -236,8 +237,13 @@ def test_each_press_of_the_timer_reaches_every_screen_with_the_rooms_deadline(
         presenter = await open_stream(facilitator_client, presenter_url(workshop, 1))
         screen = await open_stream(facilitator_client, screen_url(workshop, 1))
         phone_stream = await open_stream(phone, phone_url(workshop))
-        clock_only = ("ping", "cards", "live")
+        clock_only = ("ping", "now", "cards", "live")
         try:
+            # Each stream opens with the server's clock: a device whose own
+            # clock is wrong counts down to the deadline all the same.
+            now = await phone_stream.next(skip=())
+            assert now["event"] == "now"
+            assert abs(int(now["data"]) - time.time() * 1000) < 5000
             assert (
                 clock_of((await presenter.next(skip=clock_only))["data"])["data-running"] == "false"
             )
