@@ -109,9 +109,6 @@ def check_the_room_clock(page, screen, phones) -> None:
     screens = [screen, *phones[:2]]
     page.get_by_role("button", name="Start timer").click()
     assert_one_clock(page, screens, phones[2], running=True)
-    page.wait_for_timeout(1500)  # counting down together
-    assert_one_clock(page, screens, phones[2], running=True)
-    assert seconds_shown(screen) < 600
     page.get_by_role("button", name="Pause timer").click()
     assert_one_clock(page, screens, phones[2], running=False)
     # A vote redraws the shared screen; the minutes being chosen stay chosen.
