@@ -76,11 +76,12 @@ def participant_key(step: int, status: str, revealed_count: int, timer: str) -> 
     """What a participant's screen depends on: not other people's votes,
     notes or dots. `revealed_count` counts every reveal a phone must show:
     votes revealed, voting opened again (a new round), notes shown and the
-    dots' tally. Each only ever goes up, so the key never comes back to a
-    value a phone already shows. `timer` is the room clock's state
+    dots' tally. Each only ever goes up, so the count never comes back to
+    a value a phone already shows. `timer` is the room clock's whole state
     (timer_token): it changes when the facilitator starts, pauses or
     resets the clock, never as it runs, so each phone asks for its room
-    once per press, not once a second."""
+    once per press, not once a second; a reset may bring back a key a phone
+    showed, and with it the same clock."""
     return f"{step}.{status}.{revealed_count}.{timer}"
 
 
