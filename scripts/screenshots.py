@@ -149,6 +149,8 @@ def workshop(browser, url: str) -> None:
     for number, area in enumerate(AREAS, start=1):
         screen.get_by_role("button", name=f"Next: {area}").click()
         expect(screen.get_by_text(f"Area {number} of {len(AREAS)}")).to_be_visible()
+        if number == 1:  # the room clock, on every screen
+            screen.get_by_role("button", name="Start timer").click()
         if number > 1:  # scored by the facilitator alone, as a team may
             screen.locator(
                 f"#record input[name=score][value='{[0, 3, 2, 3, 4, 2][number]}']"

@@ -21,6 +21,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import IntegrityError, connection, models, transaction
 from django.db.models import Count, F, Q
+from django.db.models.expressions import RawSQL
 from django.dispatch import Signal
 from django.utils import timezone
 
@@ -71,13 +72,25 @@ class Spread:
         return ", ".join(f"{n} at {level}" for level, n in self.counts.items() if n)
 
 
-def participant_key(step: int, status: str, revealed_count: int) -> str:
+def participant_key(step: int, status: str, revealed_count: int, timer: str) -> str:
     """What a participant's screen depends on: not other people's votes,
     notes or dots. `revealed_count` counts every reveal a phone must show:
     votes revealed, voting opened again (a new round), notes shown and the
-    dots' tally. Each only ever goes up, so the key never comes back to a
-    value a phone already shows."""
-    return f"{step}.{status}.{revealed_count}"
+    dots' tally. Each only ever goes up, so the count never comes back to
+    a value a phone already shows. `timer` is the room clock's whole state
+    (timer_token): it changes when the facilitator starts, pauses or
+    resets the clock, never as it runs, so each phone asks for its room
+    once per press, not once a second; a reset may bring back a key a phone
+    showed, and with it the same clock."""
+    return f"{step}.{status}.{revealed_count}.{timer}"
+
+
+def timer_token(seconds: int, elapsed: int, started_at) -> str:
+    """The room clock's whole state, short: the same state always gives the
+    same token, and a screen showing it shows the same clock."""
+    if started_at is None:
+        return f"{seconds}-{elapsed}"
+    return f"{seconds}-{elapsed}-{round(started_at.timestamp() * 1000)}"
 
 
 # The phase of one area for the participants' key (see participant_key):
@@ -100,18 +113,36 @@ class WorkshopQuerySet(models.QuerySet):
     def room_key(self, pk: int) -> str | None:
         """What every phone in the room shows (participant_key), in one
         indexed query, for the phones' streams (workshops/streams.py)."""
-        workshop = self.model._meta.db_table
-        score = AreaScore._meta.db_table
-        with connection.cursor() as cursor:
-            cursor.execute(
-                f"SELECT w.step, w.status, (SELECT COALESCE(SUM({PHASE_SQL.format(t='s')}), 0)"
-                f" FROM {score} s WHERE s.workshop_id = w.id)"
-                f" + CASE WHEN w.dots_revealed_at IS NULL THEN 0 ELSE 1 END"
-                f" FROM {workshop} w WHERE w.id = %s",
-                [pk],
+        row = (
+            self.filter(pk=pk)
+            .annotate(revealed_count=self.revealed_count())
+            .values_list(
+                "step",
+                "status",
+                "revealed_count",
+                "dots_revealed_at",
+                "timer_seconds",
+                "timer_elapsed",
+                "timer_started_at",
             )
-            row = cursor.fetchone()
-        return participant_key(*row) if row else None
+            .first()
+        )
+        if row is None:
+            return None
+        step, status, revealed, dots_revealed_at, *timer = row
+        revealed += dots_revealed_at is not None
+        return participant_key(step, status, revealed, timer_token(*timer))
+
+    def revealed_count(self) -> RawSQL:
+        """Every area's reveals a phone must show, summed (participant_key);
+        the dots' tally is counted apart."""
+        score = AreaScore._meta.db_table
+        return RawSQL(
+            f"SELECT COALESCE(SUM({PHASE_SQL.format(t='s')}), 0) FROM {score} s"
+            f" WHERE s.workshop_id = {self.model._meta.db_table}.id",
+            [],
+            output_field=models.IntegerField(),
+        )
 
     def run_by(self, user) -> WorkshopQuerySet:
         """The facilitator's workshop list: theirs, the ones in progress first."""
@@ -702,6 +733,17 @@ class Workshop(models.Model):
     @property
     def timer_running(self) -> bool:
         return self.timer_started_at is not None
+
+    @property
+    def timer_deadline(self):
+        """When a running timer reaches zero; None while it is stopped."""
+        if self.timer_started_at is None:
+            return None
+        return self.timer_started_at + timedelta(seconds=self.timer_seconds - self.timer_elapsed)
+
+    @property
+    def timer_token(self) -> str:
+        return timer_token(self.timer_seconds, self.timer_elapsed, self.timer_started_at)
 
     @property
     def timer_remaining(self) -> int:

@@ -11,8 +11,6 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db.models import IntegerField
-from django.db.models.expressions import RawSQL
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -23,8 +21,6 @@ from workshops.models import (
     DOTS_PER_PARTICIPANT,
     NOTE_MAX,
     NOTES_PER_AREA,
-    PHASE_SQL,
-    AreaScore,
     Dot,
     FailedJoin,
     Note,
@@ -108,26 +104,20 @@ def _join(request: HttpRequest, workshop: Workshop, name: str) -> Participant:
 
 
 def _participant_key(workshop: Workshop) -> str:
-    return participant_key(workshop.step, workshop.status, workshop.revealed_count)
+    return participant_key(
+        workshop.step, workshop.status, workshop.revealed_count, workshop.timer_token
+    )
 
 
 def _workshop_for_participant(request: HttpRequest, code: str) -> Workshop | None:
     token = request.session.get(SESSION_KEY, {}).get(code.upper())
     if token is None:
         return None
-    score = AreaScore._meta.db_table
     # The team comes along: the phone's words name it ("the board", "the team").
     workshops = (
         Workshop.objects.filter(join_code=code.upper())
         .select_related("team")
-        .annotate(
-            revealed_count=RawSQL(
-                f"SELECT COALESCE(SUM({PHASE_SQL.format(t='s')}), 0) FROM {score} s"
-                f" WHERE s.workshop_id = {Workshop._meta.db_table}.id",
-                [],
-                output_field=IntegerField(),
-            )
-        )
+        .annotate(revealed_count=Workshop.objects.revealed_count())
     )
     workshop = workshops.first()
     if workshop is not None and workshop.dots_revealed_at:

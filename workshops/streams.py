@@ -2,15 +2,15 @@
 
 - A phone (`/workshops/live/<code>/events/`) is sent the room's key, the
   same for every phone (what step, paused or closed, what has been
-  revealed). Its screen is its own (its vote, its notes, its dots), so
-  when the key it shows is not the room's, it asks for its room again:
-  one request per phone per change the phones must show (a handful an
-  area), none while nothing changes.
+  revealed, the room clock's state). Its screen is its own (its vote, its
+  notes, its dots), so when the key it shows is not the room's, it asks for
+  its room again: one request per phone per change the phones must show (a
+  handful an area, and each press of the timer), none while nothing changes.
 - The facilitator's screen (`/workshops/<pk>/events/`) and presenter mode
   (`/workshops/<pk>/screen/events/`) are sent the HTML of their live region
-  (who joined and voted, the spread) and of the cards, drawn once per change per
-  kind of screen (workshops/push.py), and told to reload when the step
-  moves on.
+  (who joined and voted, the spread), of the cards and of the room clock,
+  drawn once per change per kind of screen (workshops/push.py), and told to
+  reload when the step moves on.
 
 A stream checks what its page checks before it opens, and is refused with
 the page's own answer: a phone without a place in the room is sent to the
@@ -44,6 +44,7 @@ import asyncio
 import io
 import logging
 import random
+import time
 from importlib import import_module
 
 from asgiref.sync import sync_to_async
@@ -108,7 +109,12 @@ def draw(pk: int, kinds: list[str]) -> dict[str, State]:
             more = ()
             if workshop.current_area:
                 cards = render_to_string("workshops/present.html#cards", context)
-                more = (("cards", _compact(cards)),)
+                # The room clock, drawn with its deadline and no "now": this
+                # drawing may be sent to a screen long after it was drawn.
+                timer = render_to_string(
+                    "workshops/includes/timer.html", {**context, "pushed": True, "swap": True}
+                )
+                more = (("cards", _compact(cards)), ("timer", _compact(timer)))
             states[kind] = State(
                 "live", str(workshop.version), live, workshop.step, closed, more=more
             )
@@ -151,7 +157,13 @@ async def _events(pk: int, kind: str, *, step: int | None, token: str):
     try:
         # The browser waits this long before reconnecting after a drop:
         # spread out, so a restarted server is not met by every screen at once.
-        yield f"retry: {random.randint(1000, 4000)}\n\n".encode()
+        # With it, the server's clock as the stream opens, read by the screen
+        # as it arrives: how far the device's own clock is off, for the room
+        # clock (static/js/workshop.js).
+        yield (
+            f"retry: {random.randint(1000, 4000)}\n\n"
+            f"event: now\ndata: {round(time.time() * 1000)}\n\n"
+        ).encode()
         try:
             state = await hub.current(room, kind)
             if kind in SCREENS and step is not None and state.step != step:

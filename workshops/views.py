@@ -498,8 +498,8 @@ def timer(request: HttpRequest, pk: int) -> HttpResponse:
     if request.htmx:
         return render(
             request,
-            "workshops/present.html#timer",
-            {"workshop": workshop, "can_run": True, "timer_error": error},
+            "workshops/includes/timer.html",
+            {"workshop": workshop, "can_run": True, "swap": True, "timer_error": error},
         )
     if error:
         messages.error(request, error)

@@ -1,26 +1,148 @@
 // The workshop screens' small enhancements. Everything here is optional:
 // the pages work as plain HTML forms without it.
 
-// Countdown timer: a visual cue only. The server renders the time left as
-// text; this counts it down between polls. Elements carry
-// data-remaining (seconds) and data-running ("true"/"false").
+// Sound at zero: off unless the facilitator turns it on, remembered in this
+// browser only. Browsers let a page play sound only after someone has
+// clicked on it: the click that starts the timer readies it.
+const SOUND = "workshop-timer-sound";
+let audio = null;
+function soundOn() {
+  try {
+    return localStorage.getItem(SOUND) === "on";
+  } catch {
+    return false;
+  }
+}
+function readyAudio() {
+  const Context = window.AudioContext ?? window.webkitAudioContext;
+  if (!soundOn() || !Context) return;
+  audio ??= new Context();
+  if (audio.state === "suspended") audio.resume();
+}
+function beep() {
+  readyAudio();
+  if (!audio) return;
+  const tone = audio.createOscillator();
+  const volume = audio.createGain();
+  tone.frequency.value = 880;
+  volume.gain.setValueAtTime(0.2, audio.currentTime);
+  volume.gain.exponentialRampToValueAtTime(0.001, audio.currentTime + 0.8);
+  tone.connect(volume).connect(audio.destination);
+  tone.start();
+  tone.stop(audio.currentTime + 0.8);
+}
+function showSoundToggle() {
+  for (const toggle of document.querySelectorAll("[data-timer-sound]")) {
+    toggle.hidden = false;
+    const box = toggle.querySelector("input");
+    if (box) box.checked = soundOn();
+  }
+}
+showSoundToggle();
+document.addEventListener("htmx:load", showSoundToggle);
+document.addEventListener("change", (event) => {
+  if (!event.target.closest?.("[data-timer-sound]")) return;
+  try {
+    if (event.target.checked) localStorage.setItem(SOUND, "on");
+    else localStorage.removeItem(SOUND);
+  } catch {
+    // Private browsing without storage: no sound.
+  }
+  readyAudio();
+});
+document.addEventListener("click", readyAudio);
+
+// The room clock (templates/workshops/includes/timer.html): a visual cue
+// only, the same on the facilitator's screen, presenter mode and every
+// phone. The server renders the time left as text; this counts it down to
+// the room's deadline (data-deadline, in ms on the server's clock), so
+// every screen reaches zero together, however late its copy arrived.
+// How far this device's clock is off the server's (a phone set minutes
+// wrong still agrees) comes from the server's clock read as it arrives:
+// the "now" each stream opens with, and the data-now of a clock drawn for
+// this screen (a page, a phone's room). Each reading is the true
+// difference less the time it took to arrive, so the largest is the
+// nearest. A clock pushed to every screen (drawn once, sent later)
+// carries no data-now: its deadline needs none.
+let serverAhead = null; // ms the server's clock is ahead of this device's
+function serverSaid(now, arrived) {
+  const ahead = Number(now) - arrived;
+  if (Number.isFinite(ahead)) serverAhead = Math.max(serverAhead ?? ahead, ahead);
+}
+const navigation = performance.getEntriesByType?.("navigation")[0];
+// When this page's own HTML arrived (its first byte), else now.
+const pageArrived = navigation ? performance.timeOrigin + navigation.responseStart : Date.now();
+for (const timer of document.querySelectorAll("[data-timer][data-now]")) {
+  serverSaid(timer.dataset.now, pageArrived);
+  timer.dataset.synced = "true";
+}
+const secondsLeft = (timer) =>
+  timer.dataset.running === "true"
+    ? Math.max(0, Math.ceil((Number(timer.dataset.deadline) - Date.now() - (serverAhead ?? 0)) / 1000))
+    : Number(timer.dataset.remaining) || 0;
+
+// A polite word for screen readers at one minute left and at zero, once
+// each per run of the clock (never the countdown itself), and the
+// facilitator's beep at zero if they turned it on.
+let heard = null; // the running clock last seen: its deadline and seconds left
+function say(words) {
+  const region = document.querySelector("[data-timer-announce]");
+  if (region) region.textContent = words;
+}
+function listen(timer, left) {
+  const deadline = timer.dataset.running === "true" ? timer.dataset.deadline : null;
+  if (heard?.deadline === deadline) {
+    if (heard.left > 60 && left <= 60 && left > 0) say("One minute left.");
+    if (heard.left > 0 && left === 0) {
+      say("Time is up.");
+      // Only the screen the facilitator turned it on for: not presenter
+      // mode open in the same browser.
+      if (soundOn() && document.querySelector("[data-timer-sound]")) beep();
+    }
+  } else if (deadline) {
+    say(""); // a new run: its words are heard afresh
+  }
+  heard = deadline ? { deadline, left } : null;
+}
+
 function tick() {
   for (const timer of document.querySelectorAll("[data-timer]")) {
-    if (timer.dataset.deadline === undefined) {
-      const remaining = Number(timer.dataset.remaining) || 0;
-      timer.dataset.deadline = String(Date.now() + remaining * 1000);
+    if (timer.dataset.now && !timer.dataset.synced) {
+      serverSaid(timer.dataset.now, Date.now()); // drawn for this screen, just swapped in
+      timer.dataset.synced = "true";
     }
-    if (timer.dataset.running !== "true") continue;
-    const left = Math.max(0, Math.round((Number(timer.dataset.deadline) - Date.now()) / 1000));
+    const left = secondsLeft(timer);
     const display = timer.querySelector("[data-timer-display]");
-    if (display) {
-      display.textContent = `${Math.floor(left / 60)}:${String(left % 60).padStart(2, "0")}`;
+    const shows = `${Math.floor(left / 60)}:${String(left % 60).padStart(2, "0")}`;
+    if (display && display.textContent !== shows) display.textContent = shows;
+    const label = timer.querySelector("[data-timer-label]");
+    const state = left === 0 ? "time is up" : "running";
+    if (label && timer.dataset.running === "true" && label.textContent !== state) {
+      label.textContent = state;
     }
     timer.classList.toggle("app-timer--done", left === 0);
+    listen(timer, left);
   }
 }
 tick();
-setInterval(tick, 1000);
+// Four times a second: screens side by side turn over together, not up to
+// a second apart.
+setInterval(tick, 250);
+document.addEventListener("htmx:load", tick);
+
+// A clock pushed again with the same state (every vote redraws the shared
+// screen) is left alone: the minutes being chosen stay chosen.
+const sameClock = (timer, state) =>
+  timer?.matches?.("[data-timer]") && state != null && timer.dataset.timerState === state;
+document.addEventListener("htmx:sseBeforeMessage", (event) => {
+  const state = /data-timer-state="([^"]*)"/.exec(event.detail.data ?? "")?.[1];
+  if (sameClock(event.target, state)) event.preventDefault();
+});
+document.addEventListener("htmx:oobBeforeSwap", (event) => {
+  const state = event.detail.fragment?.firstElementChild?.dataset?.timerState;
+  if (sameClock(event.target, state)) event.detail.shouldSwap = false;
+});
+
 
 // Autosaving notes needs nothing here: the form's hx-trigger saves after a
 // pause in typing and on "change", which fires when the field loses focus, so
@@ -393,6 +515,10 @@ function refreshRoom() {
     window.htmx?.trigger(room, "refresh");
   }
 }
+// The room changed again while it was being asked for (the timer started,
+// then paused at once): ask again as soon as the answer is in, rather than
+// at the next ping.
+document.addEventListener("htmx:afterSettle", refreshRoom);
 function poll() {
   const region = document.querySelector("[data-live-poll]");
   if (region) window.htmx?.trigger(region, "refresh");
@@ -463,9 +589,10 @@ window.addEventListener("pageshow", () => {
 if (stream) {
   stream.addEventListener("htmx:sseOpen", (event) => {
     const source = event.detail.source;
-    for (const name of ["room", "live", "cards", "reload", "ping", "close"]) {
+    for (const name of ["room", "live", "cards", "timer", "reload", "ping", "close"]) {
       source.addEventListener(name, hear);
     }
+    source.addEventListener("now", (message) => serverSaid(message.data, Date.now()));
     source.addEventListener("room", (message) => {
       latestKey = message.data;
       refreshRoom();

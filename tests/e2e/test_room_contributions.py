@@ -4,13 +4,15 @@ the notes, hides one card and adds another to the record, while presenter
 mode on a second screen follows by polling. axe checks every page."""
 
 import re
+from datetime import timedelta
 
 import pytest
+from django.utils import timezone
 from playwright.sync_api import expect
 
 from tests.e2e.conftest import assert_accessible
 from tests.e2e.test_workshop import create_workshop
-from workshops.models import AreaScore, Dot, Note, Vote
+from workshops.models import AreaScore, Dot, Note, Vote, Workshop
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -57,6 +59,91 @@ def add_note(phone, kind, text):
     expect(phone.get_by_label("Your note", exact=True)).to_have_value("")
 
 
+# Counts the beeps a page plays (Web Audio oscillators started).
+COUNT_BEEPS = """
+window.beeps = 0;
+const start = OscillatorNode.prototype.start;
+OscillatorNode.prototype.start = function (...args) {
+  window.beeps += 1;
+  return start.apply(this, args);
+};
+"""
+
+
+def seconds_shown(page) -> int:
+    minutes, seconds = page.locator("[data-timer-display]").inner_text().split(":")
+    return int(minutes) * 60 + int(seconds)
+
+
+def assert_one_clock(page, screens, noscript, *, running: bool) -> None:
+    """Every screen shows the facilitator's time left: the same while it
+    stands still, within a second while it runs."""
+    for other in screens:
+        expect(other.locator("[data-timer-label]")).to_have_text(
+            "running" if running else re.compile("paused|not started")
+        )
+    noscript.reload()  # without JavaScript: the time left as the server drew it
+    times = [seconds_shown(p) for p in (page, *screens, noscript)]
+    if running:
+        assert max(times) - min(times) <= 1, times
+    else:
+        assert len(set(times)) == 1, times
+
+
+def near_the_end(seconds_left: int) -> None:
+    """Move the running clock to `seconds_left` (as if the time had passed)
+    and tell the screens, as any change is told."""
+    workshop = Workshop.objects.get()
+    workshop.timer_started_at = timezone.now() - timedelta(
+        seconds=workshop.timer_seconds - workshop.timer_elapsed - seconds_left
+    )
+    workshop.save(update_fields=["timer_started_at"])
+    workshop.bump_version()
+
+
+def check_the_room_clock(page, screen, phones) -> None:
+    """One clock for the room: the facilitator's start, pause and reset
+    reach presenter mode and the phones; a screen reader hears one minute
+    left and time up on each; only the facilitator's screen beeps, and only
+    once they turn the sound on."""
+    screens = [screen, *phones[:2]]
+    page.get_by_role("button", name="Start timer").click()
+    assert_one_clock(page, screens, phones[2], running=True)
+    page.get_by_role("button", name="Pause timer").click()
+    assert_one_clock(page, screens, phones[2], running=False)
+    # A vote redraws the shared screen; the minutes being chosen stay chosen.
+    page.get_by_label("Minutes").select_option("5")
+    phones[0].locator(".app-vote").nth(1).click()
+    expect(page.get_by_test_id("voted-count")).to_have_text("1")
+    expect(page.get_by_label("Minutes")).to_have_value("5")
+    page.get_by_role("button", name="Reset timer").click()
+    expect(screen.locator("[data-timer-display]")).to_have_text("5:00")
+    assert_one_clock(page, screens, phones[2], running=False)
+
+    # The last minute and zero: said once, politely, on every screen.
+    sound = page.get_by_label("Sound at zero")
+    expect(sound).not_to_be_checked()
+    sound.check(force=True)
+    page.get_by_role("button", name="Start timer").click()
+    expect(page.locator("[data-timer-label]")).to_have_text("running")
+    near_the_end(62)
+    for each in (page, *screens):
+        expect(each.locator("[data-timer-announce]")).to_have_text("One minute left.")
+    assert page.evaluate("window.beeps") == 0
+    near_the_end(3)
+    for each in (page, *screens):
+        expect(each.locator("[data-timer-announce]")).to_have_text("Time is up.")
+        expect(each.locator("[data-timer-label]")).to_have_text("time is up")
+    phones[2].reload()
+    assert {seconds_shown(p) for p in (page, *screens, phones[2])} == {0}
+    assert page.evaluate("window.beeps") == 1
+    assert screen.evaluate("window.beeps") == 0  # presenter mode, same browser: silent
+    assert "aria-live" not in page.locator("#timer").evaluate("e => e.outerHTML")
+    sound.uncheck(force=True)
+    page.get_by_role("button", name="Reset timer").click()
+    expect(screen.locator("[data-timer-label]")).to_have_text("not started")
+
+
 def test_the_room_adds_notes_and_dots_and_presenter_mode_follows(
     page, browser, live_server, setup_team
 ):
@@ -66,11 +153,14 @@ def test_the_room_adds_notes_and_dots_and_presenter_mode_follows(
         join_phone(browser, live_server, code, "Kit"),
         join_phone(browser, live_server, code, "Noscript", javascript=False),
     ]
+    page.context.add_init_script(COUNT_BEEPS)
     screen = page.context.new_page()
     page.get_by_role("button", name="Next: Collaboration").click()
     screen.goto(page.url + "screen/")
     expect(screen.get_by_role("heading", name="Collaboration", level=1)).to_be_visible()
     assert_accessible(screen)
+    phones[2].reload()
+    check_the_room_clock(page, screen, phones)
 
     for n, phone in enumerate(phones):
         if n == 2:

@@ -190,6 +190,40 @@ def test_timer_starts_pauses_and_resets(workshop):
     assert workshop.timer_remaining == 300
 
 
+def test_a_running_timer_has_one_deadline_for_every_screen(workshop):
+    assert workshop.timer_deadline is None
+    workshop.timer("start")
+    started = workshop.timer_started_at
+    assert workshop.timer_deadline == started + timedelta(seconds=600)
+    workshop.timer_started_at = started - timedelta(seconds=90, milliseconds=400)
+    workshop.save()
+    # Counting down: the time left is rounded up, so 0:00 shows at the deadline.
+    assert workshop.timer_remaining == 510
+    workshop.timer("pause")
+    assert workshop.timer_deadline is None and workshop.timer_remaining == 510
+    workshop.timer("start")
+    assert workshop.timer_deadline == workshop.timer_started_at + timedelta(seconds=510)
+
+
+def test_the_phones_key_changes_with_each_press_of_the_timer_not_as_it_runs(workshop):
+    """The phones ask for their room when its key changes: once per start,
+    pause or reset, and the key the phones' stream is sent is the one their
+    page was drawn with."""
+    workshop.go_to(1)
+    keys = [Workshop.objects.room_key(workshop.pk)]
+    for action in ("start", "pause", "start", "reset"):
+        workshop.timer_started_at = workshop.timer_started_at and (
+            workshop.timer_started_at - timedelta(seconds=5)
+        )
+        workshop.save()
+        workshop.timer(action)
+        keys.append(Workshop.objects.room_key(workshop.pk))
+        assert keys[-1].endswith(workshop.timer_token)
+        assert Workshop.objects.room_key(workshop.pk) == keys[-1]  # not as it runs
+    assert len(set(keys[:-1])) == 4
+    assert keys[-1] == keys[0]  # reset: the same clock as before it started
+
+
 def test_moving_to_a_step_stops_and_resets_the_timer(workshop):
     workshop.timer("start")
     workshop.go_to(1)
@@ -254,11 +288,11 @@ def test_room_key_matches_what_the_phones_were_drawn_with(workshop):
 
     from workshops.models import AreaScore, Workshop
 
-    assert Workshop.objects.room_key(workshop.pk) == "0.active.0"
+    assert Workshop.objects.room_key(workshop.pk) == "0.active.0.600-0"
     AreaScore.objects.create(
         workshop=workshop, area_id=workshop.areas[0]["id"], revealed_at=timezone.now()
     )
     workshop.step = 1
     workshop.save(update_fields=["step"])
-    assert Workshop.objects.room_key(workshop.pk) == "1.active.1"
+    assert Workshop.objects.room_key(workshop.pk) == "1.active.1.600-0"
     assert Workshop.objects.room_key(0) is None

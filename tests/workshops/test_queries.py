@@ -7,7 +7,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from tests.workshops.conftest import area_id, join
-from workshops.models import Participant, Vote
+from workshops.models import Participant, Vote, Workshop
 
 HTMX = {"HTTP_HX_REQUEST": "true"}
 
@@ -60,7 +60,7 @@ def test_participant_poll_queries_do_not_grow_with_participants(
     fill_room(workshop, 27)
     with django_assert_max_num_queries(changed_3):
         phone.get(path, {"k": "stale"}, **HTMX)
-    key = f"{workshop.step}.{workshop.status}.0"
+    key = Workshop.objects.room_key(workshop.pk)
     # Unchanged: the session and one indexed read of the workshop.
     with django_assert_max_num_queries(2):
         response = phone.get(path, {"k": key}, **HTMX)
@@ -120,7 +120,6 @@ def fill_notes_and_dots(workshop, count):
 def test_other_peoples_notes_and_dots_leave_a_phones_fallback_poll_unchanged(
     workshop, django_assert_max_num_queries
 ):
-    from workshops.models import Workshop
 
     workshop.go_to(1)
     phone = Client()
@@ -194,7 +193,6 @@ def test_a_change_of_mind_is_one_write_and_no_reread_of_the_version(workshop):
     transaction, savepoint or locking read around it), tells the screens
     with one update, and does not read the new version back: a phone's
     screen never shows it. The vote still counts, and the screens' key moves."""
-    from workshops.models import Workshop
 
     workshop.go_to(1)
     phone = Client()

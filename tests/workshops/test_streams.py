@@ -10,15 +10,20 @@ from __future__ import annotations
 import asyncio
 import copy
 import random
+import re
+import time
+from datetime import timedelta
 
 import pytest
 from asgiref.sync import async_to_sync, sync_to_async
 from django.db import connection, transaction
+from django.db.models import F
 from django.test import AsyncClient, Client
 from django.urls import reverse
 
 from tests.workshops.conftest import area_id, join
 from workshops import streams
+from workshops.models import Workshop
 from workshops.push import hub
 
 HTMX = {"HTTP_HX_REQUEST": "true"}
@@ -45,7 +50,7 @@ class Stream:
         self.chunks = response.streaming_content.__aiter__()
         self.buffer = b""
 
-    async def next(self, *, skip=("ping", "cards")) -> dict:
+    async def next(self, *, skip=("ping", "now", "cards", "timer")) -> dict:
         while True:
             while b"\n\n" not in self.buffer:
                 self.buffer += await asyncio.wait_for(self.chunks.__anext__(), WAIT_S)
@@ -203,6 +208,87 @@ def test_a_vote_reaches_the_screen_and_a_reveal_every_phone(
     # once for the screen, never once per phone.
     assert 1 <= sum("phone" in kinds for kinds in drawn) <= 2
     assert all(kinds.count("phone") <= 1 for kinds in drawn)
+
+
+def presenter_url(workshop, step: int) -> str:
+    return f"{reverse('workshops:presenter_events', args=[workshop.pk])}?s={step}"
+
+
+def clock_of(html: str) -> dict[str, str]:
+    """The room clock's attributes, as a screen is sent them."""
+    tag = html.split(">", 1)[0]
+    assert tag.startswith('<div id="timer"'), html[:200]
+    return dict(re.findall(r'(data-[\w-]+)="([^"]*)"', tag))
+
+
+@pytest.mark.django_db(transaction=True)
+def test_each_press_of_the_timer_reaches_every_screen_with_the_rooms_deadline(
+    rubric, workshop, phone, facilitator_client
+):
+    """Start, pause and reset reach presenter mode and the facilitator's
+    screen as the clock with its deadline (drawn once, so without the
+    server's "now"), and the phones as a new key; the phone then asks for
+    its room and is drawn the same deadline."""
+    workshop.go_to(1)
+    timer = reverse("workshops:timer", args=[workshop.pk])
+    live = reverse("workshops:live", args=[workshop.join_code])
+
+    async def scenario():
+        presenter = await open_stream(facilitator_client, presenter_url(workshop, 1))
+        screen = await open_stream(facilitator_client, screen_url(workshop, 1))
+        phone_stream = await open_stream(phone, phone_url(workshop))
+        clock_only = ("ping", "now", "cards", "live")
+        try:
+            # Each stream opens with the server's clock: a device whose own
+            # clock is wrong counts down to the deadline all the same.
+            now = await phone_stream.next(skip=())
+            assert now["event"] == "now"
+            assert abs(int(now["data"]) - time.time() * 1000) < 5000
+            assert (
+                clock_of((await presenter.next(skip=clock_only))["data"])["data-running"] == "false"
+            )
+            await screen.next(skip=clock_only)
+            keys = [(await phone_stream.next())["data"]]
+            await listening()
+            for press in (
+                {"action": "start"},
+                {"action": "pause"},
+                {"action": "reset", "minutes": 5},
+            ):
+                # Half a minute has gone by (quietly: nobody is told).
+                await sync_to_async(
+                    Workshop.objects.filter(pk=workshop.pk, timer_started_at__isnull=False).update
+                )(timer_started_at=F("timer_started_at") - timedelta(seconds=30))
+                await sync_to_async(facilitator_client.post)(timer, press, **HTMX)
+                now = await sync_to_async(Workshop.objects.get)(pk=workshop.pk)
+                deadline = now.timer_deadline
+                expected = {
+                    "data-timer-state": now.timer_token,
+                    "data-running": "true" if deadline else "false",
+                    "data-remaining": str(now.timer_remaining),
+                    "data-deadline": str(round(deadline.timestamp() * 1000)) if deadline else "",
+                }
+                pushed = clock_of((await presenter.next(skip=clock_only))["data"])
+                assert {k: pushed[k] for k in expected} == expected, press
+                assert "data-now" not in pushed
+                run_screen = (await screen.next(skip=clock_only))["data"]
+                assert clock_of(run_screen)["data-timer-state"] == now.timer_token
+                assert streams.CSRF_PLACEHOLDER not in run_screen
+                assert "Start timer" in run_screen or "Pause timer" in run_screen
+
+                key = (await phone_stream.next())["data"]
+                assert key not in keys and key.endswith(now.timer_token), press
+                drawn = await sync_to_async(phone.get)(live, {"k": keys[-1]}, **HTMX)
+                page = drawn.content.decode()
+                mine = clock_of(page[page.index('<div id="timer"') :])
+                assert {k: mine[k] for k in expected} == expected, press
+                assert "data-now" in mine and f'data-key="{key}"' in page
+                keys.append(key)
+        finally:
+            for stream in (presenter, screen, phone_stream):
+                await stream.close()
+
+    run(scenario)
 
 
 @pytest.mark.django_db(transaction=True)

@@ -6,6 +6,7 @@ import re
 from datetime import timedelta
 
 import pytest
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import escape
@@ -384,6 +385,70 @@ def test_timer_controls(facilitator_client, workshop):
 
 def agree(workshop, step: int, score: int = 3) -> None:
     workshop.record(area_id(workshop, step), score=score, helps="", holds_back="", revision=0)
+
+
+def clock(page: str) -> dict[str, str]:
+    """The room clock's attributes and the time left it shows as text."""
+    found = re.search(r'<div id="timer"([^>]*)>.*?data-timer-display>([^<]*)<', page, re.S)
+    assert found, "no room clock on the page"
+    attributes = dict(re.findall(r'(data-[\w-]+)="([^"]*)"', found[1]))
+    return {**attributes, "text": found[2]}
+
+
+def test_every_screen_shows_the_same_clock_as_text(
+    facilitator_client, member_a, participant_client, workshop
+):
+    """The facilitator's screen, a team member's look at it, presenter mode
+    and a phone carry one deadline, and the time left as text for a screen
+    without JavaScript."""
+    workshop.go_to(1)
+    facilitator_client.post(url("timer", workshop), {"action": "start"})
+    workshop.refresh_from_db()
+    workshop.timer_started_at -= timedelta(seconds=90, milliseconds=250)
+    workshop.save(update_fields=["timer_started_at"])
+    deadline = round(workshop.timer_deadline.timestamp() * 1000)
+    pages = {
+        "facilitator": facilitator_client.get(url("present", workshop)),
+        "member": client_for(Client(), member_a).get(url("present", workshop)),
+        "presenter": facilitator_client.get(url("screen", workshop)),
+        "phone": participant_client.get(reverse("workshops:live", args=[workshop.join_code])),
+    }
+    before = round(timezone.now().timestamp() * 1000)
+    for who, response in pages.items():
+        shown = clock(text(response))
+        assert shown["data-deadline"] == str(deadline), who
+        assert shown["data-running"] == "true", who
+        assert shown["text"] == "8:30", who
+        assert shown["data-timer-state"] == workshop.timer_token, who
+        # The server's clock as it drew the page: a phone's wrong clock is set right by it.
+        assert before - 5000 < int(shown["data-now"]) <= before, who
+        assert 'aria-live="polite" data-timer-announce' in text(response), who
+    assert "Pause timer" in text(pages["facilitator"])
+    for who in ("member", "presenter", "phone"):
+        assert "Pause timer" not in text(pages[who]) and "Sound at zero" not in text(pages[who])
+
+    facilitator_client.post(url("timer", workshop), {"action": "pause"})
+    page = text(participant_client.get(reverse("workshops:live", args=[workshop.join_code])))
+    assert clock(page)["data-running"] == "false" and clock(page)["data-deadline"] == ""
+    assert clock(page)["text"] == "8:30" and ">paused<" in page
+
+
+def test_the_sound_at_zero_is_offered_off_and_only_with_javascript(facilitator_client, workshop):
+    workshop.go_to(1)
+    page = text(facilitator_client.get(url("present", workshop)))
+    toggle = re.search(r'<div class="[^"]*app-timer__sound"[^>]*>', page)[0]
+    assert "hidden" in toggle
+    assert re.search(r'<input[^>]*id="timer-sound-\d+" type="checkbox">', page)  # not checked
+
+
+def test_the_timers_htmx_answer_is_the_clock_alone(facilitator_client, workshop):
+    """Swapped in place of the clock: the announcements' region stays put."""
+    workshop.go_to(1)
+    response = facilitator_client.post(url("timer", workshop), {"action": "start"}, **HTMX)
+    page = text(response)
+    assert page.strip().startswith('<div id="timer"') and "data-timer-announce" not in page
+    workshop.refresh_from_db()
+    assert clock(page)["data-deadline"] == str(round(workshop.timer_deadline.timestamp() * 1000))
 
 
 def test_choose_moves_to_the_experiment(facilitator_client, workshop):

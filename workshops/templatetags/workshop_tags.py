@@ -1,6 +1,7 @@
 """Small display helpers for the workshop pages."""
 
 from django import template
+from django.utils import timezone
 
 register = template.Library()
 
@@ -28,3 +29,17 @@ def timer_options(workshop) -> list[tuple[int, bool]]:
     current = workshop.timer_seconds // 60
     options = sorted({3, 5, 10, 15, 20, current})
     return [(minutes, minutes == current) for minutes in options]
+
+
+@register.filter
+def epoch_ms(moment) -> int | str:
+    """A moment as milliseconds since 1970 (the room clock's deadline, read
+    by static/js/workshop.js); empty for none."""
+    return round(moment.timestamp() * 1000) if moment else ""
+
+
+@register.simple_tag
+def server_now_ms() -> int:
+    """The server's clock now, so a device whose own clock is wrong still
+    counts down to the room's deadline."""
+    return epoch_ms(timezone.now())
