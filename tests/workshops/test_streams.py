@@ -31,8 +31,14 @@ WAIT_S = 10  # an upper bound for a hung test, never a measure of speed
 
 
 @pytest.fixture(autouse=True)
-def fresh_hub():
-    """Each test's event loop starts with an empty hub."""
+def fresh_hub(monkeypatch):
+    """Each test's event loop starts with an empty hub, and a budget that has
+    not read the machine's memory yet."""
+    from workshops.budget import budget
+
+    monkeypatch.setattr(budget, "_memory_read_at", float("-inf"))
+    monkeypatch.setattr(budget, "_memory_short", False)
+    monkeypatch.setattr(budget, "opening", 0)
     hub.rooms.clear()
     hub.open_streams = 0
     hub.listener = None
@@ -741,7 +747,6 @@ def test_a_stream_the_process_cannot_afford_is_refused_at_once(
         monkeypatch.setattr(budget.resource, "getrlimit", lambda _: (10 + 256, 4096))
     else:
         monkeypatch.setattr(budget, "spare_memory", lambda: 63 * 1024 * 1024)
-        monkeypatch.setattr(budget.budget, "_memory_read_at", float("-inf"))
 
     async def scenario():
         request = Asgi(phone_url(workshop), phone)
@@ -754,7 +759,10 @@ def test_a_stream_the_process_cannot_afford_is_refused_at_once(
     hub.open_streams = 0
     settings.LIVE_MAX_STREAMS = 20_000
     settings.LIVE_MAX_OPENING = 64
-    monkeypatch.undo()
+    monkeypatch.setattr(budget, "spare_memory", lambda: 1024**3)
+    monkeypatch.setattr(budget.budget, "_memory_read_at", float("-inf"))
+    monkeypatch.setattr(budget.resource, "getrlimit", lambda _: (20_000, 20_000))
+    monkeypatch.setattr(budget.budget, "opening", 0)
 
     async def afforded():
         request = Asgi(phone_url(workshop), phone)
