@@ -65,7 +65,8 @@ OUT_OF_VIEW = """(selectors) => {
     for (const e of found) {
       const r = e.getBoundingClientRect();
       if (r.width === 0 || r.top < 0 || r.bottom > innerHeight + 1 || r.right > innerWidth + 1)
-        out.push(`${selector} ${e.textContent.trim().slice(0, 30)}: ${Math.round(r.top)}-${Math.round(r.bottom)}`);
+        out.push(`${selector} ${e.textContent.trim().slice(0, 30)}: `
+          + `${Math.round(r.top)}-${Math.round(r.bottom)}`);
     }
   }
   return {out, height: document.documentElement.scrollHeight, viewport: innerHeight};
