@@ -171,8 +171,9 @@ def test_every_step_fits_the_room(browser, live_server, setup_groups, size, grou
         page.get_by_role("button", name=re.compile("Choose an area$")).click()
         expect(page.get_by_role("heading", name="Choose one area to work on")).to_be_visible()
         phone.get_by_role("button", name=re.compile("^Place a dot")).first.click()
+        expect(phone.locator(".app-dots-left strong")).to_have_text("2")
         page.get_by_role("button", name="Show the dots").click()
-        expect(page.locator(".app-tally li").first).to_be_visible()
+        expect(page.locator(".app-tally li").first).to_be_visible(timeout=10_000)
         both("choose")
 
         page.locator(".app-choose-form input[type=radio]").first.check(force=True)
