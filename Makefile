@@ -48,7 +48,7 @@ dev: demo
 # The guides' pictures in docs/images/ (scripts/screenshots.py): the demo on a
 # throwaway database, a real Chromium through a workshop with phones.
 screenshots: $(VENV)/.installed-test
-	$(BIN)/python scripts/screenshots.py
+	PORT=$(PORT) $(BIN)/python scripts/screenshots.py
 
 lint: install-test
 	$(BIN)/ruff check .

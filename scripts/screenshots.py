@@ -1,9 +1,11 @@
 """The guides' pictures (`make screenshots`): the demo started afresh on a
 throwaway SQLite database, a real Chromium driven through a workshop with
-five phones, and the PNGs written to docs/images/ at a desktop width
-(1280 px) and a phone's (390 px). Run it again after changing a page and
-commit the pictures with the change; the guides' alt text says what each
-one shows, so keep a picture's subject when you change it."""
+five phones, and the PNGs written to docs/images/: every step of the
+workshop as a projector shows it (1280x720, the whole screen, no scrolling),
+presenter mode, and a phone's (390 px). Run it again after changing a page
+and commit the pictures with the change; the guides' alt text says what
+each one shows, so keep a picture's subject when you change it. It serves
+on 8000 (as `make run`), or on $PORT (`make screenshots PORT=8101`)."""
 
 from __future__ import annotations
 
@@ -22,6 +24,7 @@ from playwright.sync_api import expect, sync_playwright
 ROOT = Path(__file__).resolve().parent.parent
 IMAGES = ROOT / "docs" / "images"
 DESKTOP = {"width": 1280, "height": 900}
+PROJECTOR = {"width": 1280, "height": 720}
 PHONE = {"width": 390, "height": 844}
 TEAM = "Repeat Prescriptions"
 AREAS = ["Collaboration", "Focus", "Culture", "Delivery", "Approach"]
@@ -32,9 +35,9 @@ from ensure_browser import playwright_chromium, system_chromium  # noqa: E402
 
 
 def free_port() -> int:
-    """8000, as `make run` serves, so the pictures show its join links;
-    any free port if something is serving there already."""
-    for port in (8000, 0):
+    """$PORT, else 8000 as `make run` serves, so the pictures show its join
+    links; any free port if something is serving there already."""
+    for port in (int(os.environ.get("PORT") or 8000), 0):
         with socket.socket() as s:
             try:
                 s.bind(("127.0.0.1", port))
@@ -123,7 +126,7 @@ def sign_in(context, url: str, username: str, password: str):
 
 
 def workshop(browser, url: str) -> None:
-    desk = browser.new_context(viewport=DESKTOP)
+    desk = browser.new_context(viewport=PROJECTOR)
     screen = sign_in(desk, url, "facilitator", "demo-facilitator")
     screen.goto(f"{url}/workshops/")
     screen.get_by_role("link", name="Start a new workshop").click()
@@ -149,6 +152,9 @@ def workshop(browser, url: str) -> None:
     for number, area in enumerate(AREAS, start=1):
         screen.get_by_role("button", name=f"Next: {area}").click()
         expect(screen.get_by_text(f"Area {number} of {len(AREAS)}")).to_be_visible()
+        # htmx saves the score as it is picked: let it take the new page first.
+        screen.wait_for_function("() => window.htmx !== undefined")
+        screen.wait_for_timeout(300)
         if number == 1:  # the room clock, on every screen
             screen.get_by_role("button", name="Start timer").click()
         if number > 1:  # scored by the facilitator alone, as a team may
@@ -175,7 +181,7 @@ def workshop(browser, url: str) -> None:
         screen.locator("#record input[name=score][value='3']").check(force=True)
         screen.get_by_label("What helps us").fill("Sitting together on Tuesdays")
         expect(screen.locator("#record-status")).to_contain_text("Saved at")
-        shot(screen, "facilitator-area", height=1500)
+        shot(screen, "facilitator-area")
         presenter = desk.new_page()
         presenter.goto(re.sub(r"/workshops/(\d+)/.*", r"/workshops/\1/screen/", screen.url))
         shot(presenter, "presenter-mode")
@@ -190,15 +196,20 @@ def workshop(browser, url: str) -> None:
             phone.wait_for_timeout(200)
     screen.get_by_role("button", name="Show the dots").click()
     screen.get_by_role("radio", name=re.compile("^Culture")).check(force=True)
-    shot(screen, "choose-area", height=1500)
+    shot(screen, "choose-area")
+    presenter = desk.new_page()
+    presenter.goto(re.sub(r"/workshops/(\d+)/.*", r"/workshops/\1/screen/", screen.url))
+    shot(presenter, "presenter-choose")
+    presenter.close()
     screen.get_by_role("button", name="Choose this area").click()
+    shot(screen, "facilitator-experiment")
     screen.get_by_label("We believe that").fill("a different person running each retrospective")
     screen.get_by_label("will result in").fill("everyone speaking up about what holds us back")
     screen.get_by_label("We will know this when we see").fill("actions from more than two people")
     screen.get_by_label("Or the owner's name").fill("Priya")
     screen.get_by_role("button", name="Save the experiment").click()
     expect(screen.get_by_role("heading", name="What we found")).to_be_visible()
-    shot(screen, "summary", full_page=True)
+    shot(screen, "summary")
     screen.get_by_role("button", name="Close the workshop").click()
     expect(screen.get_by_role("button", name="Close the workshop")).to_have_count(0)
 

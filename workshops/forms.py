@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
+from django.utils.html import format_html
 
 from core.forms import DateField
 from maturity.models import MaturityModel
@@ -216,8 +217,16 @@ class RecordForm(forms.Form):
 
     def __init__(self, *args, levels: list[dict], **kwargs):
         super().__init__(*args, **kwargs)
+        # The level's number shows; its title is read out (the levels are
+        # on screen above the choice, so a row of numbers fits the room's screen).
         self.fields["score"].choices = [
-            (lv["number"], f"{lv['number']}: {lv['title']}") for lv in levels
+            (
+                lv["number"],
+                format_html(
+                    '{}<span class="nhsuk-u-visually-hidden">: {}</span>', lv["number"], lv["title"]
+                ),
+            )
+            for lv in levels
         ]
         self.fields["score"].error_messages["invalid_choice"] = (
             f"Choose a score from 1 to {len(levels)}."

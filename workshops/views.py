@@ -358,8 +358,11 @@ def _join_url(request: HttpRequest, workshop: Workshop) -> str:
 def _qr(url: str) -> str:
     """The join link's QR code: about 10 ms of pure Python to draw, and the
     same for every full screen of a workshop, so each process keeps it."""
+    # A viewBox and no size: the stylesheet sizes it to the screen (a small
+    # one in the band at the top, a large one on the projector) and the
+    # whole code scales, where a fixed size would be cut off and not scan.
     return segno.make(url, error="m").svg_inline(
-        scale=4, svgclass="app-qr", title="QR code: scan to join the workshop"
+        scale=4, svgclass="app-qr", title="QR code: scan to join the workshop", omitsize=True
     )
 
 

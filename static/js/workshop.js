@@ -628,3 +628,13 @@ if (stream) {
     if (quietAfter !== Number.POSITIVE_INFINITY) startPolling();
   });
 }
+
+// A level's description opens on demand; on a screen tall and wide enough
+// for every description beside the step's controls (a 1080p projector),
+// they open by themselves. The facilitator can still close or open each.
+const roomy = window.matchMedia("(min-width: 100em) and (min-height: 60em)");
+function openLevels() {
+  for (const level of document.querySelectorAll("[data-level-details]")) level.open = roomy.matches;
+}
+openLevels();
+roomy.addEventListener("change", openLevels);

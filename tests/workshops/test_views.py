@@ -137,6 +137,8 @@ def test_presenter_shows_join_code_link_and_qr(facilitator_client, workshop):
     assert workshop.join_code in body
     assert f"/workshops/join/{workshop.join_code}/" in body
     assert "<svg" in body and "scores are for conversation" in body.lower()
+    # It scales to the size the screen gives it, whole, rather than being cut off.
+    assert '<svg viewBox="0 0 ' in body
 
 
 def test_the_join_qr_code_is_drawn_once_per_link(
