@@ -130,7 +130,7 @@ def workshop(browser, url: str) -> None:
     screen = sign_in(desk, url, "facilitator", "demo-facilitator")
     screen.goto(f"{url}/workshops/")
     screen.get_by_role("link", name="Start a new workshop").click()
-    screen.get_by_label("Team", exact=True).select_option(label=TEAM)
+    screen.locator("select[name=team]").select_option(label=TEAM)
     screen.get_by_label("Title").fill("Spring workshop")
     screen.get_by_role("button", name="Create the workshop").click()
     code = screen.get_by_test_id("join-code").inner_text()

@@ -253,7 +253,7 @@ class ChooseForm(forms.Form):
                 a["id"],
                 f"{a['name']} (agreed {agreed[a['id']]})"
                 if agreed.get(a["id"])
-                else f"{a['name']} (no agreed level yet)",
+                else f"{a['name']} (not scored)",
             )
             for a in areas
         ]

@@ -484,7 +484,7 @@ def test_an_area_nobody_scored_is_refused_with_a_way_back_to_score_it(facilitato
         re.S,
     )
     assert f'value="{third["id"]}" checked' in page
-    assert f"{third['name']} (no agreed level yet)" in page
+    assert f"{third['name']} (not scored)" in page
     way_back = page.split('name="step" value="3"', 1)
     assert len(way_back) == 2 and f"Go back to {third['name']} to agree its level" in way_back[1]
     workshop.refresh_from_db()
