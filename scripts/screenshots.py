@@ -157,6 +157,8 @@ def workshop(browser, url: str) -> None:
         screen.wait_for_timeout(300)
         if number == 1:  # the room clock, on every screen
             screen.get_by_role("button", name="Start timer").click()
+            for phone in phones:  # each phone redraws its room for the clock: vote after
+                expect(phone.locator('#timer[data-running="true"]')).to_be_visible()
         if number > 1:  # scored by the facilitator alone, as a team may
             screen.locator(
                 f"#record input[name=score][value='{[0, 3, 2, 3, 4, 2][number]}']"
