@@ -36,7 +36,10 @@ if _engine.endswith("sqlite3") and workers > 1:
 # (often 1,024). workshops/budget.py refuses streams before they would pass it.
 _soft, _hard = resource.getrlimit(resource.RLIMIT_NOFILE)
 if _soft != _hard:
-    resource.setrlimit(resource.RLIMIT_NOFILE, (_hard, _hard))
+    try:
+        resource.setrlimit(resource.RLIMIT_NOFILE, (_hard, _hard))
+    except (ValueError, OSError):  # a hard limit the kernel will not grant as soft
+        pass
 
 # Keep-alive long enough for the fallback poll (every 2 s) to reuse its
 # connection (and longer than nginx's upstream keepalive_timeout of 4 s).
