@@ -1,6 +1,6 @@
 from django.urls import path
 
-from workshops import phone, streams, views
+from workshops import phone, streams, summary, views
 
 app_name = "workshops"
 urlpatterns = [
@@ -28,6 +28,6 @@ urlpatterns = [
     path("<int:pk>/dots/reveal/", views.reveal_dots, name="reveal_dots"),
     path("<int:pk>/choose/", views.choose, name="choose"),
     path("<int:pk>/experiment/", views.experiment, name="experiment"),
-    path("<int:pk>/summary/", views.summary, name="summary"),
-    path("<int:pk>/summary/send/", views.send_summary, name="send_summary"),
+    path("<int:pk>/summary/", summary.summary, name="summary"),
+    path("<int:pk>/summary/send/", summary.send_summary, name="send_summary"),
 ]
