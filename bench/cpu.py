@@ -1,6 +1,6 @@
 """`cpu`: CPU per request on an otherwise idle service, one request at a
 time in a room whose screens and phones hold their streams: join, vote,
-note, dot, autosave, reveal, next area (and a phone's room fetch).
+note, dot, autosave, reveal, next area.
 """
 
 from __future__ import annotations
@@ -23,9 +23,9 @@ async def scenario_cpu(load: Load) -> dict:
     rooms whose screens and phones hold their streams: the service CPUs'
     busy time from just before the request until the events it causes have
     reached the room's streams, less the idle background over the same
-    time. The phones' fetches that follow a new key are measured on their
-    own ("room fetch"), and so is the page a step's answer redirects to
-    ("facilitator screen")."""
+    time, which includes drawing the room once for every phone and sending
+    it down each phone's stream. The page a step's answer redirects to is
+    measured on its own ("facilitator screen")."""
     live = SESSIONS["live"]
     indices = range(FIRST, len(live))
     areas_rooms = [Room(i) for i in indices if i % 5 != 4][:3]
@@ -52,9 +52,6 @@ async def scenario_cpu(load: Load) -> dict:
     async def measure(kind, room, action, phones=False):
         arrivals = [room.facilitator.arrival] + ([p.arrival for p in room.phones] if phones else [])
         got = await window(kind, action, arrivals)
-        for phone in room.phones:
-            if phone.fetch_due:
-                await window("room fetch", phone.fetch)
         return got
 
     whole = (reading(), process_cpu_ms(pidfiles)) if pidfiles else None
@@ -76,7 +73,6 @@ async def scenario_cpu(load: Load) -> dict:
     for room in rooms:
         for n in range(PHONES_PER_WORKSHOP):
             phone = Phone(room, 90000 + room.index * 100 + n, active=False)
-            phone.defer = True
             load.clients.append(phone)
             room.phones.append(phone)
             page = await phone.request("GET", f"/workshops/join/{room.code}/", "join page")
@@ -86,9 +82,6 @@ async def scenario_cpu(load: Load) -> dict:
             phone.open_stream()
             await asyncio.sleep(0.1)
     await asyncio.sleep(1)
-    for phone in (p for r in rooms for p in r.phones):
-        if phone.fetch_due:
-            await phone.fetch()
     idle = [await background()]  # every stream held
     # The areas: votes, notes, autosaves, the reveal, the notes shown, the next area.
     for _ in range(8):

@@ -64,7 +64,7 @@ AREA_COUNT = re.compile(r"Area (\d+) of (\d+)")
 PRESENTER = re.compile(r'"v": "(\d+)", "s": "(\d+)"')  # the fallback poll's vals
 NEXT_STEP = re.compile(r'name="step" value="(\d+)">\s*<button[^>]*>\s*Next')
 REVISION = re.compile(r'name="revision" id="id_revision" value="(\d+)"')
-DOTS_LEFT = re.compile(r'app-dots-left"><strong>(\d+)</strong>')
+DOTS_PER = re.compile(r'data-dots-per-participant="(\d+)"')
 NOTES = ["Pairing helps", "Approvals are slow", "We demo every week", "Too many hand-offs"]
 STREAM_URL = re.compile(r'data-sse-connect="([^"]+)"')
 
@@ -124,9 +124,11 @@ class Room:
 
 
 class Phone(Client):
-    """A phone in the room: joins with the code (no account), holds the
-    room's stream and fetches the room when an event carries a new key;
-    votes, adds notes and places dots at the pace above."""
+    """A phone in the room: joins with the code (no account) and holds the
+    room's stream, whose events carry the room drawn for every phone (as
+    the page does, it marks its own and asks nothing more); votes, adds
+    notes and places dots at the pace above. Its posts' answers are what
+    changed of its own (JSON), not its room."""
 
     def __init__(self, room: Room, n: int, active: bool = True):
         super().__init__()
@@ -138,10 +140,6 @@ class Phone(Client):
         self.levels = ["1"]
         self.arrival, self.shown = Arrival(), Arrival()
         self.stream_path = ""  # the page's data-sse-connect
-        self.fetching: asyncio.Task | None = None
-        self.fetch_again = False
-        self.defer = False  # the cpu scenario fetches the room outside its windows
-        self.fetch_due = False
 
     async def join(self) -> bool:
         code = self.room.code
@@ -203,34 +201,16 @@ class Phone(Client):
     async def on_event(self, kind, event_id, data, at):
         if kind == "close":
             return True  # the workshop closed: the page stops listening
-        if kind != "room" or data == self.key:
+        if kind != "room" or event_id == self.key:
             return False
         self.arrival.arrived(at)
-        if self.defer:
-            self.fetch_due = True
-        elif self.fetching and not self.fetching.done():
-            self.fetch_again = True  # one more when this one is answered
-        else:  # as htmx does: the fetch runs beside the stream, which reads on
-            self.fetching = asyncio.create_task(self.fetch())
-            WATCHING.add(self.fetching)
-            self.fetching.add_done_callback(WATCHING.discard)
+        self.read(data)
+        self.shown.arrived(at)
         return False
 
-    async def fetch(self):
-        self.fetch_due = False
-        while True:
-            self.fetch_again = False
-            got = await self.request(
-                "GET", f"/workshops/live/{self.room.code}/", "room fetch", headers=HTMX,
-                params={"k": self.key},
-            )  # fmt: skip
-            if got and got[0] == 200:
-                self.read(got[1])
-                self.shown.arrived(got[2])
-            if not self.fetch_again:
-                return
-
     def read(self, html: str) -> None:
+        if not (html or "").lstrip().startswith("<"):
+            return  # a post's answer: what changed of this phone's own
         key, area = ROOM_KEY.search(html or ""), AREA_INPUT.search(html or "")
         if key:
             self.key = key.group(1)
@@ -243,8 +223,8 @@ class Phone(Client):
         if "/dots/" in (html or ""):
             # The choose step: every area has a dot form, and no vote.
             self.dot_areas = sorted(set(AREA_INPUT.findall(html)))
-            left = DOTS_LEFT.search(html)
-            self.dots_left = int(left.group(1)) if left else 0
+            per = DOTS_PER.search(html)
+            self.dots_left = (int(per.group(1)) if per else 0) - len(self.my_dots)
             if not self.choosing:
                 t = now()
                 moves = 4 if random.random() < 0.2 else 3  # one in five moves a dot
@@ -298,8 +278,7 @@ class Phone(Client):
         got = await self.post(
             f"/workshops/live/{self.room.code}/dots/", {"area": area, "action": action}, "dot"
         )
-        if got:
-            self.read(got[1])
+        self.dots_left = max(self.dots_left + (-1 if action == "add" else 1), 0)
         return got
 
 

@@ -59,7 +59,7 @@ def fanout_of(samples: dict[str, list[float]], missed: dict[str, int]) -> dict:
     arrival (bench/people.py): `screen` (the facilitator's stream: votes,
     reveals, notes shown), `phone` (each phone: reveals, notes shown, dots
     counted, next steps), `tenth_phone` (the last of a room's ten), and
-    `tenth_phone_shown` (its fetch of the new room answered). `missed`:
+    `tenth_phone_shown` (the room pushed to it, drawn once for every phone). `missed`:
     changes whose event never came (within 30 s)."""
     out = {}
     for name in ("screen", "tenth_phone", "tenth_phone_shown", "phone"):

@@ -133,6 +133,12 @@ class WorkshopQuerySet(models.QuerySet):
         revealed += dots_revealed_at is not None
         return participant_key(step, status, revealed, timer_token(*timer))
 
+    def for_phones(self) -> WorkshopQuerySet:
+        """Workshops as a phone's room needs them: with the team (the
+        phone's words name it, "the board", "the team") and what the room's
+        key counts (`revealed_count`)."""
+        return self.select_related("team").annotate(revealed_count=self.revealed_count())
+
     def revealed_count(self) -> RawSQL:
         """Every area's reveals a phone must show, summed (participant_key);
         the dots' tally is counted apart."""
@@ -413,7 +419,8 @@ class Workshop(models.Model):
                 f"The workshop is paused. Carry on when the facilitator resumes it ({what})."
             )
 
-    def vote(self, participant: Participant, area_id, level: int) -> None:
+    def vote(self, participant: Participant, area_id, level: int) -> int:
+        """Record (or change) a participant's vote; returns the round it counts in."""
         if self.is_closed:
             raise ValidationError("This workshop has finished, so votes are closed.")
         if self.status == self.Status.PAUSED:
@@ -444,6 +451,7 @@ class Workshop(models.Model):
                 if not votes.update(level=level, updated_at=timezone.now()):
                     raise
         self.bump_version()
+        return vote_round
 
     def revote(self, area_id) -> bool:
         """Open voting again on a revealed area: a new round starts, the

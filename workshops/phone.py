@@ -2,8 +2,12 @@
 screen (the area on screen, its vote, its notes and dots), and its posts.
 
 A participant has no account: a token in their session names their place
-in the room. Everything a phone shows is its own; the room's key (pushed
-by workshops/streams.py) says when to ask for it again.
+in the room. A phone's screen is the room as every phone sees it (drawn
+once for all of them and pushed by workshops/streams.py) with its own vote,
+notes and dots marked on it: by the service when it draws the page for
+this phone, and by the phone itself (static/js/workshop.js) from what it
+keeps of its own (`mine`) when the room is pushed. A post that is taken is
+answered with what changed of the phone's own, never with its room.
 """
 
 from __future__ import annotations
@@ -11,7 +15,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -105,7 +109,10 @@ def _join(request: HttpRequest, workshop: Workshop, name: str) -> Participant:
 
 def _participant_key(workshop: Workshop) -> str:
     return participant_key(
-        workshop.step, workshop.status, workshop.revealed_count, workshop.timer_token
+        workshop.step,
+        workshop.status,
+        workshop.revealed_count + (workshop.dots_revealed_at is not None),
+        workshop.timer_token,
     )
 
 
@@ -113,16 +120,7 @@ def _workshop_for_participant(request: HttpRequest, code: str) -> Workshop | Non
     token = request.session.get(SESSION_KEY, {}).get(code.upper())
     if token is None:
         return None
-    # The team comes along: the phone's words name it ("the board", "the team").
-    workshops = (
-        Workshop.objects.filter(join_code=code.upper())
-        .select_related("team")
-        .annotate(revealed_count=Workshop.objects.revealed_count())
-    )
-    workshop = workshops.first()
-    if workshop is not None and workshop.dots_revealed_at:
-        workshop.revealed_count += 1
-    return workshop
+    return Workshop.objects.for_phones().filter(join_code=code.upper()).first()
 
 
 def _participant_for(request: HttpRequest, workshop: Workshop) -> Participant | None:
@@ -130,63 +128,102 @@ def _participant_for(request: HttpRequest, workshop: Workshop) -> Participant | 
     return Participant.objects.filter(workshop=workshop, token=token).first()
 
 
-def _participant_context(
-    request: HttpRequest, workshop: Workshop, *, known: Participant | None = None, **extra
-) -> dict:
-    """A phone's screen: only this participant's own vote, notes and dots
-    (`known`: the participant, when the caller has already looked it up)."""
-    participant = known or _participant_for(request, workshop)
+def room_context(workshop: Workshop, **extra) -> dict:
+    """What every phone in the room shows alike: drawn once per change for
+    all of them (workshops/streams.py), and the ground of each phone's own
+    screen. `workshop` carries `revealed_count` (its key)."""
     area = workshop.current_area
     context = {
         "workshop": workshop,
-        "participant": participant,
         "area": area,
         "key": _participant_key(workshop),
         "note_max": NOTE_MAX,
         "notes_per_area": NOTES_PER_AREA,
+        "notes_left": NOTES_PER_AREA,
         "dots_per_participant": DOTS_PER_PARTICIPANT,
+        "dots_left": DOTS_PER_PARTICIPANT,
+        "summary_link": reverse("workshops:summary", args=[workshop.pk]),
     }
-    if workshop.is_closed and can_read(workshop, request.user):
-        context["summary_url"] = reverse("workshops:summary", args=[workshop.pk])
-    if area and participant:
+    if area:
         revealed, vote_round, notes_shown = workshop._area_state(area["id"])
         context.update(revealed=revealed, vote_round=vote_round, notes_shown=notes_shown)
-        context["my_vote"] = (
-            Vote.objects.filter(participant=participant, area_id=area["id"], round=vote_round)
-            .values_list("level", flat=True)
-            .first()
-        )
-        notes = list(
-            Note.objects.filter(participant=participant, area_id=area["id"]).only(
-                "id", "kind", "text"
-            )
-        )
-        context["my_notes"] = notes
-        context["notes_left"] = max(NOTES_PER_AREA - len(notes), 0)
-        editing = next((n for n in notes if str(n.pk) == request.GET.get("edit")), None)
-        context["editing"] = editing
         if "note_form" not in extra:
-            context["note_form"] = NoteForm(
-                initial={"kind": editing.kind, "text": editing.text} if editing else None
-            )
-    elif participant and workshop.step == workshop.choose_step:
-        mine: dict[int, int] = {}
-        for area_id in Dot.objects.filter(participant=participant).values_list(
-            "area_id", flat=True
-        ):
-            mine[area_id] = mine.get(area_id, 0) + 1
+            context["note_form"] = NoteForm()
+    elif workshop.step == workshop.choose_step:
         scores = workshop.scores_by_area()
         tally = workshop.dot_tally() if workshop.dots_revealed_at else {}
         context["dot_rows"] = [
-            {
-                "area": a,
-                "score": scores.get(a["id"]),
-                "mine": mine.get(a["id"], 0),
-                "tally": tally.get(a["id"], 0),
-            }
+            {"area": a, "score": scores.get(a["id"]), "mine": 0, "tally": tally.get(a["id"], 0)}
             for a in workshop.areas
         ]
-        context["dots_left"] = DOTS_PER_PARTICIPANT - sum(mine.values())
+    context.update(extra)
+    return context
+
+
+def _notes_on(participant: Participant, area: dict) -> dict:
+    """This phone's notes on one area, as `mine` gives them."""
+    notes = mine(participant, only="notes", area=area["id"])["notes"]
+    return {str(area["id"]): notes.get(str(area["id"]), [])}
+
+
+def mine(participant: Participant, *, only: str = "", area=None) -> dict:
+    """Everything of this phone's own in its workshop, in three small
+    queries: its votes ("area:round" to level), its notes by area and its
+    dots by area. The phone keeps it (static/js/workshop.js) and marks its
+    own on every room pushed to it, without asking the service again."""
+    own: dict = {"name": participant.display_name, "votes": {}, "notes": {}, "dots": {}}
+    if only in ("", "votes"):
+        votes = Vote.objects.filter(participant=participant)
+        for area_id, vote_round, level in votes.values_list("area_id", "round", "level"):
+            own["votes"][f"{area_id}:{vote_round}"] = level
+    if only in ("", "notes"):
+        labels = dict(Note.Kind.choices)
+        notes = Note.objects.filter(participant=participant).order_by("created_at", "pk")
+        if area is not None:
+            notes = notes.filter(area_id=area)
+        for pk, area_id, kind, text in notes.values_list("pk", "area_id", "kind", "text"):
+            own["notes"].setdefault(str(area_id), []).append(
+                {"id": pk, "kind": kind, "label": labels.get(kind, kind), "text": text}
+            )
+    if only in ("", "dots"):
+        for area_id in Dot.objects.filter(participant=participant).values_list(
+            "area_id", flat=True
+        ):
+            own["dots"][str(area_id)] = own["dots"].get(str(area_id), 0) + 1
+    return own
+
+
+def _participant_context(
+    request: HttpRequest, workshop: Workshop, *, known: Participant | None = None, **extra
+) -> dict:
+    """A phone's own screen: the room, with this participant's own vote,
+    notes and dots marked (`known`: the participant, when the caller has
+    already looked it up). Never anyone else's."""
+    participant = known or _participant_for(request, workshop)
+    context = room_context(workshop)
+    context["participant"] = participant
+    if participant is None:
+        context.update(extra)
+        return context
+    own = mine(participant)
+    own["summary"] = workshop.is_closed and can_read(workshop, request.user)
+    context.update(mine=own, summary_url=context["summary_link"] if own["summary"] else None)
+    area = context["area"]
+    if area:
+        context["my_vote"] = own["votes"].get(f"{area['id']}:{context['vote_round']}")
+        notes = own["notes"].get(str(area["id"]), [])
+        context["my_notes"] = notes
+        context["notes_left"] = max(NOTES_PER_AREA - len(notes), 0)
+        editing = next((n for n in notes if str(n["id"]) == request.GET.get("edit")), None)
+        context["editing"] = editing
+        if editing and "note_form" not in extra:
+            context["note_form"] = NoteForm(
+                initial={"kind": editing["kind"], "text": editing["text"]}
+            )
+    elif "dot_rows" in context:
+        for row in context["dot_rows"]:
+            row["mine"] = own["dots"].get(str(row["area"]["id"]), 0)
+        context["dots_left"] = DOTS_PER_PARTICIPANT - sum(own["dots"].values())
     context.update(extra)
     return context
 
@@ -218,15 +255,16 @@ def vote(request: HttpRequest, code: str) -> HttpResponse:
     error = None
     if form.is_valid():
         try:
-            workshop.vote(participant, form.cleaned_data["area"], form.cleaned_data["level"])
+            level = form.cleaned_data["level"]
+            vote_round = workshop.vote(participant, form.cleaned_data["area"], level)
+            said = (
+                f"Your vote is in: level {level}. You can change it until the votes are revealed."
+            )
             if not request.htmx:
-                messages.success(
-                    request,
-                    f"Your vote is in: level {form.cleaned_data['level']}. "
-                    "You can change it until the votes are revealed.",
-                )
+                messages.success(request, said)
                 return redirect("workshops:live", workshop.join_code)
-            context = _participant_context(request, workshop, known=participant, just_voted=True)
+            votes = {f"{form.cleaned_data['area']}:{vote_round}": level}
+            return _taken(said, "vote", votes=votes)
         except ValidationError as e:
             error = e.messages[0]
     else:
@@ -248,6 +286,22 @@ def _phone(request: HttpRequest, code: str):
     if participant is None:
         return None, None, redirect("workshops:join_code", code.upper())
     return workshop, participant, None
+
+
+def _taken(said: str, where: str, *, saved: bool = False, **own) -> HttpResponse:
+    """A phone's post, taken, answered to htmx with what changed of the
+    phone's own (`own`: its votes, one area's notes, or its dots) and what
+    to say (`where`: beside the vote, or at the top of the room). The phone
+    merges it into what it keeps and marks its room itself
+    (static/js/workshop.js): nothing of the room is drawn again."""
+    response = JsonResponse({"mine": own, "said": said, "where": where})
+    response["X-Phone-Answer"] = "mine"
+    response["HX-Reswap"] = "none"
+    if saved:
+        # The phone's offline queue (static/js/workshop.js) drops a note it
+        # kept only when the service says it is saved.
+        response["X-Note-Saved"] = "true"
+    return response
 
 
 def _phone_answer(
@@ -285,6 +339,8 @@ def note(request: HttpRequest, code: str) -> HttpResponse:
     if "delete" in request.POST:
         try:
             workshop.delete_note(participant, request.POST.get("delete"))
+            if request.htmx and area:
+                return _taken("Your note is deleted.", "room", notes=_notes_on(participant, area))
             return _phone_answer(request, workshop, participant, success="Your note is deleted.")
         except ValidationError as error:
             return _phone_answer(request, workshop, participant, error=error.messages[0])
@@ -304,6 +360,9 @@ def note(request: HttpRequest, code: str) -> HttpResponse:
                 )
             workshop.add_note(participant, data["area"], data["kind"], data["text"])
             success = "Your note is added. Nobody sees it until the facilitator shows the notes."
+            if request.htmx:
+                notes = _notes_on(participant, area)
+                return _taken(success, "room", saved=True, notes=notes)
     except ValidationError as error:
         return _phone_answer(
             request, workshop, participant, error=error.messages[0], note_form=form
@@ -332,4 +391,6 @@ def dot(request: HttpRequest, code: str) -> HttpResponse:
             raise ValidationError("Place a dot or take one back.")
     except ValidationError as error:
         return _phone_answer(request, workshop, participant, error=error.messages[0])
+    if request.htmx:
+        return _taken(success, "room", dots=mine(participant, only="dots")["dots"])
     return _phone_answer(request, workshop, participant, success=success)

@@ -1,11 +1,15 @@
 """The live room's server-sent event streams: one per open screen.
 
-- A phone (`/workshops/live/<code>/events/`) is sent the room's key, the
-  same for every phone (what step, paused or closed, what has been
-  revealed, the room clock's state). Its screen is its own (its vote, its
-  notes, its dots), so when the key it shows is not the room's, it asks for
-  its room again: one request per phone per change the phones must show (a
-  handful an area, and each press of the timer), none while nothing changes.
+- A phone (`/workshops/live/<code>/events/`) is sent the room as every
+  phone shows it, drawn once per change the phones must show (a reveal,
+  the notes shown, the dots counted, the next step, pause, close, each
+  press of the timer) whatever the number of phones, with the room's key
+  (what step, paused or closed, what has been revealed, the room clock's
+  state) as its id; each stream puts its own CSRF token in its forms. The
+  phone marks its own vote, notes and dots on it by itself (what it keeps
+  of its own, static/js/workshop.js), so it never asks for its room again;
+  a vote or a note that leaves the key as it was draws nothing for the
+  phones.
 - The facilitator's screen (`/workshops/<pk>/events/`) and presenter mode
   (`/workshops/<pk>/screen/events/`) are sent the HTML of their live region
   (who joined and voted, the spread), of the cards and of the room clock,
@@ -64,7 +68,7 @@ from django.utils.functional import SimpleLazyObject
 from core.database import database_unavailable
 from workshops.budget import budget, trim
 from workshops.models import Workshop
-from workshops.phone import _participant_for, _workshop_for_participant
+from workshops.phone import _participant_for, _workshop_for_participant, room_context
 from workshops.push import State, hub
 from workshops.views import _can_run, _get_workshop_for_user, _live_context
 
@@ -93,8 +97,7 @@ def draw(pk: int, kinds: list[str]) -> dict[str, State]:
     states = {}
     closed = workshop.is_closed
     if PHONE in kinds:
-        key = Workshop.objects.room_key(pk) or ""
-        states[PHONE] = State("room", key, key, closed=closed)
+        states[PHONE] = _phones(pk, closed)
     screens = [kind for kind in kinds if kind in SCREENS]
     if screens:
         context = {
@@ -122,6 +125,30 @@ def draw(pk: int, kinds: list[str]) -> dict[str, State]:
 
 
 hub.drawer = draw
+
+# The phones' room as last drawn for each workshop: the room's key says
+# everything the drawing shows, so a change that leaves the key as it was
+# (a vote, a note) is not drawn again. Kept for a few thousand rooms at most.
+_phones_drawn: dict[int, State] = {}
+
+
+def _phones(pk: int, closed: bool) -> State:
+    """What every phone of the room shows alike, with the room's key as its
+    id; each phone marks its own vote, notes and dots on it by itself."""
+    key = Workshop.objects.room_key(pk) or ""
+    drawn = _phones_drawn.get(pk)
+    if drawn is not None and drawn.id == key:
+        return drawn
+    workshop = Workshop.objects.for_phones().filter(pk=pk).first()
+    if workshop is None:
+        return State("close", "gone", "", closed=True)
+    context = room_context(workshop, csrf_token=CSRF_PLACEHOLDER, pushed=True)
+    html = _compact(render_to_string("workshops/live.html#room", context))
+    drawn = State("room", context["key"], html, closed=workshop.is_closed)
+    if len(_phones_drawn) >= 5000:
+        _phones_drawn.clear()
+    _phones_drawn[pk] = drawn
+    return drawn
 
 
 def _compact(html: str) -> str:
@@ -239,7 +266,7 @@ def _phone_place(request: HttpRequest, code: str) -> HttpResponse:
         return redirect("workshops:join_code", code.upper())
     if workshop.is_closed:
         return HttpResponse(status=204)
-    return _stream(request, workshop.pk, PHONE, step=None)
+    return _stream(request, workshop.pk, PHONE, step=None, token=get_token(request))
 
 
 @_checked

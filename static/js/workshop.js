@@ -314,13 +314,9 @@ async function sendPendingVote() {
       location.assign(response.url); // no longer in the room: the join page says why
       return;
     }
-    // Taken, or refused with the reason (voting closed meanwhile): the
-    // answer is the phone's room, drawn as after any vote.
-    const room = document.querySelector("#room");
-    if (room && response.ok) {
-      room.outerHTML = await response.text();
-      window.htmx?.process(document.querySelector("#room"));
-    }
+    // Taken (what changed of this phone's own), or refused with the reason
+    // (voting closed meanwhile: the phone's room, drawn as after any vote).
+    await answered(response, null);
   } catch {
     retryVote(null); // still no answer
   }
@@ -346,7 +342,7 @@ for (const button of document.querySelectorAll("[data-print]")) {
 // or the dots shown) in a live region that stays in the page while the
 // room's region is redrawn, so a screen reader hears it once.
 let announced = document.querySelector("#room")?.dataset.announce ?? null;
-document.addEventListener("htmx:afterSwap", () => {
+function announce() {
   const room = document.querySelector("#room");
   const region = document.querySelector("#announce");
   if (!room || !region) return;
@@ -354,7 +350,157 @@ document.addEventListener("htmx:afterSwap", () => {
     announced = room.dataset.announce;
     region.textContent = announced;
   }
+}
+document.addEventListener("htmx:afterSwap", announce);
+
+// A phone's own: its votes ("area:round" to level), its notes by area and
+// its dots by area, as the service drew them into its room (#mine), and
+// as each of its posts' answers says they now are. The room pushed to
+// every phone alike (workshops/streams.py) shows nobody's; this phone
+// marks its own on it, and again after each of its posts, without asking
+// the service for its room.
+function readMine(root) {
+  try {
+    return JSON.parse(root?.querySelector?.("#mine")?.textContent ?? "null");
+  } catch {
+    return null;
+  }
+}
+let mine = readMine(document);
+function noteItem(template, note, number) {
+  const item = template.content.firstElementChild.cloneNode(true);
+  item.className = `app-my-note app-my-note--${note.kind}`;
+  item.querySelector("[data-note-label]").textContent = note.label;
+  const text = item.querySelector("[data-note-text]");
+  text.replaceChildren();
+  note.text.split("\n").forEach((line, index) => {
+    if (index) text.append(document.createElement("br"));
+    text.append(line);
+  });
+  const edit = item.querySelector("[data-note-edit]");
+  if (edit) edit.setAttribute("href", `?edit=${note.id}#note-form`);
+  const remove = item.querySelector("[data-note-delete]");
+  if (remove) remove.value = String(note.id);
+  for (const span of item.querySelectorAll("[data-note-number]")) span.textContent = String(number);
+  return item;
+}
+function markMine(room = document.querySelector("#room")) {
+  if (!room || !mine) return;
+  const welcome = room.querySelector("[data-mine-welcome]");
+  if (welcome) welcome.textContent = mine.name ? `Welcome, ${mine.name}. ` : "";
+  for (const part of room.querySelectorAll("[data-mine-summary]")) {
+    part.hidden = (part.dataset.mineSummary === "by-email") === Boolean(mine.summary);
+  }
+  const level = mine.votes?.[room.dataset.voteKey];
+  for (const button of room.querySelectorAll("button.app-vote")) {
+    const chosen = level != null && button.value === String(level);
+    button.classList.toggle("app-vote--chosen", chosen);
+    button.setAttribute("aria-pressed", String(chosen));
+    const tag = button.querySelector(".app-vote__mine");
+    if (tag) tag.hidden = !chosen;
+  }
+  for (const part of room.querySelectorAll("[data-mine-chose]")) {
+    part.hidden = (part.dataset.mineChose === "none") === (level != null);
+  }
+  const chose = room.querySelector("[data-mine-level]");
+  if (chose) chose.textContent = level ?? "";
+  const list = room.querySelector("[data-my-notes]");
+  const template = room.querySelector("template[data-my-note]");
+  if (list && template) {
+    const notes = mine.notes?.[list.dataset.myNotes] ?? [];
+    list.replaceChildren(...notes.map((note, index) => noteItem(template, note, index + 1)));
+    list.hidden = !notes.length;
+    window.htmx?.process(list);
+    const left = Math.max(Number(room.dataset.notesPerArea) - notes.length, 0);
+    const form = room.querySelector("form[data-note-form]");
+    const editing = Boolean(form?.querySelector("input[name=note]"));
+    if (form && !editing) form.hidden = !left;
+    const full = room.querySelector("[data-notes-full]");
+    if (full) full.hidden = Boolean(left || editing);
+    for (const count of room.querySelectorAll("[data-notes-left]")) count.textContent = String(left);
+  }
+  const rows = room.querySelectorAll("[data-dot-area]");
+  if (rows.length) {
+    const placed = Object.values(mine.dots ?? {}).reduce((sum, n) => sum + n, 0);
+    const left = Math.max(Number(room.dataset.dotsPerParticipant) - placed, 0);
+    const count = room.querySelector("[data-dots-left]");
+    if (count) count.textContent = String(left);
+    for (const row of rows) {
+      const n = mine.dots?.[row.dataset.dotArea] ?? 0;
+      const shown = row.querySelector("[data-my-dots]");
+      if (shown) shown.textContent = String(n);
+      const remove = row.querySelector("[data-dot-remove]");
+      if (remove) remove.hidden = !n;
+      const add = row.querySelector("[data-dot-add]");
+      if (add) add.disabled = !left;
+    }
+  }
+}
+// A room drawn for this phone (a page, a poll's answer, a refused post's
+// answer) brings its own; one pushed to every phone is marked.
+document.addEventListener("htmx:afterSwap", () => {
+  const room = document.querySelector("#room");
+  mine = readMine(room) ?? mine;
+  markMine(room);
 });
+// A post taken: its answer (workshops/phone.py `_taken`) is what changed
+// of this phone's own and what to say. Any error the room showed from an
+// earlier refusal goes with it.
+function taken(answer, form) {
+  mine = {
+    ...(mine ?? {}),
+    votes: { ...(mine?.votes ?? {}), ...(answer.mine.votes ?? {}) },
+    notes: { ...(mine?.notes ?? {}), ...(answer.mine.notes ?? {}) },
+    dots: answer.mine.dots ?? mine?.dots ?? {},
+  };
+  const room = document.querySelector("#room");
+  if (!room) return;
+  for (const error of room.querySelectorAll(".app-phone-error, .nhsuk-error-message, #kept-note")) {
+    error.remove();
+  }
+  for (const group of room.querySelectorAll(".nhsuk-form-group--error")) {
+    group.classList.remove("nhsuk-form-group--error");
+  }
+  for (const field of room.querySelectorAll(".nhsuk-textarea--error")) {
+    field.classList.remove("nhsuk-textarea--error");
+  }
+  room.querySelector("fieldset[aria-describedby=vote-error]")?.removeAttribute("aria-describedby");
+  if (form?.matches("form[data-note-form]")) {
+    const drafts = read(DRAFTS, {});
+    delete drafts[draftKey(form)];
+    write(DRAFTS, drafts);
+    form.querySelector("textarea[name=text]").value = "";
+    for (const kind of form.querySelectorAll("input[name=kind]")) kind.checked = false;
+  }
+  markMine(room);
+  const said = room.querySelector(answer.where === "vote" ? "[data-vote-said]" : "[data-phone-said]");
+  if (said) said.textContent = answer.said;
+  if (answer.where === "vote") room.querySelector(".app-vote--chosen")?.focus();
+}
+document.addEventListener("htmx:afterRequest", (event) => {
+  const xhr = event.detail.xhr;
+  if (!event.detail.successful || xhr?.getResponseHeader("X-Phone-Answer") !== "mine") return;
+  try {
+    taken(JSON.parse(xhr.responseText), event.detail.elt.closest?.("form"));
+  } catch {
+    window.htmx?.trigger(document.querySelector("#room"), "refresh");
+  }
+});
+// What a post sent again by this page itself (a vote or a note kept while
+// the service could not be reached) was answered: the change, or the room.
+async function answered(response, form) {
+  if (response.headers.get("X-Phone-Answer") === "mine") {
+    taken(await response.json(), form);
+    return;
+  }
+  const room = document.querySelector("#room");
+  if (room && response.ok) {
+    room.outerHTML = await response.text();
+    const fresh = document.querySelector("#room");
+    mine = readMine(fresh) ?? mine;
+    window.htmx?.process(fresh);
+  }
+}
 
 // A note is never lost on the phone. What is typed is kept in
 // localStorage as it is typed (so a redraw of the screen, a reload or a
@@ -469,11 +615,9 @@ async function flushQueue() {
       if (!response.ok) break;
       queue.shift();
       write(QUEUE, queue);
-      // Refused (the notes were shown meanwhile, or the limit reached): the
-      // answer shows the reason with the text back in the form.
-      const room = document.querySelector("#room");
-      if (room) room.outerHTML = await response.text();
-      window.htmx?.process(document.querySelector("#room"));
+      // Taken, or refused (the notes were shown meanwhile, or the limit
+      // reached): the answer shows the reason with the text back in the form.
+      await answered(response, null);
       restoreRefused(data.text);
     }
   } catch {
@@ -505,6 +649,33 @@ window.addEventListener("online", flushQueue);
 // EventSource), or the stream drops, the page polls every 2 s instead,
 // until the stream speaks again.
 const POLL_MS = 2000;
+// The phones' room, pushed: the same for every phone, with the room's key
+// as its id. This phone marks its own on it. Someone typing a note is not
+// interrupted: it waits until they pause (the draft is kept either way).
+let pushed = null;
+function pushedRoom(html, key) {
+  pushed = { html, key };
+  latestKey = key;
+  const room = document.querySelector("#room[data-key]");
+  if (!room || room.dataset.key === key) {
+    pushed = null;
+    return;
+  }
+  const typing = document.activeElement?.closest?.("form[data-note-form]");
+  if (typing && room.contains(typing) && document.activeElement.value?.trim()) {
+    setTimeout(() => pushed && pushedRoom(pushed.html, pushed.key), POLL_MS);
+    return;
+  }
+  pushed = null;
+  const holder = document.createElement("div");
+  holder.innerHTML = html;
+  const fresh = holder.querySelector("#room");
+  if (!fresh) return;
+  room.replaceWith(fresh);
+  markMine(fresh);
+  window.htmx?.process(fresh);
+  announce();
+}
 const FIRST_WORD_MS = 10000;
 let latestKey = null;
 let quietAfter = Date.now() + FIRST_WORD_MS;
@@ -593,10 +764,7 @@ if (stream) {
       source.addEventListener(name, hear);
     }
     source.addEventListener("now", (message) => serverSaid(message.data, Date.now()));
-    source.addEventListener("room", (message) => {
-      latestKey = message.data;
-      refreshRoom();
-    });
+    source.addEventListener("room", (message) => pushedRoom(message.data, message.lastEventId));
     // The step moved on: this page is over. Close the stream first (the
     // server ends it too), so its end is not taken for a dropped connection,
     // then open the screen afresh (never re-send a form this page came

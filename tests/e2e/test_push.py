@@ -34,6 +34,9 @@ def test_a_vote_and_a_reveal_arrive_without_a_poll(
     code = create_workshop(page, live_server)
     context = browser.new_context(viewport={"width": 390, "height": 800})
     phone = context.new_page()
+    phone_errors = []
+    phone.on("console", lambda m: phone_errors.append(m.text) if m.type == "error" else None)
+    phone.on("pageerror", lambda error: phone_errors.append(str(error)))
     try:
         phone.goto(f"{live_server.url}/workshops/join/{code}/")
         phone.get_by_role("button", name="Join the workshop").click()
@@ -51,16 +54,34 @@ def test_a_vote_and_a_reveal_arrive_without_a_poll(
 
         phone.get_by_role("button", name=re.compile("^3")).click()
         expect(phone.get_by_text("Your vote is in: level 3")).to_be_visible()
+        expect(phone.get_by_role("button", name=re.compile("^3"))).to_have_attribute(
+            "aria-pressed", "true"
+        )
         expect(page.get_by_test_id("voted-count")).to_have_text("1")  # pushed
+        phone.get_by_label("Helps us").check()
+        phone.get_by_role("textbox", name="Your note").fill("Pairing\nevery day")
+        phone.get_by_role("button", name="Add the note").click()
+        expect(phone.locator(".app-my-note__text")).to_have_text("Pairingevery day")
+        expect(phone.get_by_role("textbox", name="Your note")).to_have_value("")
         page.get_by_role("button", name="Reveal the votes on Collaboration").click()
         expect(phone.get_by_text("The votes are revealed on the shared screen.")).to_be_visible()
+        # Pushed to every phone alike; this phone marks its own vote and note.
         expect(phone.get_by_text("You chose level 3.")).to_be_visible()
+        expect(phone.get_by_text("You did not vote on this area.")).to_be_hidden()
+        expect(phone.locator(".app-my-note__text")).to_have_text("Pairingevery day")
+        expect(phone.get_by_role("link", name=re.compile("^Change"))).to_be_visible()
         assert_accessible(phone)
+        marked = phone.locator("#room").inner_text()
 
-        # The screen polled never; the phone asked for its room once, told
-        # by its stream that the reveal changed it.
+        # The screen polled never, and the phone never asked for its room:
+        # the reveal came drawn in its stream, its vote and note came from
+        # what the phone keeps.
         assert screen_polls == []
-        assert len(phone_asks) == 1
-        assert not page.console_errors
+        assert phone_asks == []
+        assert not page.console_errors and not phone_errors
+        # What it shows is what the service draws for this phone itself.
+        phone.reload()
+        expect(phone.get_by_text("You chose level 3.")).to_be_visible()
+        assert phone.locator("#room").inner_text() == marked
     finally:
         context.close()

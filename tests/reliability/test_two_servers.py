@@ -214,10 +214,10 @@ def test_a_change_through_one_server_reaches_a_stream_on_the_other(two_servers):
     fran, phone, pk, code, key = _phone_in_room(env, a)
     stream = EventStream(phone, f"{a}/workshops/live/{code}/events/")
     try:
-        assert stream.next("room")["data"] == key
+        assert stream.next("room")["id"] == key
         _, screen = fran.get(f"{b}/workshops/{pk}/")
         fran.post(f"{b}/workshops/{pk}/step/", {"step": 2}, CSRF_TOKEN.search(screen).group(1))
-        changed = stream.next("room")["data"]
+        changed = stream.next("room")["id"]
         assert changed != key
         query = urllib.parse.urlencode({"k": key})
         status, body = phone.get(f"{a}/workshops/live/{code}/?{query}", {"HX-Request": "true"})
@@ -234,7 +234,7 @@ def test_a_stream_whose_server_stops_reconnects_to_the_other_up_to_date(two_serv
     fran, phone, pk, code, key = _phone_in_room(env, topology.url)
     stream = EventStream(phone, f"{topology.url}/workshops/live/{code}/events/")
     held_by = stream.upstream
-    assert stream.next("room")["data"] == key
+    assert stream.next("room")["id"] == key
     topology.stop_upstream(held_by)
     with pytest.raises((EOFError, OSError)):
         stream.next("room")  # the stopping server closes it
@@ -245,6 +245,6 @@ def test_a_stream_whose_server_stops_reconnects_to_the_other_up_to_date(two_serv
     again = EventStream(phone, f"{topology.url}/workshops/live/{code}/events/")
     try:
         assert again.upstream != held_by
-        assert again.next("room")["data"] not in ("", key)  # the current state, at once
+        assert again.next("room")["id"] not in ("", key)  # the current state, at once
     finally:
         again.close()

@@ -88,9 +88,16 @@ def test_participant_sees_the_current_area_and_votes(participant_client, worksho
     response = participant_client.post(
         vote_url(workshop), {"area": area_id(workshop, 1), "level": 4}, **HTMX
     )
-    assert "Your vote is in: level 4" in text(response)
-    assert 'aria-pressed="true"' in text(response)
+    # The answer is what changed of the phone's own, not its room drawn
+    # again: the phone marks its vote itself (workshop.js).
+    answer = response.json()
+    assert answer["said"].startswith("Your vote is in: level 4")
+    assert answer["mine"] == {"votes": {f"{area_id(workshop, 1)}:1": 4}}
+    assert response["HX-Reswap"] == "none"
     assert Vote.objects.get().level == 4
+    # Its room, drawn for it, marks its vote and carries what it keeps.
+    room = text(participant_client.get(live_url(workshop), {"k": "old"}, **HTMX))
+    assert 'aria-pressed="true"' in room and 'id="mine"' in room
 
 
 def test_participant_changes_the_vote_until_the_reveal(participant_client, workshop):

@@ -296,7 +296,7 @@ def test_a_note_refused_where_no_form_can_take_it_keeps_its_text(
     headers = HTMX if htmx else {}
     sixth = {"area": area, "kind": "helps", "text": "A sixth <thought> worth keeping"}
     page = text(participant_client.post(note_url(workshop), sixth, **headers))
-    assert f"{NOTES_PER_AREA} notes" in page and 'id="note-form"' not in page
+    assert f"{NOTES_PER_AREA} notes" in page and '<form id="note-form" hidden' in page
     assert "Your note was not added" in page
     assert "A sixth &lt;thought&gt; worth keeping</textarea>" in page
     workshop.show_notes(area)
@@ -311,7 +311,10 @@ def test_an_htmx_note_says_it_is_saved(participant_client, workshop):
     data = {"area": area_id(workshop, 1), "kind": "helps", "text": "Pairing"}
     response = participant_client.post(note_url(workshop), data, **HTMX)
     assert response["X-Note-Saved"] == "true"
-    assert 'id="room"' in text(response) and "Pairing" in text(response)
+    # The answer is the phone's notes on the area, not its room drawn again.
+    answer = response.json()
+    assert [n["text"] for n in answer["mine"]["notes"][str(area_id(workshop, 1))]] == ["Pairing"]
+    assert answer["said"].startswith("Your note is added.") and 'id="room"' not in text(response)
 
 
 def test_a_phone_cannot_touch_another_participants_note(participant_client, workshop):
@@ -343,7 +346,8 @@ def test_a_phone_places_dots_without_javascript(participant_client, workshop):
     assert refused.status_code == 400 and "You have placed all 3 dots" in text(refused)
     assert Dot.objects.count() == 3
     page = text(participant_client.get(live_url(workshop)))
-    assert "<strong>0</strong> of 3 dots left" in page and "Your dots: <strong>3</strong>" in page
+    assert "<strong data-dots-left>0</strong> of 3 dots left" in page
+    assert "Your dots: <strong data-my-dots>3</strong>" in page
     response = participant_client.post(dot_url(workshop), {"area": "999999", "action": "add"})
     assert response.status_code == 400
 

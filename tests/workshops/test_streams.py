@@ -143,7 +143,10 @@ def phone(workshop):
     return client
 
 
-def test_a_phone_stream_opens_with_the_room_key_its_page_shows(db, workshop, phone):
+def test_a_phone_stream_opens_with_the_room_its_page_shows_without_its_own(db, workshop, phone):
+    """A phone's stream is sent the room as every phone sees it, keyed by
+    the room's key, with this phone's own CSRF token in its forms; nothing
+    of this phone's own (its name, its vote): the phone marks those itself."""
     workshop.go_to(1)
     page = phone.get(reverse("workshops:live", args=[workshop.join_code])).content.decode()
     key = page.split('data-key="')[1].split('"')[0]
@@ -155,7 +158,14 @@ def test_a_phone_stream_opens_with_the_room_key_its_page_shows(db, workshop, pho
             assert stream.response["Cache-Control"] == "no-cache"
             assert stream.response["X-Accel-Buffering"] == "no"
             event = await stream.next()
-            assert (event["event"], event["id"], event["data"]) == ("room", key, key)
+            assert (event["event"], event["id"]) == ("room", key)
+            room = event["data"]
+            assert room.startswith('<div id="room"') and f'data-key="{key}"' in room
+            assert "Where is the team today?" in room
+            assert streams.CSRF_PLACEHOLDER not in room
+            assert 'name="csrfmiddlewaretoken" value="' in room
+            assert "Ann" not in room and 'id="mine"' not in room
+            assert 'aria-pressed="true"' not in room
         finally:
             await stream.close()
 
@@ -181,7 +191,7 @@ def test_a_vote_reaches_the_screen_and_a_reveal_every_phone(
         try:
             first = await screen.next()
             assert first["event"] == "live" and 'data-testid="voted-count">0<' in first["data"]
-            keys = {(await s.next())["data"] for s in streams_}
+            keys = {(await s.next())["id"] for s in streams_}
             await listening()
             drawn.clear()
 
@@ -200,8 +210,11 @@ def test_a_vote_reaches_the_screen_and_a_reveal_every_phone(
             # phone hears is the reveal.
             revealed = [await s.next() for s in streams_]
             assert {e["event"] for e in revealed} == {"room"}
-            assert len({e["data"] for e in revealed}) == 1
-            assert revealed[0]["data"] not in keys
+            # The same room for every phone, each with its own CSRF token.
+            same = {re.sub(r'value="[^"]{64}"', "", e["data"]) for e in revealed}
+            assert len(same) == 1 and len({e["data"] for e in revealed}) == 3
+            assert revealed[0]["id"] not in keys
+            assert "The votes are revealed on the shared screen." in revealed[0]["data"]
             spread = await screen.next()
             while "app-spread" not in spread["data"]:
                 spread = await screen.next()
@@ -254,7 +267,7 @@ def test_each_press_of_the_timer_reaches_every_screen_with_the_rooms_deadline(
                 clock_of((await presenter.next(skip=clock_only))["data"])["data-running"] == "false"
             )
             await screen.next(skip=clock_only)
-            keys = [(await phone_stream.next())["data"]]
+            keys = [(await phone_stream.next())["id"]]
             await listening()
             for press in (
                 {"action": "start"},
@@ -282,8 +295,11 @@ def test_each_press_of_the_timer_reaches_every_screen_with_the_rooms_deadline(
                 assert streams.CSRF_PLACEHOLDER not in run_screen
                 assert "Start timer" in run_screen or "Pause timer" in run_screen
 
-                key = (await phone_stream.next())["data"]
+                room = await phone_stream.next()
+                key = room["id"]
                 assert key not in keys and key.endswith(now.timer_token), press
+                pushed_clock = clock_of(room["data"][room["data"].index('<div id="timer"') :])
+                assert {k: pushed_clock[k] for k in expected} == expected, press
                 drawn = await sync_to_async(phone.get)(live, {"k": keys[-1]}, **HTMX)
                 page = drawn.content.decode()
                 mine = clock_of(page[page.index('<div id="timer"') :])
@@ -331,7 +347,8 @@ def test_closing_the_workshop_ends_the_phones_stream(rubric, workshop, phone, fa
             close = reverse("workshops:status", args=[workshop.pk])
             await sync_to_async(facilitator_client.post)(close, {"status": "closed"})
             event = await stream.next()
-            assert event["event"] == "room" and ".closed." in event["data"]
+            assert event["event"] == "room" and ".closed." in event["id"]
+            assert "This workshop has finished" in event["data"]
             assert (await stream.next())["event"] == "close"
             assert await stream.ended()
         finally:
