@@ -89,6 +89,11 @@ class Room:
     woken: asyncio.Event = field(default_factory=asyncio.Event)
     drawing: bool = False
     stale: bool = False
+    # The room's heartbeat: one timer a room, not one a stream. Each beat
+    # wakes the room's streams, and each sends a ping unless it has just
+    # sent something (workshops/streams.py).
+    beats: int = 0
+    ticker: asyncio.TimerHandle | None = None
 
     def keep(self, states: dict[str, State], seen: int) -> None:
         """Keep what was drawn after `seen` changes, for the kinds still open,
@@ -100,8 +105,19 @@ class Room:
 
     def wake(self, states: dict[str, State], seen: int) -> None:
         self.keep(states, seen)
+        self._wake()
+
+    def _wake(self) -> None:
         woken, self.woken = self.woken, asyncio.Event()
         woken.set()
+
+    def beat(self) -> None:
+        """Every LIVE_HEARTBEAT_SECONDS while the room has streams here."""
+        self.beats += 1
+        self._wake()
+        self.ticker = asyncio.get_running_loop().call_later(
+            settings.LIVE_HEARTBEAT_SECONDS, self.beat
+        )
 
 
 class Hub:
@@ -146,6 +162,9 @@ class Hub:
         room = self.rooms.get(pk)
         if room is None:
             room = self.rooms[pk] = Room(pk)
+            room.ticker = asyncio.get_running_loop().call_later(
+                settings.LIVE_HEARTBEAT_SECONDS, room.beat
+            )
         room.streams[kind] = room.streams.get(kind, 0) + 1
         self.open_streams += 1
         return room
@@ -159,6 +178,9 @@ class Hub:
             room.seen.pop(kind, None)
         if not room.streams and self.rooms.get(room.pk) is room:
             del self.rooms[room.pk]
+        if not room.streams and room.ticker is not None:
+            room.ticker.cancel()
+            room.ticker = None
 
     async def current(self, room: Room, kind: str, *, fresh: bool = False) -> State:
         """What this kind of screen should show now: what the room's other

@@ -211,6 +211,7 @@ async def _events(pk: int, kind: str, *, step: int | None, token: str):
         clock = asyncio.get_running_loop().time
         heartbeat = settings.LIVE_HEARTBEAT_SECONDS
         spoke = clock()  # when this screen was last sent anything
+        beats = room.beats
         while True:
             woken = room.woken
             state = room.states.get(kind, state)
@@ -225,20 +226,20 @@ async def _events(pk: int, kind: str, *, step: int | None, token: str):
                 if state.closed:
                     yield b"event: close\ndata: closed\n\n"
                     return
-            # The heartbeat counts from what this screen was last sent, not
-            # from the last wake: in a busy room a phone is woken by every
-            # vote that changes nothing it shows, and must still hear a
-            # ping, or its page would think the stream dead.
-            quiet_for = heartbeat - (clock() - spoke)
-            try:
-                if quiet_for <= 0:
-                    raise TimeoutError
-                await asyncio.wait_for(woken.wait(), quiet_for)
-            except TimeoutError:
-                # With the id of what this screen was last sent: a screen
-                # that shows something else asks for the room by itself.
-                yield f"event: ping\nid: {sent}\ndata: {heartbeat}\n\n".encode()
-                spoke = clock()
+            # The room's heartbeat (one timer a room, workshops/push.py):
+            # a ping at each beat, unless this screen was sent something
+            # in the last half beat, so none goes quiet for more than one
+            # and a half. In a busy room a phone is woken by every vote
+            # that changes nothing it shows, and still hears its ping on
+            # time, or its page would think the stream dead.
+            if room.beats != beats:
+                beats = room.beats
+                if clock() - spoke >= heartbeat / 2:
+                    # With the id of what this screen was last sent: a
+                    # screen that shows something else asks for the room.
+                    yield f"event: ping\nid: {sent}\ndata: {heartbeat}\n\n".encode()
+                    spoke = clock()
+            await woken.wait()
     finally:
         hub.leave(room, kind)
         trim.stream_closed(asyncio.get_running_loop())
