@@ -408,6 +408,9 @@ LIVE_MAX_STREAMS = env_int("LIVE_MAX_STREAMS", 20_000)
 LIVE_FD_RESERVE = env_int("LIVE_FD_RESERVE", 256)
 LIVE_MEMORY_RESERVE_MB = env_int("LIVE_MEMORY_RESERVE_MB", 64)
 LIVE_MAX_OPENING = env_int("LIVE_MAX_OPENING", 64)
+# ... and while the process's event loop runs this far behind (a flood of
+# openings): the streams it holds and the answers it owes stay on time.
+LIVE_MAX_LAG_MS = env_int("LIVE_MAX_LAG_MS", 250)
 # Past this many ordinary requests in flight in one server process (being
 # answered or queued for the threads that run Django's views), new ones
 # get 503 with Retry-After at once instead of waiting for seconds.
@@ -422,6 +425,7 @@ if (
         LIVE_HEARTBEAT_SECONDS,
         LIVE_MAX_STREAMS,
         LIVE_MAX_OPENING,
+        LIVE_MAX_LAG_MS,
         MAX_REQUESTS_IN_FLIGHT,
         VIEW_THREADS,
     )

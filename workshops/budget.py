@@ -13,7 +13,12 @@ another would pass any of
 - LIVE_MAX_OPENING streams being checked at once: under a flood of new
   streams the rest are refused at once rather than queued behind them, so
   every screen hears an answer within a second, and a vote still gets a
-  thread for its view.
+  thread for its view;
+- the event loop running more than LIVE_MAX_LAG_MS behind (`Lag`): counts
+  alone cannot tell a process that keeps up from one whose every opening,
+  ping and answer is late because it is busy (a flood of openings, each
+  with its check and its first drawing), so a late loop refuses new
+  streams until it has caught up, and the ones it holds stay on time.
 
 The page of a refused screen polls until its stream opens, so nothing it
 shows is lost; only its promptness is.
@@ -21,6 +26,7 @@ shows is lost; only its promptness is.
 
 from __future__ import annotations
 
+import asyncio
 import ctypes
 import ctypes.util
 import gc
@@ -54,6 +60,34 @@ def spare_memory() -> int | None:
     return None
 
 
+class Lag:
+    """How far behind this process's event loop runs: a probe every 50 ms
+    notes how late it ran. The figure jumps up at once and decays over a
+    few probes, so one late moment refuses for a moment, not for long."""
+
+    PROBE_S = 0.05
+
+    def __init__(self):
+        self.ms = 0.0
+        self.loop: asyncio.AbstractEventLoop | None = None
+
+    def watch(self, loop: asyncio.AbstractEventLoop) -> None:
+        """Probe `loop` (each test has a loop of its own; a server one)."""
+        if self.loop is not loop:
+            self.loop, self.ms = loop, 0.0
+            loop.call_later(self.PROBE_S, self._probe, loop, loop.time() + self.PROBE_S)
+
+    def _probe(self, loop: asyncio.AbstractEventLoop, expected: float) -> None:
+        if loop is not self.loop:
+            return  # a loop no longer watched
+        now = loop.time()
+        self.ms = max((now - expected) * 1000, self.ms * 0.7)
+        loop.call_later(self.PROBE_S, self._probe, loop, now + self.PROBE_S)
+
+
+lag = Lag()
+
+
 class Budget:
     def __init__(self):
         self.opening = 0  # streams being checked now
@@ -62,8 +96,11 @@ class Budget:
 
     def refusal(self) -> str | None:
         """Why another stream cannot be opened now, or None."""
+        lag.watch(asyncio.get_running_loop())
         if self.opening >= settings.LIVE_MAX_OPENING:
             return "too many streams opening at once"
+        if lag.ms > settings.LIVE_MAX_LAG_MS:
+            return "the event loop is behind"
         held = hub.open_streams + self.opening
         if held >= settings.LIVE_MAX_STREAMS:
             return "LIVE_MAX_STREAMS reached"

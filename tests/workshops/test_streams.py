@@ -748,7 +748,7 @@ def test_a_stream_through_its_own_asgi_application_is_checked_as_its_page_is(
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.parametrize(
     "short",
-    ["LIVE_MAX_STREAMS", "LIVE_MAX_OPENING", "file descriptors", "memory"],
+    ["LIVE_MAX_STREAMS", "LIVE_MAX_OPENING", "file descriptors", "memory", "a late loop"],
 )
 def test_a_stream_the_process_cannot_afford_is_refused_at_once(
     rubric, workshop, phone, settings, monkeypatch, short
@@ -765,10 +765,17 @@ def test_a_stream_the_process_cannot_afford_is_refused_at_once(
         monkeypatch.setattr(budget.budget, "opening", 3)
     elif short == "file descriptors":
         monkeypatch.setattr(budget.resource, "getrlimit", lambda _: (10 + 256, 4096))
-    else:
+    elif short == "memory":
         monkeypatch.setattr(budget, "spare_memory", lambda: 63 * 1024 * 1024)
 
     async def scenario():
+        if short == "a late loop":
+            # The process is busy: its loop ran 400 ms late a moment ago.
+            budget.lag.watch(asyncio.get_running_loop())
+            await asyncio.sleep(0.06)
+            time.sleep(0.4)
+            await asyncio.sleep(0.01)
+            assert budget.lag.ms > settings.LIVE_MAX_LAG_MS
         request = Asgi(phone_url(workshop), phone)
         await request.start()
         assert request.status == 503
