@@ -356,6 +356,9 @@ RETENTION_DAYS = {
     # The audit trail (audit/).
     "audit": env_days("RETAIN_AUDIT_DAYS", 730),
 }
+# A workshop nobody closed is closed by apply_retention after this many days
+# with no activity, so its phones' names then follow "phones" above.
+AUTO_CLOSE_DAYS = env_days("AUTO_CLOSE_DAYS", 7)
 # Who people write to for a copy of their data or to be erased: the
 # organisation's data protection officer or the service's owner (an email
 # address or a web page), named on the privacy notice.

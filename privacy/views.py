@@ -35,6 +35,7 @@ def notice(request: HttpRequest) -> HttpResponse:
                 limit.key: retention.in_words(retention.days(limit.key))
                 for limit in retention.LIMITS
             },
+            "auto_close": retention.in_words(settings.AUTO_CLOSE_DAYS),
             "contact": settings.PRIVACY_CONTACT,
             "contact_is_email": "@" in settings.PRIVACY_CONTACT
             and not settings.PRIVACY_CONTACT.startswith("http"),

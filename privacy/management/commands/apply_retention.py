@@ -1,7 +1,9 @@
+from django.conf import settings
 from django.core.management.base import BaseCommand
 
 from audit.events import record
 from audit.models import Kind
+from core.words import plural
 from privacy import retention
 
 
@@ -22,10 +24,13 @@ class Command(BaseCommand):
             raise SystemExit(2)
         done = retention.apply(batch=batch)
         record(Kind.RETENTION_RUN, **done)
+        days = retention.days
         self.stdout.write(
-            f"Forgot the phones of {done['workshops']} closed workshops "
-            f"(older than {retention.days('phones')} days); deleted {done['failed_joins']} "
-            f"failed-join records and {done['sign_ins']} sign-in records (older than "
-            f"{retention.days('failed_joins')} and {retention.days('sign_ins')} days) and "
-            f"{done['audit_events']} audit events (older than {retention.days('audit')} days)."
+            f"Closed {plural(done['closed'], 'workshop')} left open with no activity for "
+            f"{settings.AUTO_CLOSE_DAYS} days; forgot the phones of "
+            f"{plural(done['workshops'], 'closed workshop')} (older than {days('phones')} days); "
+            f"deleted {plural(done['failed_joins'], 'failed-join record')} and "
+            f"{plural(done['sign_ins'], 'sign-in record')} (older than {days('failed_joins')} "
+            f"and {days('sign_ins')} days) and {plural(done['audit_events'], 'audit event')} "
+            f"(older than {days('audit')} days)."
         )
