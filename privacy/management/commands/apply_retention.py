@@ -3,6 +3,7 @@ from django.core.management.base import BaseCommand
 
 from audit.events import record
 from audit.models import Kind
+from core.refusals import InputError
 from core.words import plural
 from privacy import retention
 
@@ -20,8 +21,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, batch: int, **options):
         if batch < 1:
-            self.stderr.write("--batch must be at least 1.")
-            raise SystemExit(2)
+            raise InputError(f"--batch must be at least 1 (rows a transaction), not {batch}")
         done = retention.apply(batch=batch)
         record(Kind.RETENTION_RUN, **done)
         days = retention.days
