@@ -49,6 +49,19 @@ class PromptInline(admin.TabularInline):
 class AreaAdmin(SimpleHistoryAdmin):
     list_display = ["name", "model", "order", "retired"]
     list_filter = ["model", "retired"]
+    # Rubric text is found by any of its words: the area's own, its levels'
+    # and its prompts' (the text is edited on this page).
+    search_fields = [
+        "name",
+        "summary",
+        "key",
+        "levels__title",
+        "levels__descriptor",
+        "prompts__text",
+    ]
+    search_help_text = (
+        "Words from the area's name or summary, a level's title or descriptor, or a prompt."
+    )
     ordering = ["model", "order"]
     fields = ["model", "key", "name", "summary", "order", "retired"]
     readonly_fields = ["model", "key", "order", "retired"]
@@ -193,6 +206,8 @@ class LevelAdmin(SimpleHistoryAdmin):
 
     list_display = ["area", "number", "title"]
     list_filter = ["area__model", "area"]
+    search_fields = ["title", "descriptor", "area__name"]
+    search_help_text = "Words from a level's title or descriptor, or its area's name."
     ordering = ["area__model", "area__order", "number"]
     readonly_fields = ["area", "number"]
     history_list_display = ["title", "descriptor"]
@@ -208,3 +223,5 @@ class LevelAdmin(SimpleHistoryAdmin):
 class PromptAdmin(SimpleHistoryAdmin):
     list_display = ["text", "area", "order"]
     list_filter = ["area__model", "area"]
+    search_fields = ["text", "area__name"]
+    search_help_text = "Words from a prompt, or its area's name."
