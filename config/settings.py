@@ -7,7 +7,7 @@ in development mode on a SQLite file beside this project.
 import os
 from datetime import timedelta
 from pathlib import Path
-from urllib.parse import urlsplit
+from urllib.parse import parse_qsl, urlsplit
 
 import dj_database_url
 
@@ -230,6 +230,24 @@ OIDC_RP_CLIENT_ID = os.environ.get("OIDC_CLIENT_ID", "").strip()
 OIDC_RP_CLIENT_SECRET = os.environ.get("OIDC_CLIENT_SECRET", "")
 # offline_access: the refresh token the service re-checks people with.
 OIDC_RP_SCOPES = os.environ.get("OIDC_SCOPES", "openid profile email offline_access").strip()
+# What the sign-in request carries when it asks for offline_access: OpenID
+# Connect Core (section 11) lets a provider drop offline_access unless the
+# request has prompt=consent, and some do (panva's oidc-provider). Entra ID
+# and Keycloak issue the refresh token without it, and Entra ID would show
+# its consent screen (or "Need admin approval") at every sign-in: set it
+# empty for them. Sent as query parameters, like prompt=consent.
+try:
+    OIDC_OFFLINE_ACCESS_PARAMS = dict(
+        parse_qsl(
+            os.environ.get("OIDC_OFFLINE_ACCESS_PARAMS", "prompt=consent").strip(),
+            strict_parsing=True,
+        )
+    )
+except ValueError:
+    raise ConfigurationError(
+        "OIDC_OFFLINE_ACCESS_PARAMS must be query parameters like prompt=consent, or empty, "
+        f"not {os.environ['OIDC_OFFLINE_ACCESS_PARAMS']!r}"
+    ) from None
 OIDC_RP_SIGN_ALGO = os.environ.get("OIDC_SIGN_ALGORITHM", "RS256").strip()
 OIDC_PROVIDER_NAME = os.environ.get("OIDC_PROVIDER_NAME", "").strip() or "your organisation account"
 OIDC_GROUPS_CLAIM = os.environ.get("OIDC_GROUPS_CLAIM", "").strip() or "groups"
