@@ -16,6 +16,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from audit.events import record
 from audit.models import Kind
+from core.admin import LabelledTabularInline
 from maturity.interchange import (
     MAX_FILE_BYTES,
     ModelFileError,
@@ -38,7 +39,7 @@ class LevelInline(admin.StackedInline):
         return False
 
 
-class PromptInline(admin.TabularInline):
+class PromptInline(LabelledTabularInline):
     model = Prompt
     extra = 1
     ordering = ["order", "id"]
@@ -75,7 +76,7 @@ class AreaAdmin(SimpleHistoryAdmin):
         return False  # past workshops point at them
 
 
-class ScaleInline(admin.TabularInline):
+class ScaleInline(LabelledTabularInline):
     model = ScaleLevel
     extra = 0
     can_delete = False
@@ -87,7 +88,7 @@ class ScaleInline(admin.TabularInline):
         return False
 
 
-class AreaInline(admin.TabularInline):
+class AreaInline(LabelledTabularInline):
     model = Area
     extra = 0
     can_delete = False
