@@ -47,7 +47,9 @@ class LabelledTabularInline(admin.TabularInline):
             def add_fields(self, form, index):
                 super().add_fields(form, index)
                 for name, field in form.fields.items():
-                    label = "Delete" if name == DELETION_FIELD_NAME else str(field.label)
-                    field.widget.attrs.setdefault("aria-label", label)
+                    if field.widget.is_hidden:  # the row's id and parent: no one meets them
+                        continue
+                    label = "Delete" if name == DELETION_FIELD_NAME else field.label
+                    field.widget.attrs.setdefault("aria-label", str(label or name))
 
         return Labelled
