@@ -29,6 +29,7 @@ class Kind(models.TextChoices):
     ERASED = "erased", "Person erased"
     ERASURE_FAILED = "erasure-failed", "Erasure refused"
     RETENTION_RUN = "retention-run", "Retention applied"
+    WORKSHOP_CLOSED = "workshop-closed", "Workshop left open closed"
     AUDIT_EXPORTED = "audit-exported", "Audit trail exported"
     SUMMARY_SENT = "summary-sent", "Workshop summary emailed"
 

@@ -7,12 +7,12 @@ in development mode on a SQLite file beside this project.
 import os
 from datetime import timedelta
 from pathlib import Path
-from urllib.parse import urlsplit
+from urllib.parse import parse_qsl, urlsplit
 
 import dj_database_url
-from django.core.exceptions import ImproperlyConfigured
 
 from core import logs
+from core.refusals import ConfigurationError
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -26,7 +26,7 @@ def env_bool(name: str, default: bool) -> bool:
         return True
     if lowered in {"0", "false", "no", "off"}:
         return False
-    raise ImproperlyConfigured(f"{name} must be true or false, not {value!r}")
+    raise ConfigurationError(f"{name} must be true or false, not {value!r}")
 
 
 def env_list(name: str, default: list[str]) -> list[str]:
@@ -43,7 +43,7 @@ def env_int(name: str, default: int) -> int:
     try:
         return int(value)
     except ValueError:
-        raise ImproperlyConfigured(f"{name} must be a whole number, not {value!r}") from None
+        raise ConfigurationError(f"{name} must be a whole number, not {value!r}") from None
 
 
 DEBUG = env_bool("DEBUG", False)
@@ -51,7 +51,7 @@ DEBUG = env_bool("DEBUG", False)
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
 if not SECRET_KEY:
     if not DEBUG:
-        raise ImproperlyConfigured(
+        raise ConfigurationError(
             "SECRET_KEY is not set. Set the SECRET_KEY environment variable to a long "
             "random string (or set DEBUG=true for local development)."
         )
@@ -141,13 +141,19 @@ TEMPLATES = [
     },
 ]
 
-DATABASES = {
-    "default": dj_database_url.config(
-        default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
-        conn_max_age=env_int("CONN_MAX_AGE", 60),
-        conn_health_checks=True,
-    )
-}
+try:
+    DATABASES = {
+        "default": dj_database_url.config(
+            default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
+            conn_max_age=env_int("CONN_MAX_AGE", 60),
+            conn_health_checks=True,
+        )
+    }
+except ValueError as error:
+    raise ConfigurationError(
+        f"DATABASE_URL cannot be used ({error}); set it like "
+        "postgres://user:pass@host:5432/maturity, or unset it for SQLite"
+    ) from None
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # Under ASGI Django runs each request's code in a thread of its own, so a
     # connection kept per thread (CONN_MAX_AGE) would be a new connection per
@@ -224,6 +230,24 @@ OIDC_RP_CLIENT_ID = os.environ.get("OIDC_CLIENT_ID", "").strip()
 OIDC_RP_CLIENT_SECRET = os.environ.get("OIDC_CLIENT_SECRET", "")
 # offline_access: the refresh token the service re-checks people with.
 OIDC_RP_SCOPES = os.environ.get("OIDC_SCOPES", "openid profile email offline_access").strip()
+# What the sign-in request carries when it asks for offline_access: OpenID
+# Connect Core (section 11) lets a provider drop offline_access unless the
+# request has prompt=consent, and some do (panva's oidc-provider). Entra ID
+# and Keycloak issue the refresh token without it, and Entra ID would show
+# its consent screen (or "Need admin approval") at every sign-in: set it
+# empty for them. Sent as query parameters, like prompt=consent.
+try:
+    OIDC_OFFLINE_ACCESS_PARAMS = dict(
+        parse_qsl(
+            os.environ.get("OIDC_OFFLINE_ACCESS_PARAMS", "prompt=consent").strip(),
+            strict_parsing=True,
+        )
+    )
+except ValueError:
+    raise ConfigurationError(
+        "OIDC_OFFLINE_ACCESS_PARAMS must be query parameters like prompt=consent, or empty, "
+        f"not {os.environ['OIDC_OFFLINE_ACCESS_PARAMS']!r}"
+    ) from None
 OIDC_RP_SIGN_ALGO = os.environ.get("OIDC_SIGN_ALGORITHM", "RS256").strip()
 OIDC_PROVIDER_NAME = os.environ.get("OIDC_PROVIDER_NAME", "").strip() or "your organisation account"
 OIDC_GROUPS_CLAIM = os.environ.get("OIDC_GROUPS_CLAIM", "").strip() or "groups"
@@ -239,7 +263,7 @@ OIDC_TIMEOUT = env_int("OIDC_TIMEOUT_SECONDS", 10)
 # within this many minutes.
 OIDC_RECHECK_MINUTES = env_int("OIDC_RECHECK_MINUTES", 15)
 if OIDC_RECHECK_MINUTES < 1:
-    raise ImproperlyConfigured("OIDC_RECHECK_MINUTES must be at least 1")
+    raise ConfigurationError("OIDC_RECHECK_MINUTES must be at least 1")
 OIDC_USE_PKCE = True
 OIDC_USE_NONCE = True
 OIDC_STORE_ID_TOKEN = True  # the hint for signing out at the provider
@@ -250,16 +274,16 @@ PASSWORD_SIGN_IN = env_bool("PASSWORD_SIGN_IN", True)
 BREAK_GLASS_ACCOUNTS = env_list("BREAK_GLASS_ACCOUNTS", [])
 if OIDC_ISSUER:
     if not (OIDC_RP_CLIENT_ID and OIDC_RP_CLIENT_SECRET):
-        raise ImproperlyConfigured(
+        raise ConfigurationError(
             "OIDC_ISSUER is set: set OIDC_CLIENT_ID and OIDC_CLIENT_SECRET too"
         )
     _issuer = urlsplit(OIDC_ISSUER)
     if _issuer.scheme != "https" and _issuer.hostname not in ("127.0.0.1", "localhost", "::1"):
-        raise ImproperlyConfigured(f"OIDC_ISSUER must be an https:// address, not {OIDC_ISSUER!r}")
+        raise ConfigurationError(f"OIDC_ISSUER must be an https:// address, not {OIDC_ISSUER!r}")
     if "openid" not in OIDC_RP_SCOPES.split():
-        raise ImproperlyConfigured(f"OIDC_SCOPES must include openid, not {OIDC_RP_SCOPES!r}")
+        raise ConfigurationError(f"OIDC_SCOPES must include openid, not {OIDC_RP_SCOPES!r}")
 elif not PASSWORD_SIGN_IN:
-    raise ImproperlyConfigured(
+    raise ConfigurationError(
         "PASSWORD_SIGN_IN is off but no OIDC_ISSUER is set: nobody could sign in"
     )
 
@@ -306,7 +330,7 @@ def env_site_url(name: str) -> str:
         return ""
     parts = urlsplit(value)
     if parts.scheme not in {"http", "https"} or not parts.hostname or parts.query or parts.fragment:
-        raise ImproperlyConfigured(
+        raise ConfigurationError(
             f"{name} must be the service's address, like https://maturity.example.nhs.uk,"
             f" not {value!r}"
         )
@@ -337,7 +361,7 @@ SESSION_EXPIRE_AT_BROWSER_CLOSE = env_bool("SESSION_EXPIRE_AT_BROWSER_CLOSE", Tr
 def env_days(name: str, default: int) -> int:
     days = env_int(name, default)
     if days < 1:
-        raise ImproperlyConfigured(f"{name} must be at least 1 day, not {days}")
+        raise ConfigurationError(f"{name} must be at least 1 day, not {days}")
     return days
 
 
@@ -356,6 +380,9 @@ RETENTION_DAYS = {
     # The audit trail (audit/).
     "audit": env_days("RETAIN_AUDIT_DAYS", 730),
 }
+# A workshop nobody closed is closed by apply_retention after this many days
+# with no activity, so its phones' names then follow "phones" above.
+AUTO_CLOSE_DAYS = env_days("AUTO_CLOSE_DAYS", 7)
 # Who people write to for a copy of their data or to be erased: the
 # organisation's data protection officer or the service's owner (an email
 # address or a web page), named on the privacy notice.
@@ -369,7 +396,7 @@ PRIVACY_CONTACT = os.environ.get("PRIVACY_CONTACT", "").strip()
 CACHE_URL = os.environ.get("CACHE_URL", "").strip() or "locmem://"
 _cache_scheme = urlsplit(CACHE_URL).scheme
 if env_int("CACHE_MAX_ENTRIES", 1000) < 1:
-    raise ImproperlyConfigured("CACHE_MAX_ENTRIES must be at least 1")
+    raise ConfigurationError("CACHE_MAX_ENTRIES must be at least 1")
 if _cache_scheme == "locmem":
     _kept_cache = {
         "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
@@ -379,7 +406,7 @@ if _cache_scheme == "locmem":
 elif _cache_scheme in {"redis", "rediss"}:
     _kept_cache = {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}
 else:
-    raise ImproperlyConfigured(
+    raise ConfigurationError(
         f"CACHE_URL must be locmem:// or redis://host:port/db, not {CACHE_URL!r}"
     )
 # A day at most: every key names its content, so this only bounds memory.
@@ -431,12 +458,12 @@ if (
     )
     < 1
 ):
-    raise ImproperlyConfigured(
+    raise ConfigurationError(
         "LIVE_HEARTBEAT_SECONDS, LIVE_MAX_STREAMS, LIVE_MAX_OPENING, MAX_REQUESTS_IN_FLIGHT "
         "and VIEW_THREADS must be at least 1"
     )
 if min(LIVE_FD_RESERVE, LIVE_MEMORY_RESERVE_MB, LIVE_REDRAW_MS) < 0:
-    raise ImproperlyConfigured(
+    raise ConfigurationError(
         "LIVE_FD_RESERVE, LIVE_MEMORY_RESERVE_MB and LIVE_REDRAW_MS cannot be negative"
     )
 # Refuse oversized posts before any form sees them, with a clear 413 page
@@ -474,5 +501,5 @@ CONTENT_SECURITY_POLICY = {
 # 500) without a traceback; LOG_FORMAT=json for log collectors (core/logs.py).
 LOG_FORMAT = os.environ.get("LOG_FORMAT", "text")
 if LOG_FORMAT not in {"text", "json"}:
-    raise ImproperlyConfigured(f"LOG_FORMAT must be text or json, not {LOG_FORMAT!r}")
+    raise ConfigurationError(f"LOG_FORMAT must be text or json, not {LOG_FORMAT!r}")
 LOGGING = logs.config(os.environ.get("LOG_LEVEL", "WARNING"), LOG_FORMAT)

@@ -1,10 +1,11 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
+from core.admin import LabelledTabularInline
 from experiments.models import Experiment, ProgressNote, ReviewReminder
 
 
-class ProgressNoteInline(admin.TabularInline):
+class ProgressNoteInline(LabelledTabularInline):
     model = ProgressNote
     extra = 0
     fields = ["text", "author", "created_at"]

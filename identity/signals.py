@@ -32,19 +32,22 @@ def signed_in(sender, request, user, **kwargs) -> None:
 def sign_in_failed(sender, credentials: dict, request=None, **kwargs) -> None:
     # Only password sign-ins end here: the provider's backend raises instead,
     # and its callback view records why (identity/views.py). Django has
-    # already masked the password in `credentials`; only the username is kept.
+    # already masked the password in `credentials`. A username that is
+    # someone's is their event's person, never a name in its detail (the
+    # person may be erased); only a username that is nobody's is kept.
     username = str(credentials.get("username") or "")[:150]
     person = get_user_model().objects.filter(username=username).first() if username else None
     too_many = getattr(request, "axes_locked_out", False)
     reason = "too many attempts" if too_many else "wrong credentials"
+    typed = {} if person is not None else {"username": username}
     record(
         Kind.SIGN_IN_FAILED,
         request,
         person=person,
         succeeded=False,
         method="password",
-        username=username,
         reason=reason,
+        **typed,
     )
 
 

@@ -55,6 +55,14 @@ class _StartView(OIDCAuthenticationRequestView):
         self.OIDC_OP_AUTH_ENDPOINT = self.provider.authorization_endpoint
         self.OIDC_RP_CLIENT_ID = settings.OIDC_RP_CLIENT_ID
 
+    def get_extra_params(self, request) -> dict:
+        """A refresh token (the re-checks' key) needs more than the scope
+        at some providers: what OIDC_OFFLINE_ACCESS_PARAMS says, prompt=consent
+        unless set otherwise."""
+        if "offline_access" in settings.OIDC_RP_SCOPES.split():
+            return dict(settings.OIDC_OFFLINE_ACCESS_PARAMS)
+        return {}
+
 
 @never_cache
 @require_GET

@@ -16,6 +16,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from audit.events import record
 from audit.models import Kind
+from core.admin import LabelledTabularInline
 from maturity.interchange import (
     MAX_FILE_BYTES,
     ModelFileError,
@@ -38,7 +39,7 @@ class LevelInline(admin.StackedInline):
         return False
 
 
-class PromptInline(admin.TabularInline):
+class PromptInline(LabelledTabularInline):
     model = Prompt
     extra = 1
     ordering = ["order", "id"]
@@ -49,6 +50,19 @@ class PromptInline(admin.TabularInline):
 class AreaAdmin(SimpleHistoryAdmin):
     list_display = ["name", "model", "order", "retired"]
     list_filter = ["model", "retired"]
+    # Rubric text is found by any of its words: the area's own, its levels'
+    # and its prompts' (the text is edited on this page).
+    search_fields = [
+        "name",
+        "summary",
+        "key",
+        "levels__title",
+        "levels__descriptor",
+        "prompts__text",
+    ]
+    search_help_text = (
+        "Words from the area's name or summary, a level's title or descriptor, or a prompt."
+    )
     ordering = ["model", "order"]
     fields = ["model", "key", "name", "summary", "order", "retired"]
     readonly_fields = ["model", "key", "order", "retired"]
@@ -62,7 +76,7 @@ class AreaAdmin(SimpleHistoryAdmin):
         return False  # past workshops point at them
 
 
-class ScaleInline(admin.TabularInline):
+class ScaleInline(LabelledTabularInline):
     model = ScaleLevel
     extra = 0
     can_delete = False
@@ -74,7 +88,7 @@ class ScaleInline(admin.TabularInline):
         return False
 
 
-class AreaInline(admin.TabularInline):
+class AreaInline(LabelledTabularInline):
     model = Area
     extra = 0
     can_delete = False
@@ -193,6 +207,8 @@ class LevelAdmin(SimpleHistoryAdmin):
 
     list_display = ["area", "number", "title"]
     list_filter = ["area__model", "area"]
+    search_fields = ["title", "descriptor", "area__name"]
+    search_help_text = "Words from a level's title or descriptor, or its area's name."
     ordering = ["area__model", "area__order", "number"]
     readonly_fields = ["area", "number"]
     history_list_display = ["title", "descriptor"]
@@ -208,3 +224,5 @@ class LevelAdmin(SimpleHistoryAdmin):
 class PromptAdmin(SimpleHistoryAdmin):
     list_display = ["text", "area", "order"]
     list_filter = ["area__model", "area"]
+    search_fields = ["text", "area__name"]
+    search_help_text = "Words from a prompt, or its area's name."

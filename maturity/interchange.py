@@ -62,6 +62,8 @@ LIMITS = {
     "prompt": 300,
 }
 MAX_PROMPTS = 12
+# Problems listed at most for one file.
+MAX_PROBLEMS = 50
 
 MODEL_KEYS = ("format_version", "key", "name", "description", "framing", "scale", "areas")
 SCALE_KEYS = ("number", "label")
@@ -86,17 +88,29 @@ class ImportResult:
 
 
 class _Checker:
-    """Collects problems with their place in the file, then stops reading a
-    branch that is the wrong shape (so one mistake gives one message)."""
+    """Collects every problem with its place in the file: a key missing or
+    unknown is one problem and the rest of its object is still read; only a
+    branch that is not the shape it should be (text for a list) is not read
+    further, so one mistake gives one message."""
 
     def __init__(self):
         self.problems: list[str] = []
 
     def problem(self, where: str, message: str) -> None:
-        if len(self.problems) < 20:
-            self.problems.append(f"{where}: {message}" if where else message)
+        self.problems.append(f"{where}: {message}" if where else message)
+
+    def refuse(self) -> ModelFileError:
+        """Every problem, up to a page of them (a file that is not a model
+        file at all would list thousands)."""
+        shown = self.problems[:MAX_PROBLEMS]
+        more = len(self.problems) - len(shown)
+        if more:
+            shown.append(f"... and {plural(more, 'more problem')}.")
+        return ModelFileError(shown)
 
     def object(self, value, where: str, keys: tuple[str, ...]) -> bool:
+        """Is `value` an object? Its missing and unknown keys are problems;
+        the caller reads the keys it has."""
         if not isinstance(value, dict):
             self.problem(where, "should be an object with " + ", ".join(keys) + ".")
             return False
@@ -106,7 +120,7 @@ class _Checker:
             self.problem(where, f'"{key}" is missing.')
         for key in unknown:
             self.problem(where, f'"{key}" is not part of a model file.')
-        return not missing and not unknown
+        return True
 
     def text(self, value, where: str, limit: int, *, required: bool = True) -> None:
         if not isinstance(value, str):
@@ -162,11 +176,9 @@ def read_model_file(raw: bytes | str) -> dict:
                 "far beyond what a model needs."
             ]
         ) from None
-    if repeated:
-        raise ModelFileError(
-            [f'"{key}" appears twice in one object. Keep one of them.' for key in repeated[:20]]
-        )
     check = _Checker()
+    for key in repeated:
+        check.problem("", f'"{key}" appears twice in one object. Keep one of them.')
     if not isinstance(data, dict):
         raise ModelFileError(
             [
@@ -174,22 +186,25 @@ def read_model_file(raw: bytes | str) -> dict:
                 "{...}, with " + ", ".join(MODEL_KEYS) + "."
             ]
         )
-    if not check.object(data, "", MODEL_KEYS):
-        raise ModelFileError(check.problems)
-    version = data["format_version"]
+    check.object(data, "", MODEL_KEYS)
+    version = data.get("format_version", FORMAT_VERSION)
     if type(version) is not int or version != FORMAT_VERSION:  # True == 1 and 1.0 == 1
         check.problem(
             "format_version",
             f"should be {FORMAT_VERSION}; this service reads version {FORMAT_VERSION} files.",
         )
-    check.key(data["key"], "key")
-    check.text(data["name"], "name", LIMITS["name"])
-    check.text(data["description"], "description", LIMITS["description"], required=False)
-    check.text(data["framing"], "framing", LIMITS["framing"], required=False)
-    size = _check_scale(check, data["scale"])
-    _check_areas(check, data["areas"], size)
+    if "key" in data:
+        check.key(data["key"], "key")
+    if "name" in data:
+        check.text(data["name"], "name", LIMITS["name"])
+    for optional in ("description", "framing"):
+        if optional in data:
+            check.text(data[optional], optional, LIMITS[optional], required=False)
+    size = _check_scale(check, data["scale"]) if "scale" in data else None
+    if "areas" in data:
+        _check_areas(check, data["areas"], size)
     if check.problems:
-        raise ModelFileError(check.problems)
+        raise check.refuse()
     return data
 
 
@@ -234,11 +249,12 @@ def _check_scale(check: _Checker, scale) -> int | None:
         where = f"scale[{i}]"
         if not check.object(point, where, SCALE_KEYS):
             continue
-        if check.number(point["number"], f"{where}.number") and point["number"] != i + 1:
+        if _numbered(check, point, where, i) is False:
             check.problem(
                 f"{where}.number", f"should be {i + 1}: number the scale 1, 2, 3... in order."
             )
-        check.text(point["label"], f"{where}.label", LIMITS["label"])
+        if "label" in point:
+            check.text(point["label"], f"{where}.label", LIMITS["label"])
     return len(scale)
 
 
@@ -255,8 +271,9 @@ def _check_areas(check: _Checker, areas, size: int | None) -> None:
         where = f"areas[{i}]"
         if not check.object(area, where, AREA_KEYS):
             continue
-        check.key(area["key"], f"{where}.key")
-        if isinstance(area["key"], str):
+        if "key" in area:
+            check.key(area["key"], f"{where}.key")
+        if isinstance(area.get("key"), str):
             if area["key"] in seen:
                 check.problem(
                     f"{where}.key",
@@ -264,10 +281,13 @@ def _check_areas(check: _Checker, areas, size: int | None) -> None:
                     "Each area needs its own key.",
                 )
             seen.setdefault(area["key"], i)
-        check.text(area["name"], f"{where}.name", LIMITS["area_name"])
-        check.text(area["summary"], f"{where}.summary", LIMITS["summary"])
-        _check_levels(check, area["levels"], f"{where}.levels", size)
-        prompts = area["prompts"]
+        if "name" in area:
+            check.text(area["name"], f"{where}.name", LIMITS["area_name"])
+        if "summary" in area:
+            check.text(area["summary"], f"{where}.summary", LIMITS["summary"])
+        if "levels" in area:
+            _check_levels(check, area["levels"], f"{where}.levels", size)
+        prompts = area.get("prompts", [])
         if not isinstance(prompts, list):
             check.problem(f"{where}.prompts", "should be a list of questions (it can be empty).")
             continue
@@ -289,12 +309,21 @@ def _check_levels(check: _Checker, levels, where: str, size: int | None) -> None
         here = f"{where}[{i}]"
         if not check.object(level, here, LEVEL_KEYS):
             continue
-        if check.number(level["number"], f"{here}.number") and level["number"] != i + 1:
+        if _numbered(check, level, here, i) is False:
             check.problem(
                 f"{here}.number", f"should be {i + 1}: list the levels 1, 2, 3... in order."
             )
-        check.text(level["title"], f"{here}.title", LIMITS["title"])
-        check.text(level["descriptor"], f"{here}.descriptor", LIMITS["descriptor"])
+        for key in ("title", "descriptor"):
+            if key in level:
+                check.text(level[key], f"{here}.{key}", LIMITS[key])
+
+
+def _numbered(check: _Checker, point: dict, where: str, i: int) -> bool | None:
+    """Is the i-th point of a list numbered i + 1? None when it has no
+    number or it is not a whole number (already a problem)."""
+    if "number" not in point or not check.number(point["number"], f"{where}.number"):
+        return None
+    return point["number"] == i + 1
 
 
 def export_model(model: MaturityModel) -> dict:

@@ -71,9 +71,15 @@ class EntryAdmin(admin.ModelAdmin):
 
     @admin.action(description="Show selected entries again")
     def unhide_entries(self, request, queryset):
-        for entry in queryset.filter(hidden=True):
+        hidden = list(queryset.filter(hidden=True))
+        for entry in hidden:
             entry.unhide()
-        self.message_user(request, "Those entries are no longer hidden.", messages.SUCCESS)
+        self.message_user(
+            request, f"Shown {plural(len(hidden), 'entry', 'entries')} again.", messages.SUCCESS
+        )
+
+    def get_actions(self, request):
+        return _without_bulk_delete(super().get_actions(request))
 
 
 @admin.register(Adoption)
@@ -81,3 +87,14 @@ class AdoptionAdmin(admin.ModelAdmin):
     list_display = ["entry", "experiment", "show_team_name", "created_at"]
     list_select_related = ["entry", "experiment__team"]
     readonly_fields = ["entry", "experiment", "created_by", "created_at"]
+
+    def get_actions(self, request):
+        return _without_bulk_delete(super().get_actions(request))
+
+
+def _without_bulk_delete(actions: dict) -> dict:
+    """A moderation list offers no "Delete selected": one click beside
+    *Hide* would destroy what a team published, and the teams that started
+    from it. An entry is still deleted one at a time, from its own page."""
+    actions.pop("delete_selected", None)
+    return actions

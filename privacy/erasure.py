@@ -6,11 +6,17 @@ a new, empty account: the link to the old one is gone."""
 
 from __future__ import annotations
 
+import json
+import re
+
 from axes.models import AccessAttempt, AccessFailureLog, AccessLog
+from django.contrib.admin.models import LogEntry
 from django.contrib.auth import get_user_model
+from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.db.models import Q
 
+from audit.models import AuditEvent
 from experiments.models import Experiment
 from identity.models import OrganisationAccount
 from teams.models import Membership
@@ -59,18 +65,23 @@ def erase(person_pk: int, by) -> None:
         busy = list(open_workshops(person)[:3])
         if busy:
             names = "; ".join(f"{w.team.name}, {w.held_on:%-d %B %Y}" for w in busy)
+            # The reason goes into the audit trail, which outlives the name:
+            # it never needs one (the event points at the person).
             raise CannotErase(
-                f"{person.get_full_name() or person.username} is in a workshop that is still "
-                f"open ({names}). Close it first, then erase them."
+                f"This person is in a workshop that is still open ({names}). "
+                "Close it first, then erase them."
             )
-        username = person.username
+        username, email = person.username, person.email
         Participant.objects.filter(user=person).update(user=None, display_name="")
         Experiment.objects.filter(owner=person).update(owner_name="")
         Experiment.history.filter(owner_id=person.pk).update(owner_name="")
         Membership.objects.filter(user=person).delete()
         OrganisationAccount.objects.filter(user=person).delete()
+        typed = [name for name in (username, email) if name]
         for model in (AccessLog, AccessFailureLog, AccessAttempt):
-            model.objects.filter(username=username).delete()
+            model.objects.filter(_any_iexact("username", typed, exact=username)).delete()
+        _audit_points_at_pseudonym(person, typed, username)
+        _admin_log_names_pseudonym(person, username)
         person.groups.clear()
         person.user_permissions.clear()
         person.username = pseudonym(person.pk)
@@ -79,3 +90,50 @@ def erase(person_pk: int, by) -> None:
         person.last_login = None
         person.set_unusable_password()
         person.save()
+
+
+def _any_iexact(field: str, typed: list[str], exact: str) -> Q:
+    """What was typed as this person's username: theirs exactly (another
+    account may differ only in case), or their email in any case."""
+    query = Q(**{field: exact})
+    for value in typed:
+        if value != exact:
+            query |= Q(**{f"{field}__iexact": value})
+    return query
+
+
+def _audit_points_at_pseudonym(person, typed: list[str], username: str) -> None:
+    """The trail keeps each event's kind, time and outcome, and points it at
+    the pseudonym. Only a username someone typed at the sign-in page can
+    hold a name (a failed sign-in before this was written without one, or
+    one typed as an email address): it becomes the pseudonym. Erasure is
+    the one writer allowed past the trail's append-only rule, by law."""
+    events = AuditEvent.objects.filter(detail__has_key="username").filter(
+        Q(person=person)
+        | Q(person__isnull=True) & _any_iexact("detail__username", typed, exact=username)
+    )
+    for pk, detail in events.values_list("pk", "detail"):
+        detail = {**detail, "username": pseudonym(person.pk)}
+        AuditEvent.objects.filter(pk=pk).update(person=person, detail=detail)
+
+
+def _admin_log_names_pseudonym(person, username: str) -> None:
+    """Django's admin log keeps each object's text from when it was
+    changed: the person's own entries ("owen"), and those naming them
+    through an object of theirs ("owen in Team A", "owen at <issuer>"),
+    in the entry's title or in its change message (as JSON)."""
+    name = pseudonym(person.pk)
+    users = ContentType.objects.get_for_model(type(person))
+    LogEntry.objects.filter(content_type=users, object_id=str(person.pk)).update(object_repr=name)
+    repr_named = re.compile(rf"^{re.escape(username)}(?= (in|at) )")
+    encoded = json.dumps(username)[1:-1]
+    message_named = re.compile(rf'(?<="){re.escape(encoded)}(?= (in|at) )')
+    entries = LogEntry.objects.filter(
+        Q(object_repr__startswith=f"{username} ") | Q(change_message__contains=f'"{encoded} ')
+    )
+    for entry in entries.only("object_repr", "change_message"):
+        object_repr = repr_named.sub(name, entry.object_repr)
+        change_message = message_named.sub(name, entry.change_message)
+        LogEntry.objects.filter(pk=entry.pk).update(
+            object_repr=object_repr, change_message=change_message
+        )

@@ -18,7 +18,8 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from audit.models import AuditEvent
+from audit.events import record
+from audit.models import AuditEvent, Kind
 from workshops.models import FailedJoin, Workshop
 
 
@@ -72,10 +73,34 @@ def workshops_due(now: datetime | None = None):
     )
 
 
+def close_left_open(now: datetime, batch: int) -> int:
+    """Close the workshops nobody closed, each with its audit event: from
+    then on their phones' names follow the "phones" period like any other's."""
+    idle = timedelta(days=settings.AUTO_CLOSE_DAYS)
+    closed = 0
+    while True:
+        left = list(
+            Workshop.objects.left_open(now - idle).select_related("team").order_by("pk")[:batch]
+        )
+        if not left:
+            return closed
+        for workshop in left:
+            with transaction.atomic():
+                if workshop.close_left_open():
+                    closed += 1
+                    record(
+                        Kind.WORKSHOP_CLOSED,
+                        source="retention",
+                        workshop=workshop.pk,
+                        team=workshop.team.slug,
+                        idle_days=settings.AUTO_CLOSE_DAYS,
+                    )
+
+
 def apply(now: datetime | None = None, batch: int = 500) -> dict[str, int]:
     """Everything past its time, removed or anonymised; how many of each."""
     now = now or timezone.now()
-    done = {"workshops": 0}
+    done = {"closed": close_left_open(now, batch), "workshops": 0}
     while True:
         due = list(workshops_due(now).order_by("closed_at", "pk")[:batch])
         if not due:

@@ -19,7 +19,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
 from audit.events import record
-from audit.models import Kind
+from audit.models import AuditEvent, Kind
 from privacy import erasure, retention
 from privacy.download import held_about
 from teams.roles import is_admin
@@ -35,6 +35,7 @@ def notice(request: HttpRequest) -> HttpResponse:
                 limit.key: retention.in_words(retention.days(limit.key))
                 for limit in retention.LIMITS
             },
+            "auto_close": retention.in_words(settings.AUTO_CLOSE_DAYS),
             "contact": settings.PRIVACY_CONTACT,
             "contact_is_email": "@" in settings.PRIVACY_CONTACT
             and not settings.PRIVACY_CONTACT.startswith("http"),
@@ -101,6 +102,7 @@ def erase(request: HttpRequest, pk: int) -> HttpResponse:
         except erasure.CannotErase as refused:
             problem = str(refused)
             record(Kind.ERASURE_FAILED, request, person=person, succeeded=False, reason=problem)
+            person.refresh_from_db()  # another admin may have erased them meanwhile
         else:
             record(Kind.ERASED, request, person=person)
             messages.success(
@@ -115,6 +117,9 @@ def erase(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "person": person,
             "erased": erasure.is_erased(person),
+            "erasure": AuditEvent.objects.filter(person=person, kind=Kind.ERASED)
+            .select_related("actor")
+            .first(),
             "problem": problem,
             "busy": list(erasure.open_workshops(person)[:3]),
             "teams": person.memberships.select_related("team").order_by("team__name"),

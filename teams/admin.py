@@ -9,12 +9,13 @@ from django.contrib.auth.admin import UserAdmin
 
 from audit.events import changed_fields, record
 from audit.models import Kind
+from core.admin import LabelledTabularInline
 from teams.models import Membership, Team
 
 User = get_user_model()
 
 
-class MembershipInline(admin.TabularInline):
+class MembershipInline(LabelledTabularInline):
     model = Membership
     extra = 1
     autocomplete_fields = ["user"]
@@ -86,6 +87,10 @@ admin.site.unregister(User)
 @admin.register(User)
 class PersonAdmin(UserAdmin):
     """Django's own user admin; roles are its groups (teams/roles.py)."""
+
+    # Recorded by the service, not typed: read-only (and no split date and
+    # time boxes without labels of their own).
+    readonly_fields = ["last_login", "date_joined"]
 
     def save_related(self, request, form, formsets, change) -> None:
         person = form.instance

@@ -111,3 +111,16 @@ def test_non_admin_gets_403_on_the_admin(member_a_client):
 
 def test_facilitator_is_not_an_admin(facilitator_client):
     assert facilitator_client.get("/admin/").status_code == 403
+
+
+def test_areas_levels_and_prompts_are_found_by_their_text(admin_client_, rubric):
+    area = rubric.areas.order_by("order").first()
+    level = area.levels.order_by("number").last()
+    level.descriptor = "Findable by a word only this descriptor holds: quixotically."
+    level.save()
+    for url_name in ("admin:maturity_area_changelist", "admin:maturity_level_changelist"):
+        page = admin_client_.get(reverse(url_name), {"q": "quixotically"}).content.decode()
+        assert "1 result" in page, url_name
+        assert area.name in page
+    prompts = admin_client_.get(reverse("admin:maturity_prompt_changelist"), {"q": "zzzqqq"})
+    assert "0 results" in prompts.content.decode()

@@ -166,3 +166,12 @@ def test_a_site_address_that_is_not_an_address_is_refused():
     result = import_settings(DEBUG="true", SITE_URL="maturity.example.nhs.uk")
     assert result.returncode != 0
     assert "SITE_URL must be the service's address" in result.stderr
+
+
+def test_offline_access_params_must_be_query_parameters():
+    result = import_settings(DEBUG="true", OIDC_OFFLINE_ACCESS_PARAMS="consent")
+    assert result.returncode != 0
+    assert "OIDC_OFFLINE_ACCESS_PARAMS must be query parameters like prompt=consent" in (
+        result.stderr
+    )
+    assert import_settings(DEBUG="true", OIDC_OFFLINE_ACCESS_PARAMS="").returncode == 0

@@ -5,10 +5,11 @@ recorded. Individual votes are never listed (they would tie people to scores).""
 from django.contrib import admin
 from django.db.models import Count
 
+from core.admin import LabelledTabularInline
 from workshops.models import AreaScore, FailedJoin, Workshop
 
 
-class AreaScoreInline(admin.TabularInline):
+class AreaScoreInline(LabelledTabularInline):
     model = AreaScore
     fields = ["area", "score", "helps", "holds_back", "revealed_at"]
     readonly_fields = fields

@@ -110,6 +110,28 @@ DOTS_PER_PARTICIPANT = 3
 
 
 class WorkshopQuerySet(models.QuerySet):
+    def left_open(self, cutoff: datetime) -> WorkshopQuerySet:
+        """Open or paused workshops with nothing done since `cutoff`: not the
+        workshop itself (a step, a score, pausing), nor a phone joining,
+        voting, writing or placing a dot, and held before it (one set up for
+        a later date waits for its day). apply_retention closes them."""
+        since = {"workshop": models.OuterRef("pk")}
+        recent = [
+            Participant.objects.filter(**since, joined_at__gte=cutoff),
+            Vote.objects.filter(**since, updated_at__gte=cutoff),
+            Note.objects.filter(**since, updated_at__gte=cutoff),
+            Dot.objects.filter(**since, created_at__gte=cutoff),
+            AreaScore.objects.filter(**since, updated_at__gte=cutoff),
+        ]
+        left = self.exclude(status=Workshop.Status.CLOSED).filter(
+            created_at__lt=cutoff,
+            updated_at__lt=cutoff,
+            held_on__lt=timezone.localdate(cutoff),
+        )
+        for rows in recent:
+            left = left.exclude(models.Exists(rows))
+        return left
+
     def room_key(self, pk: int) -> str | None:
         """What every phone in the room shows (participant_key), in one
         indexed query, for the phones' streams (workshops/streams.py)."""
@@ -228,6 +250,9 @@ class Workshop(models.Model):
     # When retention took the names typed on phones and the link between a
     # phone and its votes, notes and dots (privacy/retention.py).
     phones_forgotten_at = models.DateTimeField(null=True, blank=True)
+    # Closed by retention after settings.AUTO_CLOSE_DAYS with no activity,
+    # not by its facilitator (its summary says so).
+    closed_automatically = models.BooleanField(default=False)
 
     objects = WorkshopQuerySet.as_manager()
 
@@ -693,6 +718,25 @@ class Workshop(models.Model):
         self.save(update_fields=fields)
         self.bump_version()
         return True
+
+    def close_left_open(self) -> bool:
+        """Close a workshop nobody closed (apply_retention); False if it was
+        closed meanwhile. Its open screens hear it as any closing."""
+        with transaction.atomic():
+            closed = (
+                Workshop.objects.filter(pk=self.pk)
+                .exclude(status=self.Status.CLOSED)
+                .update(
+                    status=self.Status.CLOSED,
+                    closed_at=timezone.now(),
+                    timer_started_at=None,
+                    closed_automatically=True,
+                    updated_at=timezone.now(),
+                )
+            )
+            if closed:
+                self.bump_version()
+        return bool(closed)
 
     def mark_summary_sent(self, seen: datetime | None) -> bool:
         """Record that the summary is being sent, if the page asking saw the

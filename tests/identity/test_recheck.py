@@ -7,14 +7,16 @@ from __future__ import annotations
 
 import time
 from dataclasses import replace
+from urllib.parse import parse_qs, urlparse
 
 import pytest
+from django.test import Client
 from django.urls import reverse
 
 from identity import recheck
 from identity.provider import discover
 from tests.identity.test_provider_down import closed_port
-from tests.oidc import sign_in_at_provider
+from tests.oidc import back_from_provider, provider_sign_in, sign_in_at_provider, start_sign_in
 
 WORKSHOPS = "workshops:list"  # facilitators only: 403 for anyone else
 
@@ -29,6 +31,35 @@ def test_sign_in_keeps_a_refresh_token_for_the_checks(client, oidc_provider):
     sign_in_at_provider(client, "fran")
     assert client.session[recheck.REFRESH]
     assert not recheck.due(client.session)
+
+
+def test_every_sign_in_asks_for_consent_and_gets_a_refresh_token(oidc_provider):
+    """The test provider drops offline_access from a request without
+    prompt=consent (OpenID Connect Core, section 11), as some real ones do."""
+    for _ in range(2):  # the second time the provider already knows the person
+        client = Client()
+        authorize = parse_qs(urlparse(start_sign_in(client)).query)
+        assert authorize["prompt"] == ["consent"]
+        assert "offline_access" in authorize["scope"][0].split()
+        back_from_provider(client, provider_sign_in(start_sign_in(client), "fran"))
+        assert client.session[recheck.REFRESH]
+
+
+def test_without_consent_the_provider_gives_no_refresh_token(oidc_provider, settings):
+    # What the tests above would catch: the request losing its prompt.
+    settings.OIDC_OFFLINE_ACCESS_PARAMS = {}
+    client = Client()
+    sign_in_at_provider(client, "fran")
+    assert client.session.get("_auth_user_id")
+    assert not client.session.get(recheck.REFRESH)
+
+
+def test_a_provider_that_needs_no_prompt_is_sent_none(client, oidc_provider, settings):
+    settings.OIDC_OFFLINE_ACCESS_PARAMS = {}
+    assert "prompt" not in parse_qs(urlparse(start_sign_in(client)).query)
+    settings.OIDC_OFFLINE_ACCESS_PARAMS = {"prompt": "consent"}
+    settings.OIDC_RP_SCOPES = "openid profile email"
+    assert "prompt" not in parse_qs(urlparse(start_sign_in(client)).query)
 
 
 def test_a_role_taken_away_at_the_provider_goes_at_the_next_check(client, oidc_provider, settings):

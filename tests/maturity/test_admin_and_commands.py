@@ -222,6 +222,6 @@ def test_export_model_command_unknown_key(rubric):
     with pytest.raises(CommandError) as error:
         call_command("export_model", "no-such-model")
     assert str(error.value) == (
-        'There is no model with the key "no-such-model". Models: board-digital-leadership, '
+        'There is no model with the key "no-such-model": give one of board-digital-leadership, '
         "engineering-quality, product-team-maturity, user-centred-design, what-good-looks-like."
     )

@@ -46,9 +46,35 @@ def test_hide_action_with_a_reason_hides_and_the_team_reads_it(
 def test_unhide_action_shows_it_again(admin_client_, admin_user, team_a):
     entry = make_entry(team_a)
     entry.hide("Checking.", by=admin_user)
-    admin_client_.post(CHANGELIST, {"action": "unhide_entries", "_selected_action": [entry.pk]})
+    response = admin_client_.post(
+        CHANGELIST, {"action": "unhide_entries", "_selected_action": [entry.pk]}, follow=True
+    )
     entry.refresh_from_db()
     assert entry.is_visible and entry.hidden_reason == ""
+    assert "Shown 1 entry again." in response.content.decode()
+
+
+def test_the_messages_count_the_entries(admin_client_, team_a):
+    entries = [make_entry(team_a, title=f"Entry {n}") for n in range(3)]
+    hide = {"action": "hide_entries", "reason": "Names a patient."}
+    one = admin_client_.post(CHANGELIST, {**hide, "_selected_action": [entries[0].pk]}, follow=True)
+    assert "Hidden 1 entry." in one.content.decode()
+    two = [e.pk for e in entries[1:]]
+    both = admin_client_.post(CHANGELIST, {**hide, "_selected_action": two}, follow=True)
+    assert "Hidden 2 entries." in both.content.decode()
+
+
+def test_moderation_lists_offer_no_bulk_delete(admin_client_, team_a):
+    make_entry(team_a)
+    for url_name in ("admin:playbook_entry_changelist", "admin:playbook_adoption_changelist"):
+        page = admin_client_.get(reverse(url_name)).content.decode()
+        assert "delete_selected" not in page, url_name
+    entry = Entry.objects.get()
+    refused = admin_client_.post(
+        CHANGELIST, {"action": "delete_selected", "_selected_action": [entry.pk], "post": "yes"}
+    )
+    assert refused.status_code in (200, 302)
+    assert Entry.objects.filter(pk=entry.pk).exists()
 
 
 def test_change_form_refuses_hidden_without_a_reason(admin_client_, team_a):

@@ -110,6 +110,21 @@ def test_someone_in_an_open_workshop_is_not_erased_and_the_admin_is_told_why(
     assert (event.kind, event.succeeded) == (Kind.ERASURE_FAILED, False)
 
 
+def test_the_second_admin_to_erase_someone_is_told_why_nothing_changed(
+    owens_workshop, owen, admin_user
+):
+    other_admin = make_user("ola", first_name="Ola", is_superuser=True, is_staff=True)
+    signed_in(admin_user).post(reverse("privacy:erase", args=[owen.pk]))
+    response = signed_in(other_admin).post(reverse("privacy:erase", args=[owen.pk]))
+    page = response.content.decode()
+    assert "This person has been erased" in page
+    assert "Nothing was changed" in page
+    assert "This person has already been erased." in page
+    assert "Another admin, Ada, erased them on" in page
+    (refusal,) = AuditEvent.objects.filter(kind=Kind.ERASURE_FAILED)
+    assert refusal.detail["reason"] == "This person has already been erased."
+
+
 def test_an_admin_cannot_erase_themselves(admin_user):
     response = signed_in(admin_user).post(reverse("privacy:erase", args=[admin_user.pk]))
     assert "You cannot erase yourself" in response.content.decode()
@@ -131,7 +146,7 @@ def test_two_admins_erasing_the_same_person_at_once(owens_workshop, owen, admin_
     first, second = race([(signed_in(admin_user), url, {}), (signed_in(other_admin), url, {})])
     assert sorted([first.status_code, second.status_code]) == [200, 302]
     refused = first if first.status_code == 200 else second
-    assert "been erased" in refused.content.decode()
+    assert "This person has already been erased." in refused.content.decode()
     assert AuditEvent.objects.filter(kind=Kind.ERASED, person=owen).count() == 1
     assert AuditEvent.objects.filter(kind=Kind.ERASURE_FAILED, person=owen).count() == 1
     assert get_user_model().objects.filter(username=f"former-member-{owen.pk}").count() == 1

@@ -68,6 +68,7 @@ def test_only_what_is_past_its_time_changes_and_the_record_reads_the_same(
         AuditEvent.objects.create(kind=Kind.SIGN_IN, at=now - timedelta(days=days))
 
     assert retention.apply() == {
+        "closed": 0,
         "workshops": 1,
         "failed_joins": 1,
         "sign_ins": 1,
@@ -102,7 +103,7 @@ def test_only_what_is_past_its_time_changes_and_the_record_reads_the_same(
 
     # A second run has nothing left to do.
     assert retention.apply() == dict.fromkeys(
-        ["workshops", "failed_joins", "sign_ins", "audit_events"], 0
+        ["closed", "workshops", "failed_joins", "sign_ins", "audit_events"], 0
     )
 
 
@@ -122,8 +123,74 @@ def test_an_open_workshop_keeps_its_phones_however_old(either_side):
 def test_the_command_says_what_it_did_and_leaves_one_audit_event(either_side, capsys):
     call_command("apply_retention", batch=1)
     said = capsys.readouterr().out
-    assert "Forgot the phones of 1 closed workshops (older than 30 days)" in said
+    assert "forgot the phones of 1 closed workshop (older than 30 days)" in said
     (event,) = AuditEvent.objects.filter(kind=Kind.RETENTION_RUN)
     assert event.actor is None
     assert event.detail["workshops"] == 1
     assert Workshop.objects.filter(phones_forgotten_at__isnull=False).count() == 1
+
+
+def _age(workshop, days):
+    """Everything in the workshop happened `days` ago."""
+    then = timezone.now() - timedelta(days=days)
+    Workshop.objects.filter(pk=workshop.pk).update(created_at=then, updated_at=then)
+    for model, field in ((Vote, "updated_at"), (Note, "updated_at"), (Dot, "created_at")):
+        model.objects.filter(workshop=workshop).update(**{field: then})
+    Participant.objects.filter(workshop=workshop).update(joined_at=then)
+    workshop.scores.update(updated_at=then)
+
+
+def test_a_workshop_left_open_is_closed_and_its_names_go_30_days_later(
+    either_side, facilitator, client
+):
+    _, _, open_ = either_side
+    _age(open_, 6)
+    assert retention.apply()["closed"] == 0  # 6 days idle is not yet left open
+    _age(open_, 8)
+    assert retention.apply()["closed"] == 1
+
+    open_.refresh_from_db()
+    assert open_.is_closed and open_.closed_automatically
+    (event,) = AuditEvent.objects.filter(kind=Kind.WORKSHOP_CLOSED)
+    assert event.actor is None
+    assert event.detail == {
+        "source": "retention",
+        "workshop": open_.pk,
+        "team": open_.team.slug,
+        "idle_days": 7,
+    }
+    client.force_login(facilitator)
+    summary = client.get(reverse("workshops:summary", args=[open_.pk])).content.decode()
+    assert "Nobody closed this workshop, so the service closed it on" in summary
+
+    # Its names now follow the normal period: kept 29 days, gone after 30.
+    retention.apply(now=timezone.now() + timedelta(days=29))
+    assert _linked(open_) > 0
+    retention.apply(now=timezone.now() + timedelta(days=31))
+    assert _linked(open_) == 0
+    assert set(Participant.objects.filter(workshop=open_).values_list("display_name", "user")) == {
+        ("", None)
+    }
+
+
+def test_a_workshop_with_a_recent_vote_or_a_later_date_is_not_left_open(
+    either_side, facilitator, settings
+):
+    _, _, open_ = either_side
+    _age(open_, 30)
+    Vote.objects.filter(workshop=open_).update(updated_at=timezone.now() - timedelta(days=2))
+    settings.AUTO_CLOSE_DAYS = 7
+    assert retention.apply()["closed"] == 0
+    _age(open_, 30)
+    open_.held_on = timezone.localdate() + timedelta(days=3)  # set up for a later date
+    open_.save(update_fields=["held_on"])
+    Workshop.objects.filter(pk=open_.pk).update(updated_at=timezone.now() - timedelta(days=30))
+    assert retention.apply()["closed"] == 0
+    open_.refresh_from_db()
+    assert not open_.is_closed
+
+
+def test_the_notice_quotes_the_days_a_workshop_may_be_left_open(client, settings):
+    settings.AUTO_CLOSE_DAYS = 10
+    page = client.get(reverse("privacy:notice")).content.decode()
+    assert "a workshop left open with no activity for 10 days is closed by the service" in page

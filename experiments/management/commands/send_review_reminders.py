@@ -13,11 +13,12 @@ from datetime import date
 
 from django.conf import settings
 from django.core.mail import EmailMessage, get_connection
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from core.refusals import ConfigurationError, InputError
 from core.words import long_date, plural, possessive
 from experiments.models import Experiment, ReviewReminder
 
@@ -85,7 +86,7 @@ class Command(BaseCommand):
         today = self._today(as_of)
         base_url = base_url or settings.SITE_URL
         if not base_url:
-            raise CommandError(
+            raise ConfigurationError(
                 "Set SITE_URL to the service's address (see docs/operators.md), "
                 "or pass --base-url, so the emails link to the service."
             )
@@ -144,4 +145,4 @@ class Command(BaseCommand):
         try:
             return date.fromisoformat(value)
         except ValueError:
-            raise CommandError(f"--date must look like 2026-03-14, not {value!r}") from None
+            raise InputError(f"--date must look like 2026-03-14, not {value!r}") from None

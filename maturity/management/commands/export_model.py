@@ -1,7 +1,8 @@
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand
 
 from audit.events import record
 from audit.models import Kind
+from core.refusals import InputError
 from maturity.interchange import dump_model
 from maturity.models import MaturityModel
 
@@ -17,6 +18,6 @@ class Command(BaseCommand):
         if model is None:
             record(Kind.MODEL_EXPORTED, succeeded=False, source="command", model=key[:100])
             keys = ", ".join(MaturityModel.objects.values_list("key", flat=True)) or "none"
-            raise CommandError(f'There is no model with the key "{key}". Models: {keys}.')
+            raise InputError(f'There is no model with the key "{key}": give one of {keys}.')
         record(Kind.MODEL_EXPORTED, source="command", model=model.key)
         self.stdout.write(dump_model(model), ending="")

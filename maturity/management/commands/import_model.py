@@ -1,9 +1,10 @@
 from pathlib import Path
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand
 
 from audit.events import record
 from audit.models import Kind
+from core.refusals import InputError
 from maturity.interchange import ModelFileError, import_model
 
 
@@ -21,12 +22,14 @@ class Command(BaseCommand):
             raw = file.read_bytes()
         except OSError as error:
             record(Kind.MODEL_IMPORTED, succeeded=False, source="command", file=file.name)
-            raise CommandError(f"Cannot read {file}: {error.strerror}.") from None
+            raise InputError(
+                f"Cannot read {file}: {error.strerror}. Give the path of a model file."
+            ) from None
         try:
             result = import_model(raw, reason=f"Imported from {file.name}")
         except ModelFileError as error:
             record(Kind.MODEL_IMPORTED, succeeded=False, source="command", file=file.name)
-            raise CommandError(
+            raise InputError(
                 f"{file} was not imported; nothing changed.\n  " + "\n  ".join(error.problems)
             ) from None
         record(

@@ -1,7 +1,10 @@
+from django.conf import settings
 from django.core.management.base import BaseCommand
 
 from audit.events import record
 from audit.models import Kind
+from core.refusals import InputError
+from core.words import plural
 from privacy import retention
 
 
@@ -18,14 +21,16 @@ class Command(BaseCommand):
 
     def handle(self, *args, batch: int, **options):
         if batch < 1:
-            self.stderr.write("--batch must be at least 1.")
-            raise SystemExit(2)
+            raise InputError(f"--batch must be at least 1 (rows a transaction), not {batch}")
         done = retention.apply(batch=batch)
         record(Kind.RETENTION_RUN, **done)
+        days = retention.days
         self.stdout.write(
-            f"Forgot the phones of {done['workshops']} closed workshops "
-            f"(older than {retention.days('phones')} days); deleted {done['failed_joins']} "
-            f"failed-join records and {done['sign_ins']} sign-in records (older than "
-            f"{retention.days('failed_joins')} and {retention.days('sign_ins')} days) and "
-            f"{done['audit_events']} audit events (older than {retention.days('audit')} days)."
+            f"Closed {plural(done['closed'], 'workshop')} left open with no activity for "
+            f"{settings.AUTO_CLOSE_DAYS} days; forgot the phones of "
+            f"{plural(done['workshops'], 'closed workshop')} (older than {days('phones')} days); "
+            f"deleted {plural(done['failed_joins'], 'failed-join record')} and "
+            f"{plural(done['sign_ins'], 'sign-in record')} (older than {days('failed_joins')} "
+            f"and {days('sign_ins')} days) and {plural(done['audit_events'], 'audit event')} "
+            f"(older than {days('audit')} days)."
         )

@@ -10,9 +10,10 @@ from django.apps import apps
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand
 from django.db import transaction
 
+from core.refusals import ConfigurationError
 from teams.models import Membership, Team
 from teams.roles import ADMINS, FACILITATORS
 
@@ -36,7 +37,10 @@ class Command(BaseCommand):
 
     def handle(self, *args, force: bool = False, **options) -> str:
         if not settings.DEBUG and not force:
-            raise CommandError("Demo data is for development only: DEBUG is off.")
+            raise ConfigurationError(
+                "Demo data is for development only: DEBUG is off. Set DEBUG=true on a "
+                "development copy, never on the live service."
+            )
         User = get_user_model()
         if User.objects.filter(username="facilitator").exists():
             return self.sign_ins("Demo data already there.")
