@@ -75,6 +75,8 @@ def join(request: HttpRequest, code: str = "") -> HttpResponse:
                 )
             else:
                 _join(request, workshop, form.cleaned_data["display_name"])
+                if workshop.ahead_open:  # the session has not started: score ahead
+                    return redirect("workshops:ahead", workshop.join_code)
                 return redirect("workshops:live", workshop.join_code)
         elif "code" in form.errors:
             FailedJoin.record(client)
@@ -93,6 +95,7 @@ def _join(request: HttpRequest, workshop: Workshop, name: str) -> Participant:
             workshop=workshop,
             display_name=name,
             user=request.user if request.user.is_authenticated else None,
+            ahead=workshop.ahead_open,
         )
         workshop.bump_version()
     elif name and name != participant.display_name:
@@ -156,19 +159,7 @@ def _participant_context(
             .values_list("level", flat=True)
             .first()
         )
-        notes = list(
-            Note.objects.filter(participant=participant, area_id=area["id"]).only(
-                "id", "kind", "text"
-            )
-        )
-        context["my_notes"] = notes
-        context["notes_left"] = max(NOTES_PER_AREA - len(notes), 0)
-        editing = next((n for n in notes if str(n.pk) == request.GET.get("edit")), None)
-        context["editing"] = editing
-        if "note_form" not in extra:
-            context["note_form"] = NoteForm(
-                initial={"kind": editing.kind, "text": editing.text} if editing else None
-            )
+        context.update(own_notes(request, participant, area["id"], extra))
     elif participant and workshop.step == workshop.choose_step:
         mine: dict[int, int] = {}
         for area_id in Dot.objects.filter(participant=participant).values_list(
@@ -188,6 +179,26 @@ def _participant_context(
         ]
         context["dots_left"] = DOTS_PER_PARTICIPANT - sum(mine.values())
     context.update(extra)
+    return context
+
+
+def own_notes(request: HttpRequest, participant: Participant, area_id, extra: dict) -> dict:
+    """A participant's own notes on one area and the form to add one, or
+    to change the one named by `?edit=` (the note form in `extra` when a
+    post is being answered), for the phone and the page for scoring ahead."""
+    notes = list(
+        Note.objects.filter(participant=participant, area_id=area_id).only("id", "kind", "text")
+    )
+    editing = next((n for n in notes if str(n.pk) == request.GET.get("edit")), None)
+    context = {
+        "my_notes": notes,
+        "notes_left": max(NOTES_PER_AREA - len(notes), 0),
+        "editing": editing,
+    }
+    if "note_form" not in extra:
+        context["note_form"] = NoteForm(
+            initial={"kind": editing.kind, "text": editing.text} if editing else None
+        )
     return context
 
 
