@@ -88,7 +88,7 @@ def start(request: HttpRequest, code: str) -> HttpResponse:
     participant = _participant(request, workshop)
     context = _common(workshop, participant)
     if participant is None:
-        form = AheadJoinForm(request.POST or None)
+        form = AheadJoinForm(request.POST if request.method == "POST" else None)
         if request.method == "POST" and workshop.ahead_open and form.is_valid():
             _join(request, workshop, form.cleaned_data["display_name"])
             return redirect("workshops:ahead_area", workshop.join_code, 1)

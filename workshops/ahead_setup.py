@@ -41,7 +41,7 @@ def setup(request: HttpRequest, pk: int) -> HttpResponse:
         initial = {"ahead_on": until.date(), "ahead_at": until.time()}
     else:
         initial = {"ahead_on": workshop.held_on, "ahead_at": AHEAD_CLOSES_AT}
-    form = AheadForm(request.POST or None, initial=initial)
+    form = AheadForm(request.POST if request.method == "POST" else None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             opened = workshop.ahead_until is None
@@ -63,9 +63,7 @@ def setup(request: HttpRequest, pk: int) -> HttpResponse:
         "counts": workshop.ahead_counts() if workshop.was_open_ahead else None,
         "members": workshop.team.memberships.count(),
     }
-    return render(
-        request, "workshops/ahead_setup.html", context, status=400 if form.errors else 200
-    )
+    return render(request, "workshops/ahead_setup.html", context)
 
 
 @require_POST

@@ -138,7 +138,7 @@ def test_an_open_workshop_can_be_opened_later_and_its_time_moved(client, worksho
     workshop.refresh_from_db()
     assert django_timezone.localtime(workshop.ahead_until).time() == time(17, 30)
     response = client.post(url, {"ahead_on": day, "ahead_at": "25:00"})
-    assert response.status_code == 400
+    assert response.status_code == 200
     assert "Enter a real time" in text(response)
 
 
