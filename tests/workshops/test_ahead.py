@@ -11,33 +11,11 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone as django_timezone
 
-import workshops.models
 from privacy.download import held_about
 from teams.models import Membership
 from tests.conftest import client_for, make_user
 from tests.workshops.conftest import area_id, make_workshop
 from workshops.models import Dot, FailedJoin, Note, Participant, Vote, Workshop
-
-
-class Clock:
-    """The workshops' clock, moved on by the test: `timezone` as
-    workshops/models.py sees it, `offset` later than the real one."""
-
-    def __init__(self):
-        self.offset = timedelta()
-
-    def now(self):
-        return django_timezone.now() + self.offset
-
-    def __getattr__(self, name):
-        return getattr(django_timezone, name)
-
-
-@pytest.fixture
-def clock(monkeypatch):
-    clock = Clock()
-    monkeypatch.setattr(workshops.models, "timezone", clock)
-    return clock
 
 
 @pytest.fixture
