@@ -400,3 +400,22 @@ def test_votes_given_ahead_are_in_a_persons_download_and_forgotten_by_retention(
     assert ahead.forget_phones()
     assert Vote.objects.get().participant is None
     assert ahead.spreads()[area_id(ahead, 1)].total == 1
+
+
+def test_the_counts_page_reads_as_much_for_twenty_people_as_for_one(
+    client, ahead, facilitator, django_assert_max_num_queries
+):
+    """Session, user, the workshop, its members, and three for the counts:
+    however many take part."""
+    url = reverse("workshops:ahead_setup", args=[ahead.pk])
+    client_for(client, facilitator)
+    for _ in range(20):
+        person = Client()
+        me = start(person, ahead)
+        for area in ahead.areas:
+            Vote.objects.create(workshop=ahead, participant=me, area_id=area["id"], level=2)
+            Note.objects.create(workshop=ahead, participant=me, area_id=area["id"], kind="helps")
+    with django_assert_max_num_queries(7):
+        page = text(client.get(url))
+    assert '<strong data-testid="ahead-people">20</strong>' in page
+    assert page.count('data-testid="ahead-voted">20<') == ahead.area_count
