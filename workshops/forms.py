@@ -44,7 +44,7 @@ def _closing_time_fields(date_hint: str) -> tuple[forms.Field, forms.Field]:
             required=False,
         ),
         forms.TimeField(
-            label="at",
+            label="Closing time",
             input_formats=TIME_TYPED,
             initial=AHEAD_CLOSES_AT,
             required=False,
