@@ -80,6 +80,7 @@ def held_about(person) -> dict:
                 "team": p.workshop.team.name,
                 "name_typed": p.display_name,
                 "joined": _when(p.joined_at),
+                "scored_ahead": p.ahead,
                 "votes": votes.get(p.pk, []),
                 "notes": notes.get(p.pk, []),
                 "dots": dots.get(p.pk, []),

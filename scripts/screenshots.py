@@ -216,6 +216,50 @@ def workshop(browser, url: str) -> None:
     expect(screen.get_by_role("button", name="Close the workshop")).to_have_count(0)
 
 
+def scoring_ahead(browser, url: str) -> None:
+    """A shift team scores ahead: the facilitator's page with the link and
+    the counts, a phone scoring an area, and the reveal's one spread."""
+    desk = browser.new_context(viewport=DESKTOP)
+    setup = sign_in(desk, url, "facilitator", "demo-facilitator")
+    setup.goto(f"{url}/workshops/new/")
+    setup.locator("select[name=team]").select_option(label=TEAM)
+    setup.get_by_label("Title").fill("Night shift check-in")
+    setup.get_by_label("Open it for scoring ahead").check()
+    setup.get_by_label("Date", exact=True).fill("31 December 2099")
+    setup.get_by_role("button", name="Create the workshop").click()
+    link = setup.get_by_label("The link to score ahead").input_value()
+    for n, name in enumerate(["Sam", "Kit", "", "Jo"]):
+        phone = browser.new_context(viewport=PHONE, device_scale_factor=2).new_page()
+        phone.goto(link)
+        if name:
+            phone.get_by_label("Your name (optional)").fill(name)
+        phone.get_by_role("button", name="Start scoring").click()
+        for number in range(1, len(AREAS) + (1 if n < 2 else -1)):
+            phone.locator(".app-vote").nth([1, 2, 2, 3][n] + (number % 2)).click()
+            expect(phone.get_by_text("Your vote on")).to_be_visible()
+            if n == 0 and number == 1:
+                phone.locator("#note-kind-holds_back").check(force=True)
+                phone.locator("textarea[name=text]").fill("Handovers run over, so nobody can join")
+                phone.get_by_role("button", name="Add the note").click()
+                expect(phone.get_by_text("Your note is added")).to_be_visible()
+                phone.reload()  # as the person finds it when they come back
+                shot(phone, "ahead-phone")
+            if number < len(AREAS):
+                phone.get_by_role("link", name="Next area").click()
+    setup.reload()
+    shot(setup, "ahead-setup", full_page=True)
+    screen = desk.new_page()
+    screen.set_viewport_size(PROJECTOR)
+    screen.goto(setup.url)
+    screen.get_by_role("button", name="Start the live session").click()
+    screen.get_by_role("button", name=f"Next: {AREAS[0]}").click()
+    screen.get_by_role("button", name=f"Reveal the votes on {AREAS[0]}").click()
+    expect(screen.locator(".app-spread__ahead")).to_be_visible()
+    screen.get_by_role("button", name=f"Show the notes on {AREAS[0]}").click()
+    expect(screen.get_by_role("button", name="Add to the record")).to_be_visible()
+    shot(screen, "facilitator-ahead-reveal")
+
+
 def team_pages(browser, url: str) -> None:
     member = sign_in(browser.new_context(viewport=DESKTOP), url, "member", "demo-member")
     member.goto(f"{url}/")
@@ -236,6 +280,7 @@ def main() -> int:
                 print("Pictures written:")
                 workshop(browser, url)
                 team_pages(browser, url)
+                scoring_ahead(browser, url)  # last: its workshop is not on the team's page
                 browser.close()
         finally:
             server.terminate()

@@ -52,6 +52,14 @@ def _test_settings(settings):
 
 
 @pytest.fixture
+def clock(monkeypatch):
+    """The workshops' clock, for a test to move on (tests/clock.py)."""
+    from tests.clock import move_clock
+
+    return move_clock(monkeypatch)
+
+
+@pytest.fixture
 def rubric(db):
     """The shipped default rubric, loaded as `make run` loads it."""
     from maturity.models import MaturityModel

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date, datetime, time
+
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
@@ -26,6 +28,70 @@ HYPOTHESIS_MAX = 500
 class ModelChoice(forms.ModelChoiceField):
     def label_from_instance(self, model: MaturityModel) -> str:
         return f"{model.name} ({model.area_count} areas, scale of {model.scale_size})"
+
+
+# Times typed the ways people write them: 09:00, 9.00, 9am, 2:30pm.
+TIME_TYPED = ["%H:%M", "%H.%M", "%I%p", "%I:%M%p", "%I.%M%p", "%I %p", "%I:%M %p"]
+AHEAD_CLOSES_AT = time(9, 0)
+
+
+def _closing_time_fields(date_hint: str) -> tuple[forms.Field, forms.Field]:
+    return (
+        DateField(
+            label="Scoring ahead closes on",
+            hint=date_hint,
+            example="8 December 2026",
+            required=False,
+        ),
+        forms.TimeField(
+            label="Closing time",
+            input_formats=TIME_TYPED,
+            initial=AHEAD_CLOSES_AT,
+            required=False,
+            widget=forms.TimeInput(format="%H:%M"),
+            help_text="For example, 09:00 or 2:30pm.",
+            error_messages={"invalid": "Enter a real time, for example 09:00 or 2:30pm."},
+        ),
+    )
+
+
+def closing_time(form: forms.Form, on: date | None) -> datetime | None:
+    """The moment scoring ahead closes, from the form's date (or `on`, the
+    workshop's date, when none is typed) and time, in the service's time
+    zone; an error next to the field when it is not in the future."""
+    day = form.cleaned_data.get("ahead_on") or on
+    at = form.cleaned_data.get("ahead_at")
+    if day is None or at is None:
+        if day is None and "ahead_on" not in form.errors:
+            form.add_error("ahead_on", "Enter the date scoring ahead closes.")
+        if at is None and "ahead_at" not in form.errors:
+            form.add_error("ahead_at", "Enter the time scoring ahead closes, for example 09:00.")
+        return None
+    until = timezone.make_aware(datetime.combine(day, at))
+    if until <= timezone.now():
+        form.add_error(
+            "ahead_on" if form.cleaned_data.get("ahead_on") else "ahead_at",
+            "Scoring ahead must close in the future: choose a later date or time.",
+        )
+        return None
+    return until
+
+
+class AheadForm(forms.Form):
+    """When scoring ahead closes (opening it, or moving the time)."""
+
+    ahead_on, ahead_at = _closing_time_fields("")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["ahead_on"].required = True
+        self.fields["ahead_on"].error_messages["required"] = "Enter the date scoring ahead closes."
+
+    def clean(self):
+        data = super().clean()
+        if not self.errors:
+            data["until"] = closing_time(self, None)
+        return data
 
 
 class WorkshopForm(forms.Form):
@@ -66,6 +132,13 @@ class WorkshopForm(forms.Form):
         example="23 November 2026",
         error_messages={"required": "Enter the date of the workshop."},
     )
+    ahead = forms.BooleanField(
+        label="Open it for scoring ahead",
+        required=False,
+        help_text="People score each area in their own time before the session, from a link "
+        "you send them; the session starts with their votes in.",
+    )
+    ahead_on, ahead_at = _closing_time_fields("Leave it empty for the workshop's date.")
 
     def __init__(self, *args, default: MaturityModel, **kwargs):
         super().__init__(*args, **kwargs)
@@ -104,6 +177,9 @@ class WorkshopForm(forms.Form):
         data = super().clean()
         if not data.get("model") and data.get("team"):
             data["model"] = self.last_models.get(data["team"].pk, self.default)
+        data["until"] = None
+        if data.get("ahead") and "held_on" not in self.errors:
+            data["until"] = closing_time(self, data.get("held_on"))
         return data
 
 
@@ -139,6 +215,12 @@ class JoinForm(forms.Form):
                 "There is no live workshop with that code. Check the code on the shared screen."
             )
         return code
+
+
+class AheadJoinForm(forms.Form):
+    """Taking part ahead of the session: the link carries the code."""
+
+    display_name = JoinForm.base_fields["display_name"]
 
 
 class VoteForm(forms.Form):

@@ -50,7 +50,9 @@ class Spread:
     """How a room voted on one area: a count per level of the workshop's
     scale, never who voted what."""
 
-    def __init__(self, counts: dict[int, int], levels: list[int]):
+    def __init__(self, counts: dict[int, int], levels: list[int], ahead: int = 0):
+        # How many of the votes were given ahead of the session.
+        self.ahead = ahead
         self.counts = {level: counts.get(level, 0) for level in levels}
         votes = [level for level, n in self.counts.items() for _ in range(n)]
         self.total = len(votes)
@@ -58,6 +60,10 @@ class Spread:
         self.highest = max(votes) if votes else None
         self.median = statistics.median(votes) if votes else None
         self.is_wide = bool(votes) and self.highest - self.lowest >= WIDE_SPREAD
+
+    @property
+    def in_session(self) -> int:
+        return self.total - self.ahead
 
     @property
     def bars(self) -> list[tuple[int, int, int]]:
@@ -253,6 +259,10 @@ class Workshop(models.Model):
     # Closed by retention after settings.AUTO_CLOSE_DAYS with no activity,
     # not by its facilitator (its summary says so).
     closed_automatically = models.BooleanField(default=False)
+    # Scoring ahead: open until `ahead_until`, unless the session started
+    # first (`ahead_closed_at`, which also records when the session started).
+    ahead_until = models.DateTimeField(null=True, blank=True)
+    ahead_closed_at = models.DateTimeField(null=True, blank=True)
 
     objects = WorkshopQuerySet.as_manager()
 
@@ -367,6 +377,121 @@ class Workshop(models.Model):
         if self.is_closed:
             raise ValidationError("This workshop is closed. Its summary can no longer change.")
 
+    # Scoring ahead: before the session, each person scores every area in
+    # their own time, privately, through the same votes, notes and dots as
+    # the room's. The session starting (or the closing time) ends it.
+
+    @property
+    def ahead_open(self) -> bool:
+        return (
+            self.ahead_until is not None
+            and self.ahead_closed_at is None
+            and not self.is_closed
+            and timezone.now() < self.ahead_until
+        )
+
+    @property
+    def was_open_ahead(self) -> bool:
+        return self.ahead_until is not None
+
+    @property
+    def ahead_closed(self) -> datetime | None:
+        """When scoring ahead closed (the session started, or its time came);
+        None while it is open or if it never was."""
+        if self.ahead_until is None or self.ahead_open:
+            return None
+        return min(filter(None, [self.ahead_closed_at, self.ahead_until, self.closed_at]))
+
+    @property
+    def session_started(self) -> bool:
+        """Whether the live session (or the facilitator's own, with no
+        meeting) has begun: past the opening, or scoring ahead ended by hand."""
+        return self.step > 0 or self.ahead_closed_at is not None or self.is_closed
+
+    def open_ahead(self, until: datetime) -> bool:
+        """Open the workshop for scoring ahead until `until`, or move that
+        time while it is open. Only before the session starts."""
+        self._check_open()
+        if self.session_started:
+            raise ValidationError(
+                "The session has started, so scoring ahead cannot open again. "
+                "People vote in the room now."
+            )
+        if until <= timezone.now():
+            raise ValidationError("Choose a closing time in the future.")
+        if until == self.ahead_until:
+            return False
+        self.ahead_until = until
+        self.save(update_fields=["ahead_until", "updated_at"])
+        return True
+
+    def close_ahead(self) -> bool:
+        """End scoring ahead now: the session starts with the votes in. A
+        workshop that was never open for it, or has closed it, is unchanged."""
+        if self.ahead_until is None or self.ahead_closed_at is not None:
+            return False
+        now = timezone.now()
+        changed = Workshop.objects.filter(
+            pk=self.pk, ahead_closed_at__isnull=True, ahead_until__isnull=False
+        ).update(ahead_closed_at=now)
+        if changed:
+            self.ahead_closed_at = now
+        return bool(changed)
+
+    def _check_ahead_open(self, what: str) -> None:
+        if self.is_closed:
+            raise ValidationError(f"This workshop has finished, so {what} are closed.")
+        if not self.ahead_open:
+            raise ValidationError(
+                f"Scoring ahead has closed, so {what} given ahead can no longer change. "
+                "Join the live session to take part."
+            )
+
+    def _check_ahead_area(self, area_id, what: str) -> None:
+        self._check_ahead_open(what)
+        if self.area_by_id(area_id) is None:
+            raise ValidationError(f"Choose one of the {self.area_count} areas.")
+
+    def ahead_counts(self) -> dict:
+        """What the facilitator sees of scoring ahead, counts only and never
+        who gave what: how many people have started, and per area how many
+        voted and how many notes were added ahead (three queries)."""
+        votes = dict(
+            Vote.objects.filter(workshop=self, participant__ahead=True, round=1)
+            .values_list("area_id")
+            .annotate(n=Count("id"))
+            .order_by()
+            .values_list("area_id", "n")
+        )
+        notes = dict(
+            Note.objects.filter(workshop=self, participant__ahead=True)
+            .values_list("area_id")
+            .annotate(n=Count("id"))
+            .order_by()
+            .values_list("area_id", "n")
+        )
+        return {
+            "people": Participant.objects.filter(workshop=self, ahead=True).count(),
+            "areas": [
+                {"area": a, "voted": votes.get(a["id"], 0), "notes": notes.get(a["id"], 0)}
+                for a in self.areas
+            ],
+        }
+
+    def members_yet_to_score(self) -> list:
+        """The group's active members with an email address who have not
+        voted on every area, signed in (for the reminder; nobody is shown
+        who they are). A member who scored under a typed name cannot be
+        told apart, so is reminded too."""
+        scored = (
+            Participant.objects.filter(workshop=self, user__isnull=False)
+            .annotate(areas=Count("votes__area", distinct=True))
+            .filter(areas__gte=self.area_count)
+            .values("user")
+        )
+        members = self.team.memberships.filter(user__is_active=True).exclude(user__email="")
+        return [m.user for m in members.exclude(user__in=scored).select_related("user")]
+
     # State changes. Each names its target, so repeating one changes nothing.
 
     def go_to(self, step: int) -> bool:
@@ -375,6 +500,7 @@ class Workshop(models.Model):
             raise ValidationError(f"There is no step {step} in this workshop.")
         if step == self.step:
             return False
+        self.close_ahead()  # moving on from the opening starts the session
         self.step = step
         # A new step starts with a fresh, stopped timer.
         self.timer_started_at = None
@@ -444,15 +570,25 @@ class Workshop(models.Model):
                 f"The workshop is paused. Carry on when the facilitator resumes it ({what})."
             )
 
-    def vote(self, participant: Participant, area_id, level: int) -> int:
-        """Record (or change) a participant's vote; returns the round it counts in."""
-        if self.is_closed:
-            raise ValidationError("This workshop has finished, so votes are closed.")
-        if self.status == self.Status.PAUSED:
-            raise ValidationError("The workshop is paused. Vote when the facilitator resumes it.")
-        area = self.current_area
-        if area is None or str(area["id"]) != str(area_id):
-            raise ValidationError("Voting for that area is not open. Vote on the area on screen.")
+    def vote(self, participant: Participant, area_id, level: int, *, ahead: bool = False) -> int:
+        """A participant's private vote on an area: the area on screen, or
+        (`ahead`) any area while scoring ahead is open. The same row either
+        way, so a vote given ahead can be changed in the room until the
+        reveal. Returns the round it counts in."""
+        if ahead:
+            self._check_ahead_area(area_id, "votes")
+        else:
+            if self.is_closed:
+                raise ValidationError("This workshop has finished, so votes are closed.")
+            if self.status == self.Status.PAUSED:
+                raise ValidationError(
+                    "The workshop is paused. Vote when the facilitator resumes it."
+                )
+            area = self.current_area
+            if area is None or str(area["id"]) != str(area_id):
+                raise ValidationError(
+                    "Voting for that area is not open. Vote on the area on screen."
+                )
         if level not in self.level_numbers:
             raise ValidationError(f"Choose a level from 1 to {self.highest_level}.")
         revealed, vote_round, _ = self._area_state(area_id)
@@ -494,24 +630,29 @@ class Workshop(models.Model):
     # Notes from the phones: private to their author until shown, and then
     # shown without a name.
 
-    def _check_notes_open(self, area_id) -> None:
-        self._check_live("notes")
-        area = self.current_area
-        if area is None or str(area["id"]) != str(area_id):
-            raise ValidationError(
-                "Notes for that area are not open. Add notes to the area on screen."
-            )
+    def _check_notes_open(self, area_id, ahead: bool = False) -> None:
+        if ahead:
+            self._check_ahead_area(area_id, "notes")
+        else:
+            self._check_live("notes")
+            area = self.current_area
+            if area is None or str(area["id"]) != str(area_id):
+                raise ValidationError(
+                    "Notes for that area are not open. Add notes to the area on screen."
+                )
         if self._area_state(area_id)[2]:
             raise ValidationError(
                 "The notes for this area are on the shared screen now, so they can no longer "
                 "change."
             )
 
-    def add_note(self, participant: Participant, area_id, kind: str, text: str) -> Note:
+    def add_note(
+        self, participant: Participant, area_id, kind: str, text: str, *, ahead: bool = False
+    ) -> Note:
         text = clean_note_text(text)
         if kind not in Note.Kind.values:
             raise ValidationError("Choose what helps us or what holds us back.")
-        self._check_notes_open(area_id)
+        self._check_notes_open(area_id, ahead)
         with transaction.atomic():
             # One phone's notes go in one at a time, so its limit holds even
             # when it sends several at once.
@@ -540,20 +681,22 @@ class Workshop(models.Model):
             raise ValidationError("That note is not one of yours, or it has been deleted.")
         return note
 
-    def change_note(self, participant: Participant, note_id, kind: str, text: str) -> Note:
+    def change_note(
+        self, participant: Participant, note_id, kind: str, text: str, *, ahead: bool = False
+    ) -> Note:
         text = clean_note_text(text)
         if kind not in Note.Kind.values:
             raise ValidationError("Choose what helps us or what holds us back.")
         note = self._own_note(participant, note_id)
-        self._check_notes_open(note.area_id)
+        self._check_notes_open(note.area_id, ahead)
         Note.objects.filter(pk=note.pk).update(kind=kind, text=text, updated_at=timezone.now())
         note.kind, note.text = kind, text
         self.bump_version()
         return note
 
-    def delete_note(self, participant: Participant, note_id) -> bool:
+    def delete_note(self, participant: Participant, note_id, *, ahead: bool = False) -> bool:
         note = self._own_note(participant, note_id)
-        self._check_notes_open(note.area_id)
+        self._check_notes_open(note.area_id, ahead)
         deleted, _ = Note.objects.filter(pk=note.pk).delete()
         if deleted:
             self.bump_version()
@@ -619,15 +762,18 @@ class Workshop(models.Model):
     # Dots: at the choose step each participant places up to three dots on
     # the areas. An aid: the facilitator still records the choice.
 
-    def _check_dots_open(self) -> None:
-        self._check_live("dots")
-        if self.step != self.choose_step:
-            raise ValidationError("Dots are placed at the choose-an-area step.")
+    def _check_dots_open(self, ahead: bool = False) -> None:
+        if ahead:
+            self._check_ahead_open("dots")
+        else:
+            self._check_live("dots")
+            if self.step != self.choose_step:
+                raise ValidationError("Dots are placed at the choose-an-area step.")
         if self.dots_revealed_at is not None:
             raise ValidationError("The dots have been counted on the shared screen.")
 
-    def place_dot(self, participant: Participant, area_id) -> bool:
-        self._check_dots_open()
+    def place_dot(self, participant: Participant, area_id, *, ahead: bool = False) -> bool:
+        self._check_dots_open(ahead)
         if self.area_by_id(area_id) is None:
             raise ValidationError(f"Choose one of the {self.area_count} areas.")
         with transaction.atomic():
@@ -640,8 +786,8 @@ class Workshop(models.Model):
         self.bump_version()
         return True
 
-    def remove_dot(self, participant: Participant, area_id) -> bool:
-        self._check_dots_open()
+    def remove_dot(self, participant: Participant, area_id, *, ahead: bool = False) -> bool:
+        self._check_dots_open(ahead)
         if self.area_by_id(area_id) is None:
             raise ValidationError(f"Choose one of the {self.area_count} areas.")
         dot = Dot.objects.filter(participant=participant, area_id=int(area_id)).last()
@@ -857,17 +1003,24 @@ class Workshop(models.Model):
                 AreaScore.objects.filter(workshop=self).values_list("area_id", "vote_round")
             )
         counts: dict[int, dict[int, dict[int, int]]] = {}
+        ahead: dict[tuple[int, int], int] = {}
         rows = (
             Vote.objects.filter(workshop=self)
-            .values_list("area_id", "round", "level")
+            .values_list("area_id", "round", "level", "participant__ahead")
             .annotate(n=Count("id"))
             .order_by()
         )
-        for area_id, vote_round, level, n in rows:
-            counts.setdefault(area_id, {}).setdefault(vote_round, {})[level] = n
+        for area_id, vote_round, level, given_ahead, n in rows:
+            by_level = counts.setdefault(area_id, {}).setdefault(vote_round, {})
+            by_level[level] = by_level.get(level, 0) + n
+            if given_ahead:
+                ahead[area_id, vote_round] = ahead.get((area_id, vote_round), 0) + n
         levels = self.level_numbers
         return {
-            area["id"]: {r: Spread(c, levels) for r, c in counts.get(area["id"], {}).items()}
+            area["id"]: {
+                r: Spread(c, levels, ahead.get((area["id"], r), 0))
+                for r, c in counts.get(area["id"], {}).items()
+            }
             for area in self.areas
         }
 
@@ -943,6 +1096,9 @@ class Participant(models.Model):
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True
     )
+    # Joined to score ahead of the session (the spread says how many votes
+    # were given ahead); the same person may carry on in the room.
+    ahead = models.BooleanField(default=False)
     joined_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

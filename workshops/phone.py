@@ -79,6 +79,8 @@ def join(request: HttpRequest, code: str = "") -> HttpResponse:
                 )
             else:
                 _join(request, workshop, form.cleaned_data["display_name"])
+                if workshop.ahead_open:  # the session has not started: score ahead
+                    return redirect("workshops:ahead", workshop.join_code)
                 return redirect("workshops:live", workshop.join_code)
         elif "code" in form.errors:
             FailedJoin.record(client)
@@ -97,6 +99,7 @@ def _join(request: HttpRequest, workshop: Workshop, name: str) -> Participant:
             workshop=workshop,
             display_name=name,
             user=request.user if request.user.is_authenticated else None,
+            ahead=workshop.ahead_open,
         )
         workshop.bump_version()
     elif name and name != participant.display_name:
@@ -211,20 +214,30 @@ def _participant_context(
     area = context["area"]
     if area:
         context["my_vote"] = own["votes"].get(f"{area['id']}:{context['vote_round']}")
-        notes = own["notes"].get(str(area["id"]), [])
-        context["my_notes"] = notes
-        context["notes_left"] = max(NOTES_PER_AREA - len(notes), 0)
-        editing = next((n for n in notes if str(n["id"]) == request.GET.get("edit")), None)
-        context["editing"] = editing
-        if editing and "note_form" not in extra:
-            context["note_form"] = NoteForm(
-                initial={"kind": editing["kind"], "text": editing["text"]}
-            )
+        context.update(own_notes(request, own["notes"].get(str(area["id"]), []), extra))
     elif "dot_rows" in context:
         for row in context["dot_rows"]:
             row["mine"] = own["dots"].get(str(row["area"]["id"]), 0)
         context["dots_left"] = DOTS_PER_PARTICIPANT - sum(own["dots"].values())
     context.update(extra)
+    return context
+
+
+def own_notes(request: HttpRequest, notes: list[dict], extra: dict) -> dict:
+    """A participant's own notes on one area (as `mine` gives them) and the
+    form to add one, or to change the one named by `?edit=` (the note form
+    in `extra` when a post is being answered), for the phone and the page
+    for scoring ahead."""
+    editing = next((n for n in notes if str(n["id"]) == request.GET.get("edit")), None)
+    context = {
+        "my_notes": notes,
+        "notes_left": max(NOTES_PER_AREA - len(notes), 0),
+        "editing": editing,
+    }
+    if "note_form" not in extra:
+        context["note_form"] = NoteForm(
+            initial={"kind": editing["kind"], "text": editing["text"]} if editing else None
+        )
     return context
 
 

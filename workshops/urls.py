@@ -1,6 +1,6 @@
 from django.urls import path
 
-from workshops import phone, streams, summary, views
+from workshops import ahead, ahead_setup, phone, streams, summary, views
 
 app_name = "workshops"
 urlpatterns = [
@@ -8,6 +8,10 @@ urlpatterns = [
     path("new/", views.create, name="create"),
     path("join/", phone.join, name="join"),
     path("join/<str:code>/", phone.join, name="join_code"),
+    path("ahead/<str:code>/", ahead.start, name="ahead"),
+    path("ahead/<str:code>/dots/", ahead.dots, name="ahead_dots"),
+    path("ahead/<str:code>/<int:number>/", ahead.area, name="ahead_area"),
+    path("ahead/<str:code>/<int:number>/notes/", ahead.note, name="ahead_note"),
     path("live/<str:code>/", phone.live, name="live"),
     path("live/<str:code>/events/", streams.phone_events, name="phone_events"),
     path("live/<str:code>/vote/", phone.vote, name="vote"),
@@ -28,6 +32,9 @@ urlpatterns = [
     path("<int:pk>/dots/reveal/", views.reveal_dots, name="reveal_dots"),
     path("<int:pk>/choose/", views.choose, name="choose"),
     path("<int:pk>/experiment/", views.experiment, name="experiment"),
+    path("<int:pk>/ahead/", ahead_setup.setup, name="ahead_setup"),
+    path("<int:pk>/ahead/close/", ahead_setup.close, name="close_ahead"),
+    path("<int:pk>/ahead/email/", ahead_setup.email, name="email_ahead"),
     path("<int:pk>/summary/", summary.summary, name="summary"),
     path("<int:pk>/summary/send/", summary.send_summary, name="send_summary"),
 ]

@@ -109,6 +109,9 @@ def create(request: HttpRequest) -> HttpResponse:
             model=model,
             rubric=model.snapshot(),
         )
+        if form.cleaned_data["until"]:
+            workshop.open_ahead(form.cleaned_data["until"])
+            return redirect("workshops:ahead_setup", workshop.pk)
         return redirect("workshops:present", workshop.pk)
     context = {"form": form, "last_used_json": json.dumps(form.last_used)}
     return render(request, "workshops/create.html", context)
@@ -131,6 +134,8 @@ def _present_context(request: HttpRequest, workshop: Workshop, **forms) -> dict:
         score = forms.get("score") or workshop.score_for(area["id"])
     context.update(_live_context(workshop, score))
     if step == 0:
+        if workshop.was_open_ahead and not workshop.session_started:
+            context["ahead_people"] = workshop.participants.filter(ahead=True).count()
         previous = Workshop.objects.previous_to(workshop).first()
         # In one query: the previous workshop's experiment and the team's
         # open one (planned or running, not agreed in this workshop).

@@ -16,6 +16,21 @@ from dataclasses import dataclass
 
 PERSONAS = ("anon", "participant", "member_a", "member_b", "facilitator", "admin")
 
+
+def _ahead(world):
+    """Workshop A, opened for scoring ahead for a day (it has not started)."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from workshops.models import Workshop
+
+    Workshop.objects.filter(pk=world.workshop_a.pk).update(
+        ahead_until=timezone.now() + timedelta(days=1), ahead_closed_at=None, step=0
+    )
+    return world.workshop_a
+
+
 # Objects for URL arguments, from the `world` fixture (tests/security/world.py).
 ARGS = {
     "-": lambda w: [],
@@ -31,6 +46,9 @@ ARGS = {
     "entry": lambda w: [w.entry.slug],  # team A's published entry
     "workshop_a": lambda w: [w.workshop_a.pk],  # team A's live workshop, run by the facilitator
     "join_code": lambda w: [w.workshop_a.join_code],
+    "ahead": lambda w: [_ahead(w).pk],  # workshop_a, open for scoring ahead
+    "ahead_code": lambda w: [_ahead(w).join_code],
+    "ahead_area": lambda w: [_ahead(w).join_code, 1],
     "facilitator": lambda w: [w.facilitator.pk],  # runs workshop_a, still open
     "event": lambda w: [w.event.pk],  # an audit event (member A signed in)
 }
@@ -212,6 +230,28 @@ workshops:note             GET    join_code   405    405    405    405    405   
 workshops:note             POST   join_code   302    400    302    302    302    302
 workshops:dot              GET    join_code   405    405    405    405    405    405
 workshops:dot              POST   join_code   302    400    302    302    302    302
+# Scoring ahead (workshop_a opened for it). The facilitator and admins
+# manage it, members may not (403), anyone else is told it does not exist.
+# An empty post: the closing time's errors (200); closing and emailing
+# come back with a message (302).
+workshops:ahead_setup      GET    ahead       login  login  403    404    200    200
+workshops:ahead_setup      POST   ahead       login  login  403    404    200    200
+workshops:close_ahead      GET    ahead       405    405    405    405    405    405
+workshops:close_ahead      POST   ahead       login  login  403    404    302    302
+workshops:email_ahead      GET    ahead       405    405    405    405    405    405
+workshops:email_ahead      POST   ahead       login  login  403    404    302    302
+# The link's page: anyone with the link takes a place there (a post with no
+# name is a place with no name: on to the first area). The areas and dots
+# need a place (302 to take one); an empty vote or note is explained (400).
+workshops:ahead            GET    ahead_code  200    200    200    200    200    200
+workshops:ahead_area       GET    ahead_area  302    200    302    302    302    302
+workshops:ahead_area       POST   ahead_area  302    400    302    302    302    302
+workshops:ahead_note       GET    ahead_area  405    405    405    405    405    405
+workshops:ahead_note       POST   ahead_area  302    400    302    302    302    302
+workshops:ahead_dots       GET    ahead_code  302    200    302    302    302    302
+workshops:ahead_dots       POST   ahead_code  302    400    302    302    302    302
+# (Last: it gives each persona a place in the workshop.)
+workshops:ahead            POST   ahead_code  302    302    302    302    302    302
 # Workshops start from the facilitator's page (it pins the rubric); failed
 # joins are only ever recorded by the service.
 admin:workshops_workshop_add GET  -           login  login  403    403    403    403
