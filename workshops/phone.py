@@ -111,6 +111,10 @@ def _join(request: HttpRequest, workshop: Workshop, name: str) -> Participant:
 
 
 def _participant_key(workshop: Workshop) -> str:
+    if not hasattr(workshop, "revealed_count"):
+        # A post's workshop, read without what the key counts: the post is
+        # being answered with the phone's room (a refusal), so read it now.
+        return Workshop.objects.room_key(workshop.pk) or ""
     return participant_key(
         workshop.step,
         workshop.status,
@@ -290,15 +294,19 @@ def vote(request: HttpRequest, code: str) -> HttpResponse:
 
 
 def _phone(request: HttpRequest, code: str):
-    """The workshop and this phone's participant, or a redirect to join.
-    Only what a post needs to act: its answer draws the phone afterwards."""
-    workshop = _workshop_for_participant(request, code)
-    if workshop is None:
-        return None, None, redirect("workshops:join_code", code.upper())
-    participant = _participant_for(request, workshop)
+    """The workshop and this phone's participant, or a redirect to join:
+    only what a post needs to act, in one query."""
+    token = request.session.get(SESSION_KEY, {}).get(code.upper())
+    participant = (
+        Participant.objects.select_related("workshop__team")
+        .filter(token=token, workshop__join_code=code.upper())
+        .first()
+        if token
+        else None
+    )
     if participant is None:
         return None, None, redirect("workshops:join_code", code.upper())
-    return workshop, participant, None
+    return participant.workshop, participant, None
 
 
 def _taken(said: str, where: str, *, saved: bool = False, **own) -> HttpResponse:
