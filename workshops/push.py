@@ -89,9 +89,11 @@ class Room:
     woken: asyncio.Event = field(default_factory=asyncio.Event)
     drawing: bool = False
     stale: bool = False
-    # The room's heartbeat: one timer a room, not one a stream. Each beat
-    # wakes the room's streams, and each sends a ping unless it has just
-    # sent something (workshops/streams.py).
+    # The room's heartbeat: one timer a room, not one a stream, beating
+    # BEATS_PER_HEARTBEAT times a heartbeat. Each beat wakes the room's
+    # streams, and a stream that has sent nothing for all but one beat of
+    # its heartbeat sends a ping (workshops/streams.py): none is quiet for
+    # longer than LIVE_HEARTBEAT_SECONDS.
     beats: int = 0
     ticker: asyncio.TimerHandle | None = None
 
@@ -112,12 +114,10 @@ class Room:
         woken.set()
 
     def beat(self) -> None:
-        """Every LIVE_HEARTBEAT_SECONDS while the room has streams here."""
+        """Every beat_seconds() while the room has streams here."""
         self.beats += 1
         self._wake()
-        self.ticker = asyncio.get_running_loop().call_later(
-            settings.LIVE_HEARTBEAT_SECONDS, self.beat
-        )
+        self.ticker = asyncio.get_running_loop().call_later(beat_seconds(), self.beat)
 
 
 class Hub:
@@ -162,9 +162,7 @@ class Hub:
         room = self.rooms.get(pk)
         if room is None:
             room = self.rooms[pk] = Room(pk)
-            room.ticker = asyncio.get_running_loop().call_later(
-                settings.LIVE_HEARTBEAT_SECONDS, room.beat
-            )
+            room.ticker = asyncio.get_running_loop().call_later(beat_seconds(), room.beat)
         room.streams[kind] = room.streams.get(kind, 0) + 1
         self.open_streams += 1
         return room
@@ -308,6 +306,13 @@ class Hub:
                 )
             await asyncio.sleep(delay * (0.5 + random.random()))
             delay = min(delay * 2, 5)
+
+
+BEATS_PER_HEARTBEAT = 4
+
+
+def beat_seconds() -> float:
+    return settings.LIVE_HEARTBEAT_SECONDS / BEATS_PER_HEARTBEAT
 
 
 def uses_postgres() -> bool:

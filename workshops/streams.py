@@ -69,7 +69,7 @@ from core.database import database_unavailable
 from workshops.budget import budget, trim
 from workshops.models import Workshop
 from workshops.phone import _participant_for, _workshop_for_participant, room_context
-from workshops.push import State, hub
+from workshops.push import State, beat_seconds, hub
 from workshops.views import _can_run, _get_workshop_for_user, _live_context
 
 log = logging.getLogger(__name__)
@@ -227,14 +227,14 @@ async def _events(pk: int, kind: str, *, step: int | None, token: str):
                     yield b"event: close\ndata: closed\n\n"
                     return
             # The room's heartbeat (one timer a room, workshops/push.py):
-            # a ping at each beat, unless this screen was sent something
-            # in the last half beat, so none goes quiet for more than one
-            # and a half. In a busy room a phone is woken by every vote
-            # that changes nothing it shows, and still hears its ping on
-            # time, or its page would think the stream dead.
+            # at a beat, a ping if this screen would otherwise be quiet for
+            # longer than its heartbeat by the next one. In a busy room a
+            # phone is woken by every vote that changes nothing it shows,
+            # and still hears its ping on time, or its page would think
+            # the stream dead.
             if room.beats != beats:
                 beats = room.beats
-                if clock() - spoke >= heartbeat / 2:
+                if clock() - spoke >= heartbeat - beat_seconds() - 0.05:
                     # With the id of what this screen was last sent: a
                     # screen that shows something else asks for the room.
                     yield f"event: ping\nid: {sent}\ndata: {heartbeat}\n\n".encode()
@@ -242,6 +242,8 @@ async def _events(pk: int, kind: str, *, step: int | None, token: str):
             await woken.wait()
     finally:
         hub.leave(room, kind)
+        if pk not in hub.rooms:
+            _phones_drawn.pop(pk, None)  # nobody here sees the room now
         trim.stream_closed(asyncio.get_running_loop())
 
 
