@@ -20,6 +20,8 @@ import logging
 import re
 import uuid
 
+from django.utils.log import log_response
+
 from core.database import database_unavailable
 
 _request_id: contextvars.ContextVar[str] = contextvars.ContextVar("request_id", default="-")
@@ -36,6 +38,17 @@ class RequestId:
         token = _request_id.set(request.id)
         try:
             response = self.get_response(request)
+            if response.status_code >= 400:
+                # Django logs a 404 (and any refusal no view logged) only after
+                # the middleware has returned, outside the request's id: log it
+                # here, once (log_response marks it logged), inside it.
+                log_response(
+                    "%s: %s",
+                    response.reason_phrase,
+                    request.path,
+                    response=response,
+                    request=request,
+                )
         finally:
             _request_id.reset(token)
         response["X-Request-ID"] = request.id

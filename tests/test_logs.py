@@ -29,6 +29,14 @@ def test_a_refusal_is_one_line_with_its_reason_path_and_request_id(member_a_clie
 
 
 @pytest.mark.django_db
+def test_a_page_not_found_is_logged_once_with_its_request_id(client, log_lines):
+    response = client.get("/no-such-page/")
+    assert response.status_code == 404
+    (line,) = log_lines()
+    assert f"[{response['X-Request-ID']}]" in line and "Not Found: /no-such-page/" in line
+
+
+@pytest.mark.django_db
 def test_a_request_id_from_the_load_balancer_is_kept_and_nonsense_is_replaced(client):
     given = "lb-7f3a9c2e-0001"
     assert client.get("/healthz", HTTP_X_REQUEST_ID=given)["X-Request-ID"] == given
