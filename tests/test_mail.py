@@ -5,8 +5,6 @@ that is down is tried again, logged, and never a 500."""
 
 from __future__ import annotations
 
-import datetime
-import ipaddress
 import logging
 import os
 import re
@@ -14,21 +12,17 @@ import ssl
 import subprocess
 import sys
 from email import message_from_bytes, policy
-from pathlib import Path
 
 import pytest
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult
-from cryptography import x509
-from cryptography.hazmat.primitives import hashes, serialization
-from cryptography.hazmat.primitives.asymmetric import ec
-from cryptography.x509.oid import NameOID
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 from django.utils import timezone
 
 from core import mail as relay_mail
 from experiments.models import ReviewReminder
+from tests.certs import self_signed
 from tests.conftest import make_user
 from tests.history.factories import make_experiment
 from tests.reliability.servers import free_port
@@ -36,38 +30,6 @@ from tests.test_settings import import_settings
 
 SITE = "https://maturity.example.nhs.uk"
 USER, PASSWORD = "team-maturity", "relay-password-from-the-secret-store"
-
-
-def self_signed(directory: Path) -> tuple[Path, Path]:
-    """A certificate for 127.0.0.1, as the organisation's own CA would issue."""
-    key = ec.generate_private_key(ec.SECP256R1())
-    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "relay.test")])
-    now = datetime.datetime.now(datetime.UTC)
-    cert = (
-        x509.CertificateBuilder()
-        .subject_name(name)
-        .issuer_name(name)
-        .public_key(key.public_key())
-        .serial_number(x509.random_serial_number())
-        .not_valid_before(now - datetime.timedelta(minutes=1))
-        .not_valid_after(now + datetime.timedelta(hours=1))
-        .add_extension(
-            x509.SubjectAlternativeName([x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]),
-            critical=False,
-        )
-        .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
-        .sign(key, hashes.SHA256())
-    )
-    cert_path, key_path = directory / "relay.pem", directory / "relay.key"
-    cert_path.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
-    key_path.write_bytes(
-        key.private_bytes(
-            serialization.Encoding.PEM,
-            serialization.PrivateFormat.PKCS8,
-            serialization.NoEncryption(),
-        )
-    )
-    return cert_path, key_path
 
 
 class Inbox:
