@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 export DEBUG ?= true
 
-.PHONY: run dev screenshots test install install-test lint format migrate demo bench lighthouse audit vnu oidc-provider clean
+.PHONY: run dev screenshots test install install-test lint format migrate demo bench lighthouse audit vnu oidc-provider wheels image clean
 
 # The Nu HTML checker, fetched once from the npm registry into a git-ignored cache.
 VNU_VERSION := 26.9.27
@@ -108,5 +108,17 @@ $(LIGHTHOUSE): bench/lighthouse/package.json bench/lighthouse/package-lock.json
 lighthouse: $(VENV)/.installed $(LIGHTHOUSE)
 	bash bench/lighthouse.sh
 
+# The container image (Dockerfile; docs/operators.md "Containers"). The wheels
+# are built here, with this machine's pip and index, for this Python, which
+# must be the image's (BASE=local/python:3.11-bookworm: scripts/container_base.sh).
+IMAGE ?= team-maturity:local
+BASE ?= python:3.12-slim
+wheels: | $(BIN)/python
+	rm -rf build/wheels
+	$(BIN)/pip wheel --quiet --wheel-dir build/wheels .
+
+image: wheels
+	docker build --network=host --build-arg BASE=$(BASE) -t $(IMAGE) .
+
 clean:
-	rm -rf $(VENV) staticfiles db.sqlite3 .cache tests/oidc_provider/node_modules bench/lighthouse/node_modules
+	rm -rf $(VENV) build staticfiles db.sqlite3 .cache tests/oidc_provider/node_modules bench/lighthouse/node_modules
