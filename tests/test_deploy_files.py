@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from tests.certs import self_signed
+from tests.test_docs import settings_table
 
 ROOT = Path(__file__).resolve().parent.parent
 NGINX = ROOT / "config" / "nginx"
@@ -99,3 +100,21 @@ def test_the_systemd_units_are_valid_as_shipped(tmp_path):
     assert result.stderr.strip() == "", result.stderr
     jobs = (SYSTEMD / "maturity-jobs.service").read_text()
     assert jobs.index("apply_retention") < jobs.index("send_review_reminders")
+
+
+def test_the_trial_compose_file_uses_the_shipped_site_and_real_settings():
+    compose = (ROOT / "compose.yaml").read_text()
+    names = set(re.findall(r"^\s+([A-Z][A-Z0-9_]+):", compose, re.M))
+    ours = {n for n in names if not n.startswith(("POSTGRES_", "DJANGO_SUPERUSER_"))}
+    assert ours and not ours - settings_table(), ours - settings_table()
+    # The trial's nginx rewrites only the app server's address in the site.
+    assert "sed 's/server 127.0.0.1:8000;/server app:8000;/' /maturity/site.conf" in compose
+    assert "server 127.0.0.1:8000;" in (NGINX / "site.conf").read_text()
+    for mounted in ("./config/nginx/site.conf", "./config/nginx/streams.conf"):
+        assert mounted in compose
+    validator = shutil.which("docker-compose")
+    if validator:  # Debian's docker-compose, where installed, checks the file's schema
+        result = subprocess.run(
+            [validator, "-f", "compose.yaml", "config", "-q"], cwd=ROOT, capture_output=True
+        )
+        assert result.returncode == 0, result.stderr.decode()
