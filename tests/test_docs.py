@@ -20,9 +20,10 @@ LINK = re.compile(r"(!?)\[((?:[^\]\[]|\[[^\]]*\])*)\]\(([^)\s]+)\)")
 IMG_TAG = re.compile(r"<img\s[^>]*>")
 CODE_SPAN = re.compile(r"`([^`\n]+)`")
 FENCE = re.compile(r"^```[^\n]*\n(.*?)^```", re.S | re.M)
-# Paths in backticks that are not the service's: the kernel's files, the
-# identity provider's discovery document, the suffix the server routes on.
-NOT_OURS = ("/proc/", "/.well-known/")
+# Paths in backticks that are not the service's: the kernel's files, a
+# server's files (where the guide installs things), the identity provider's
+# discovery document, the suffix the server routes on.
+NOT_OURS = ("/proc/", "/etc/", "/opt/", "/.well-known/")
 SUFFIXES = {"/events/"}
 PLACEHOLDER = {"<slug>": "a-team", "<id>": "1", "<pk>": "1", "<key>": "a-model", "<code>": "ABCDEF"}
 
