@@ -87,3 +87,13 @@ def test_an_area_an_admin_added_is_kept(next_release, rubric):
     area.refresh_from_db()
     assert not area.retired
     assert "The area Our own area: an admin's, kept." in said
+
+
+def test_the_release_step_migrates_and_takes_corrections_when_asked(next_release, rubric):
+    correct(next_release, lambda data: data["areas"][0]["levels"][1].update(descriptor="New 2."))
+    out = StringIO()
+    call_command("release", stdout=out)
+    assert level(2).descriptor != "New 2."
+    call_command("release", "--update", stdout=out)
+    assert level(2).descriptor == "New 2."
+    assert "Released: the database is migrated and the models are loaded." in out.getvalue()
