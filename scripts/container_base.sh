@@ -12,7 +12,7 @@ fi
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 mmdebstrap --quiet --variant=minbase \
-  --include=python3,python3-venv,ca-certificates,curl \
+  --include=python3,python3-venv,ca-certificates \
   --aptopt='Acquire::Languages "none"' \
   --dpkgopt='path-exclude=/usr/share/doc/*' --dpkgopt='path-exclude=/usr/share/man/*' \
   bookworm "$work/rootfs.tar"
