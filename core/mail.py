@@ -26,7 +26,8 @@ log = logging.getLogger(__name__)
 SCHEMES = {"smtp": (False, False), "smtp+tls": (True, False), "smtp+ssl": (False, True)}
 DEFAULT_PORTS = {"smtp": 25, "smtp+tls": 587, "smtp+ssl": 465}
 # A relay that refuses or drops the connection is tried this many times in
-# all, the pauses between growing; a message it refuses outright is not.
+# all, the pauses between growing; one that refuses a message outright, or
+# does not answer in time, is not tried again.
 ATTEMPTS = 3
 PAUSE_SECONDS = 0.5
 
@@ -126,9 +127,15 @@ class EmailBackend(smtp.EmailBackend):
 
 
 def _passing(error: OSError) -> bool:
-    """A relay that cannot be reached, drops the line or says "try later"
-    (4xx) may take the email a moment later; one that refuses the login,
-    the sender or a recipient (5xx) will not."""
+    """A relay that refuses the connection, drops the line or says "try
+    later" (4xx) may take the email a moment later; one that refuses the
+    login, the sender or a recipient (5xx) will not. One that does not
+    answer within EMAIL_TIMEOUT is not asked again: a page (a password
+    reset) would keep its person waiting for several time-outs."""
+    # smtplib reports a relay that stops answering as a dropped line, raised
+    # while handling the time-out.
+    if isinstance(error, TimeoutError) or isinstance(error.__context__, TimeoutError):
+        return False
     if isinstance(error, smtplib.SMTPRecipientsRefused | smtplib.SMTPNotSupportedError):
         return False
     if isinstance(error, smtplib.SMTPResponseException):

@@ -8,6 +8,7 @@ from __future__ import annotations
 import logging
 import os
 import re
+import socket
 import ssl
 import subprocess
 import sys
@@ -205,3 +206,18 @@ def test_a_relay_half_configured_is_refused_at_start(env, message):
     assert result.returncode != 0
     assert message in result.stderr
     assert "secret" not in result.stderr
+
+
+def test_a_relay_that_does_not_answer_is_waited_for_once(relay, settings, client, member_a, caplog):
+    silent = socket.socket()
+    silent.bind(("127.0.0.1", 0))
+    silent.listen(1)  # accepts, never greets
+    settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = silent.getsockname()[1], 1
+    try:
+        with caplog.at_level(logging.WARNING):
+            response = client.post(reverse("password_reset"), {"email": "alex@example.nhs.uk"})
+    finally:
+        silent.close()
+    assert response.status_code == 302
+    (error,) = [r for r in caplog.records if r.name == "core.mail"]
+    assert error.levelname == "ERROR" and "attempt 1 of 3" in error.getMessage()
