@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 export DEBUG ?= true
 
-.PHONY: run dev screenshots test install install-test lint format migrate demo bench lighthouse audit vnu oidc-provider clean
+.PHONY: run dev screenshots test install install-test lint format migrate demo bench lighthouse audit vnu oidc-provider wheels image clean
 
 # The Nu HTML checker, fetched once from the npm registry into a git-ignored cache.
 VNU_VERSION := 26.9.27
@@ -38,7 +38,7 @@ demo: migrate
 # process on SQLite, static files served by the app as in production.
 run: demo
 	@echo "Serving on http://127.0.0.1:$(PORT)/"
-	BIND=127.0.0.1:$(PORT) WEB_CONCURRENCY=1 ACCESS_LOG=- GUNICORN_LOG_LEVEL=info \
+	BIND=127.0.0.1:$(PORT) WEB_CONCURRENCY=1 ACCESS_LOG=true \
 		$(BIN)/gunicorn -c config/gunicorn.conf.py config.asgi
 
 # While changing the code: uvicorn alone, restarting on every saved file.
@@ -108,5 +108,17 @@ $(LIGHTHOUSE): bench/lighthouse/package.json bench/lighthouse/package-lock.json
 lighthouse: $(VENV)/.installed $(LIGHTHOUSE)
 	bash bench/lighthouse.sh
 
+# The container image (Dockerfile; docs/operators.md "Containers"). The wheels
+# are built here, with this machine's pip and index, for this Python, which
+# must be the image's (BASE=local/python:3.11-bookworm: scripts/container_base.sh).
+IMAGE ?= team-maturity:local
+BASE ?= python:3.12-slim
+wheels: | $(BIN)/python
+	rm -rf build/wheels
+	$(BIN)/pip wheel --quiet --wheel-dir build/wheels .
+
+image: wheels
+	docker build --network=host --build-arg BASE=$(BASE) -t $(IMAGE) .
+
 clean:
-	rm -rf $(VENV) staticfiles db.sqlite3 .cache tests/oidc_provider/node_modules bench/lighthouse/node_modules
+	rm -rf $(VENV) build staticfiles db.sqlite3 .cache tests/oidc_provider/node_modules bench/lighthouse/node_modules

@@ -51,7 +51,7 @@ start_nginx() {  # port upstream-port...
     for kind in client_body proxy fastcgi uwsgi scgi; do
       echo "  ${kind}_temp_path $RUN_DIR/nginx/tmp/$kind;"
     done
-    echo "  upstream app {"
+    echo "  upstream maturity {"
     for upstream in "$@"; do echo "    server 127.0.0.1:$upstream;"; done
     echo "    keepalive 32;"
     echo "    keepalive_timeout 4s;"
@@ -59,12 +59,15 @@ start_nginx() {  # port upstream-port...
     echo "  server {"
     echo "    listen 127.0.0.1:$port;"
     echo "    client_max_body_size 1m;"
+    # Which app server answered, for the tests of two servers; a test
+    # topology's header only, never in the shipped config/nginx/ files.
+    echo "    add_header X-Upstream \$upstream_addr always;"
     # The streams: the example in docs/operators.md (config/nginx/streams.conf), or,
     # with BUFFERED_STREAMS=1, a proxy that buffers them whatever the
     # service asks (for the fallback poll's test).
     if [ "${BUFFERED_STREAMS:-0}" = 1 ]; then
       echo "    location ~ /events/\$ {"
-      echo "      proxy_pass http://app;"
+      echo "      proxy_pass http://maturity;"
       echo "      proxy_http_version 1.1;"
       echo "      proxy_set_header Connection \"\";"
       echo "      proxy_set_header Host \$http_host;"
@@ -76,13 +79,12 @@ start_nginx() {  # port upstream-port...
       sed 's/^/    /' config/nginx/streams.conf
     fi
     echo "    location / {"
-    echo "      proxy_pass http://app;"
+    echo "      proxy_pass http://maturity;"
     echo "      proxy_http_version 1.1;"
     echo "      proxy_set_header Connection \"\";"
     echo "      proxy_set_header Host \$http_host;  # with its port, as the browser sent it (CSRF compares Origin with it)"
     echo "      proxy_set_header X-Forwarded-For \$proxy_add_x_forwarded_for;"
     echo "      proxy_set_header X-Forwarded-Proto \$scheme;"
-    echo "      add_header X-Upstream \$upstream_addr always;"
     echo "    }"
     echo "  }"
     echo "}"

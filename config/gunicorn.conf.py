@@ -48,6 +48,16 @@ timeout = 30
 graceful_timeout = 20
 # No max_requests: recycling a worker resets the streams and connections on
 # it, and nothing here leaks memory to recycle for.
-accesslog = os.environ.get("ACCESS_LOG") or None
+# Requests are logged by the service itself (ACCESS_LOG, with each one's
+# request id: core/logs.py), not by the server.
+accesslog = None
 errorlog = "-"
-loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "warning")
+# info: the address it listens on, each worker booted, and "Ready" below.
+loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")
+# No control socket (gunicornc): nothing here uses it, and its default path
+# is one per user, shared by every instance on the host.
+control_socket_disable = True
+
+
+def when_ready(server):
+    server.log.info("Ready: serving on %s with %d worker(s)", ", ".join(server.cfg.bind), workers)

@@ -11,7 +11,7 @@ from urllib.parse import parse_qsl, urlsplit
 
 import dj_database_url
 
-from core import logs
+from core import logs, mail
 from core.refusals import ConfigurationError
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -143,9 +143,8 @@ TEMPLATES = [
 
 try:
     DATABASES = {
-        "default": dj_database_url.config(
-            default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
-            conn_max_age=env_int("CONN_MAX_AGE", 60),
+        "default": dj_database_url.parse(
+            os.environ.get("DATABASE_URL", "").strip() or f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
             conn_health_checks=True,
         )
     }
@@ -319,9 +318,6 @@ STORAGES = {
     },
 }
 
-EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
-DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "team-maturity@localhost")
-
 
 def env_site_url(name: str) -> str:
     """The service's own address, without a trailing slash, or ''."""
@@ -340,6 +336,45 @@ def env_site_url(name: str) -> str:
 # The address links in emails start with (a workshop's summary, review
 # reminders): one address, whichever server or command sends them.
 SITE_URL = env_site_url("SITE_URL")
+
+# Mail (review reminders, password resets, a workshop's summary) through the
+# organisation's relay: EMAIL_URL in one value, or one setting at a time
+# (core/mail.py). Without a relay emails are written to the log. A relay
+# that is half configured is refused here, not at the first email.
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "").strip() or "team-maturity@localhost"
+_email = {
+    "EMAIL_HOST": os.environ.get("EMAIL_HOST", "").strip(),
+    "EMAIL_PORT": env_int("EMAIL_PORT", 25),
+    "EMAIL_HOST_USER": os.environ.get("EMAIL_HOST_USER", ""),
+    "EMAIL_HOST_PASSWORD": os.environ.get("EMAIL_HOST_PASSWORD", ""),
+    "EMAIL_USE_TLS": env_bool("EMAIL_USE_TLS", False),
+    "EMAIL_USE_SSL": env_bool("EMAIL_USE_SSL", False),
+    "EMAIL_TIMEOUT": env_int("EMAIL_TIMEOUT", 10),
+}
+_email_url = os.environ.get("EMAIL_URL", "").strip()
+if _email_url:
+    if _email["EMAIL_HOST"]:
+        raise ConfigurationError("Set EMAIL_URL or EMAIL_HOST, not both")
+    _email |= mail.from_url(_email_url)
+mail.check(
+    _email,
+    from_email=DEFAULT_FROM_EMAIL,
+    from_email_set=bool(os.environ.get("DEFAULT_FROM_EMAIL", "").strip()),
+    site_url=SITE_URL,
+)
+EMAIL_HOST = _email["EMAIL_HOST"] or "localhost"
+EMAIL_PORT = _email["EMAIL_PORT"]
+EMAIL_HOST_USER = _email["EMAIL_HOST_USER"]
+EMAIL_HOST_PASSWORD = _email["EMAIL_HOST_PASSWORD"]
+EMAIL_USE_TLS = _email["EMAIL_USE_TLS"]
+EMAIL_USE_SSL = _email["EMAIL_USE_SSL"]
+EMAIL_TIMEOUT = _email["EMAIL_TIMEOUT"]
+EMAIL_BACKEND = (
+    "core.mail.EmailBackend"
+    if _email["EMAIL_HOST"]
+    else "django.core.mail.backends.console.EmailBackend"
+)
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # Security headers. HTTPS-only settings switch on when DEBUG is off.
 SECURE_CONTENT_TYPE_NOSNIFF = True
@@ -502,4 +537,7 @@ CONTENT_SECURITY_POLICY = {
 LOG_FORMAT = os.environ.get("LOG_FORMAT", "text")
 if LOG_FORMAT not in {"text", "json"}:
     raise ConfigurationError(f"LOG_FORMAT must be text or json, not {LOG_FORMAT!r}")
-LOGGING = logs.config(os.environ.get("LOG_LEVEL", "WARNING"), LOG_FORMAT)
+# ACCESS_LOG: one line a request (method, path, status, time, request id).
+LOGGING = logs.config(
+    os.environ.get("LOG_LEVEL", "WARNING"), LOG_FORMAT, access_log=env_bool("ACCESS_LOG", False)
+)

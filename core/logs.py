@@ -18,10 +18,14 @@ from __future__ import annotations
 import contextvars
 import logging
 import re
+import time
 import uuid
+
+from django.utils.log import log_response
 
 from core.database import database_unavailable
 
+access = logging.getLogger("access")
 _request_id: contextvars.ContextVar[str] = contextvars.ContextVar("request_id", default="-")
 SENSIBLE_ID = re.compile(r"[A-Za-z0-9._:-]{8,64}")
 
@@ -34,12 +38,39 @@ class RequestId:
         given = request.headers.get("X-Request-ID", "")
         request.id = given if SENSIBLE_ID.fullmatch(given) else uuid.uuid4().hex
         token = _request_id.set(request.id)
+        started = time.perf_counter()
         try:
             response = self.get_response(request)
+            if response.status_code >= 400:
+                # Django logs a 404 (and any refusal no view logged) only after
+                # the middleware has returned, outside the request's id: log it
+                # here, once (log_response marks it logged), inside it.
+                log_response(
+                    "%s: %s",
+                    response.reason_phrase,
+                    request.path,
+                    response=response,
+                    request=request,
+                )
+            if access.isEnabledFor(logging.INFO):
+                _access_line(request, response, started)
         finally:
             _request_id.reset(token)
         response["X-Request-ID"] = request.id
         return response
+
+
+def _access_line(request, response, started: float) -> None:
+    """ACCESS_LOG: one line a request, with its id (a stream's when it opens)."""
+    took = round((time.perf_counter() - started) * 1000)
+    access.info(
+        "%s %s %s %d ms",
+        request.method,
+        request.path,
+        response.status_code,
+        took,
+        extra={"method": request.method, "status": response.status_code, "duration_ms": took},
+    )
 
 
 class WithRequestId(logging.Filter):
@@ -95,8 +126,9 @@ def json_reserved() -> list[str]:
     return list(RESERVED_ATTRS)
 
 
-def config(level: str, fmt: str) -> dict:
-    """Django's LOGGING for LOG_LEVEL and LOG_FORMAT ("text" or "json")."""
+def config(level: str, fmt: str, access_log: bool = False) -> dict:
+    """Django's LOGGING for LOG_LEVEL, LOG_FORMAT ("text" or "json") and
+    ACCESS_LOG (one line a request from the `access` logger)."""
     formatters = {
         "text": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
         "json": {
@@ -129,5 +161,8 @@ def config(level: str, fmt: str) -> dict:
         "root": {"handlers": ["console"], "level": level},
         # Django's own default sends its records to a plain handler of its
         # own as well while DEBUG is on: here, through ours only.
-        "loggers": {"django": {"handlers": [], "level": level, "propagate": True}},
+        "loggers": {
+            "django": {"handlers": [], "level": level, "propagate": True},
+            "access": {"level": "INFO" if access_log else "WARNING"},
+        },
     }

@@ -20,9 +20,10 @@ LINK = re.compile(r"(!?)\[((?:[^\]\[]|\[[^\]]*\])*)\]\(([^)\s]+)\)")
 IMG_TAG = re.compile(r"<img\s[^>]*>")
 CODE_SPAN = re.compile(r"`([^`\n]+)`")
 FENCE = re.compile(r"^```[^\n]*\n(.*?)^```", re.S | re.M)
-# Paths in backticks that are not the service's: the kernel's files, the
-# identity provider's discovery document, the suffix the server routes on.
-NOT_OURS = ("/proc/", "/.well-known/")
+# Paths in backticks that are not the service's: the kernel's files, a
+# server's files (where the guide installs things), the identity provider's
+# discovery document, the suffix the server routes on.
+NOT_OURS = ("/proc/", "/etc/", "/opt/", "/.well-known/")
 SUFFIXES = {"/events/"}
 PLACEHOLDER = {"<slug>": "a-team", "<id>": "1", "<pk>": "1", "<key>": "a-model", "<code>": "ABCDEF"}
 
@@ -151,3 +152,34 @@ def test_the_checks_find_what_is_broken(tmp_path):
     with pytest.raises(Resolver404):
         resolve("/no-such-page/")
     assert "nothing-here" not in make_targets()
+
+
+# Where the service reads its environment: the settings and gunicorn's file.
+READERS = [ROOT / "config" / "settings.py", ROOT / "config" / "gunicorn.conf.py"]
+READ = re.compile(r"""(?:environ\.get|environ\[|\benv_\w+)\(?\s*["']([A-Z][A-Z0-9_]*)["']""")
+ANY_READ = re.compile(r"""(?:environ\.get\(|environ\[|\benv_\w+\()\s*(?!["'])(\w+)""")
+
+
+def environment_read() -> set[str]:
+    names = set()
+    for path in READERS:
+        code = _text(path)
+        names |= set(READ.findall(code))
+        # A name read through a variable would escape the table: only the
+        # helpers' own parameter may be one.
+        assert set(ANY_READ.findall(code)) <= {"name"}, path
+    return names
+
+
+def settings_table() -> set[str]:
+    text = _text(ROOT / "docs" / "operators.md")
+    section = text.split("\n## Configuration\n", 1)[1].split("\n#", 1)[0]
+    rows = [line for line in section.splitlines() if line.startswith("| `")]
+    return {name for row in rows for name in CODE_SPAN.findall(row.split(" | ")[0])}
+
+
+def test_the_settings_table_lists_exactly_the_variables_the_service_reads():
+    read, listed = environment_read(), settings_table()
+    assert len(read) > 50
+    assert not read - listed, f"read but not in the guide's table: {sorted(read - listed)}"
+    assert not listed - read, f"in the guide's table but never read: {sorted(listed - read)}"

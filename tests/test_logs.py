@@ -3,6 +3,7 @@ reason, path and request id; tracebacks are for errors; LOG_FORMAT=json
 writes one JSON object a line."""
 
 import json
+import logging
 import os
 import subprocess
 import sys
@@ -11,6 +12,7 @@ import pytest
 from django.conf import settings
 from django.urls import reverse
 
+from tests.reliability.servers import free_port
 from tests.test_settings import import_settings
 
 
@@ -26,6 +28,14 @@ def test_a_refusal_is_one_line_with_its_reason_path_and_request_id(member_a_clie
     assert "Forbidden" in line and "/workshops/" in line
     assert "Only facilitators run workshops." in line
     assert "Traceback" not in line
+
+
+@pytest.mark.django_db
+def test_a_page_not_found_is_logged_once_with_its_request_id(client, log_lines):
+    response = client.get("/no-such-page/")
+    assert response.status_code == 404
+    (line,) = log_lines()
+    assert f"[{response['X-Request-ID']}]" in line and "Not Found: /no-such-page/" in line
 
 
 @pytest.mark.django_db
@@ -83,3 +93,53 @@ def test_an_unknown_log_format_is_refused():
     result = import_settings(DEBUG="true", LOG_FORMAT="xml")
     assert result.returncode != 0
     assert "LOG_FORMAT must be text or json" in result.stderr
+
+
+@pytest.mark.django_db
+def test_the_access_log_is_one_line_a_request_with_its_id(client, log_lines):
+    access = logging.getLogger("access")
+    before = access.level
+    access.setLevel(logging.INFO)  # ACCESS_LOG=true
+    try:
+        response = client.get("/healthz")
+    finally:
+        access.setLevel(before)
+    (line,) = log_lines()
+    assert f"INFO access [{response['X-Request-ID']}] GET /healthz 200 " in line
+
+
+def test_gunicorn_says_where_it_listens_and_that_it_is_ready(tmp_path):
+    port = free_port()
+    env = {
+        **os.environ,
+        "DEBUG": "false",
+        "SECRET_KEY": "test-only-secret-key",
+        "ALLOWED_HOSTS": "127.0.0.1",
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
+        "WEB_CONCURRENCY": "1",
+        "BIND": f"127.0.0.1:{port}",
+        "XDG_RUNTIME_DIR": str(tmp_path),
+        "HOME": str(tmp_path),
+    }
+    env.pop("GUNICORN_LOG_LEVEL", None)
+    server = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "-c", "config/gunicorn.conf.py", "config.asgi"],
+        cwd=settings.BASE_DIR,
+        env=env,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        lines = []
+        for line in server.stderr:
+            lines.append(line)
+            if "Ready" in line or len(lines) > 50:
+                break
+    finally:
+        server.terminate()
+        server.wait(timeout=20)
+    said = "".join(lines)
+    assert f"Listening at: http://127.0.0.1:{port}" in said, said
+    assert f"Ready: serving on 127.0.0.1:{port} with 1 worker(s)" in said
+    # No control socket, neither in the runtime directory nor at home.
+    assert not list(tmp_path.rglob("*.ctl"))

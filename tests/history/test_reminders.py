@@ -80,7 +80,7 @@ def test_a_failed_send_is_retried_next_run(due, monkeypatch):
         raise OSError("mail server down")
 
     monkeypatch.setattr(EmailBackend, "send_messages", broken)
-    with pytest.raises(OSError):
+    with pytest.raises(CommandError, match="the mail relay did not take 1 reminder"):
         run()
     assert not ReviewReminder.objects.exists()
     monkeypatch.undo()

@@ -43,7 +43,10 @@ def facilitator_session(env: dict[str, str]) -> str:
 
 
 def new_context(browser: Browser, width: int = 1280, height: int = 900) -> BrowserContext:
-    context = browser.new_context(viewport={"width": width, "height": height})
+    # ignore_https_errors: the container test's nginx has a throwaway certificate.
+    context = browser.new_context(
+        viewport={"width": width, "height": height}, ignore_https_errors=True
+    )
     context.set_default_timeout(15_000)
     return context
 

@@ -9,11 +9,12 @@ is named with the reason, so a quiet run can be told from a broken one.
 
 from __future__ import annotations
 
+import logging
 from datetime import date
 
 from django.conf import settings
 from django.core.mail import EmailMessage, get_connection
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -21,6 +22,8 @@ from django.utils import timezone
 from core.refusals import ConfigurationError, InputError
 from core.words import long_date, plural, possessive
 from experiments.models import Experiment, ReviewReminder
+
+log = logging.getLogger(__name__)
 
 
 def recipients(experiment: Experiment) -> tuple[list[str], list[str]]:
@@ -96,7 +99,7 @@ class Command(BaseCommand):
             .prefetch_related("team__memberships__user", "reminders")
             .order_by("review_date", "pk")
         )
-        reminded = emails_sent = not_reminded = 0
+        reminded = emails_sent = not_reminded = unsent = 0
         connection = get_connection()
         for experiment in open_experiments:
             reason = ""
@@ -124,6 +127,10 @@ class Command(BaseCommand):
                         connection.send_messages([message_for(experiment, a, base_url) for a in to])
                 except IntegrityError:
                     reason = "another run reminded it at the same moment"
+                except OSError as error:  # the relay, after core.mail's tries
+                    unsent += 1
+                    reason = f"the mail relay did not take it ({error}); the next run tries again"
+                    log.error("Review reminder for %s not sent: %s", describe(experiment), error)
             if reason:
                 not_reminded += 1
                 self.stdout.write(f"Not reminded: {describe(experiment)}: {reason}.")
@@ -137,6 +144,12 @@ class Command(BaseCommand):
         summary = f"Sent {plural(emails_sent, 'email')} for {plural(reminded, 'experiment')}"
         if not_reminded:
             summary += f"; {plural(not_reminded, 'open experiment')} not reminded (reasons above)"
+        if unsent:
+            # A failed run, so cron or the systemd timer says so; the
+            # reminders it could not send are not recorded, so are sent next time.
+            raise CommandError(
+                summary + f"; the mail relay did not take {plural(unsent, 'reminder')}."
+            )
         return summary + "."
 
     def _today(self, value: str | None) -> date:
