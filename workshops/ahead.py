@@ -30,7 +30,7 @@ from workshops.models import (
     Vote,
     Workshop,
 )
-from workshops.phone import SESSION_KEY, _client, _join, mine, own_notes
+from workshops.phone import SESSION_KEY, _client, _join, mine, move_dot, own_notes
 
 
 def _workshop(request: HttpRequest, code: str) -> Workshop:
@@ -232,19 +232,8 @@ def dots(request: HttpRequest, code: str) -> HttpResponse:
         return gone
     error = None
     if request.method == "POST":
-        here = workshop.area_by_id(request.POST.get("area"))
-        action = request.POST.get("action")
         try:
-            if here is None:
-                raise ValidationError(f"Choose one of the {workshop.area_count} areas.")
-            if action == "add":
-                workshop.place_dot(participant, here["id"], ahead=True)
-                messages.success(request, f"You placed a dot on {here['name']}.")
-            elif action == "remove":
-                workshop.remove_dot(participant, here["id"], ahead=True)
-                messages.success(request, f"You took a dot back from {here['name']}.")
-            else:
-                raise ValidationError("Place a dot or take one back.")
+            messages.success(request, move_dot(workshop, participant, request.POST, ahead=True))
             return redirect("workshops:ahead_dots", workshop.join_code)
         except ValidationError as e:
             error = e.messages[0]

@@ -391,25 +391,30 @@ def note(request: HttpRequest, code: str) -> HttpResponse:
     return _phone_answer(request, workshop, participant, success=success, saved=True)
 
 
+def move_dot(workshop: Workshop, participant: Participant, data, *, ahead: bool = False) -> str:
+    """Place a dot on the area `data` names, or take one back (`action`),
+    in the room or (`ahead`) while scoring ahead; what to say, or
+    ValidationError with the reason."""
+    area = workshop.area_by_id(data.get("area"))
+    if area is None:
+        raise ValidationError(f"Choose one of the {workshop.area_count} areas.")
+    if data.get("action") == "add":
+        workshop.place_dot(participant, area["id"], ahead=ahead)
+        return f"You placed a dot on {area['name']}."
+    if data.get("action") == "remove":
+        workshop.remove_dot(participant, area["id"], ahead=ahead)
+        return f"You took a dot back from {area['name']}."
+    raise ValidationError("Place a dot or take one back.")
+
+
 @require_POST
 def dot(request: HttpRequest, code: str) -> HttpResponse:
     """Place a dot on an area, or take one back, at the choose step."""
     workshop, participant, gone = _phone(request, code)
     if gone:
         return gone
-    area = workshop.area_by_id(request.POST.get("area"))
-    action = request.POST.get("action")
     try:
-        if area is None:
-            raise ValidationError(f"Choose one of the {workshop.area_count} areas.")
-        if action == "add":
-            workshop.place_dot(participant, area["id"])
-            success = f"You placed a dot on {area['name']}."
-        elif action == "remove":
-            workshop.remove_dot(participant, area["id"])
-            success = f"You took a dot back from {area['name']}."
-        else:
-            raise ValidationError("Place a dot or take one back.")
+        success = move_dot(workshop, participant, request.POST)
     except ValidationError as error:
         return _phone_answer(request, workshop, participant, error=error.messages[0])
     if request.htmx:
