@@ -12,10 +12,12 @@ answered with what changed of the phone's own, never with its room.
 
 from __future__ import annotations
 
+import json
+
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -36,6 +38,7 @@ from workshops.models import (
 from workshops.views import can_read
 
 SESSION_KEY = "workshop_participants"
+JSON_ESCAPES = {ord("<"): "\\u003C", ord(">"): "\\u003E", ord("&"): "\\u0026"}
 
 
 def _client(request: HttpRequest) -> str:
@@ -315,7 +318,10 @@ def _taken(said: str, where: str, *, saved: bool = False, **own) -> HttpResponse
     to say (`where`: beside the vote, or at the top of the room). The phone
     merges it into what it keeps and marks its room itself
     (static/js/workshop.js): nothing of the room is drawn again."""
-    response = JsonResponse({"mine": own, "said": said, "where": where})
+    # What a phone typed comes back in it: <, > and & escaped as in
+    # json_script, so no answer carries markup, whoever reads it as what.
+    answer = json.dumps({"mine": own, "said": said, "where": where}).translate(JSON_ESCAPES)
+    response = HttpResponse(answer, content_type="application/json")
     response["X-Phone-Answer"] = "mine"
     response["HX-Reswap"] = "none"
     if saved:
