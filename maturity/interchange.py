@@ -336,21 +336,22 @@ def export_model(model: MaturityModel) -> dict:
         "description": model.description,
         "framing": model.framing,
         "scale": [{"number": p.number, "label": p.label} for p in model.scale.order_by("number")],
-        "areas": [
-            {
-                "key": area.key,
-                "name": area.name,
-                "summary": area.summary,
-                "levels": [
-                    {"number": lv.number, "title": lv.title, "descriptor": lv.descriptor}
-                    for lv in sorted(area.levels.all(), key=lambda lv: lv.number)
-                ],
-                "prompts": [
-                    p.text for p in sorted(area.prompts.all(), key=lambda p: (p.order, p.pk))
-                ],
-            }
-            for area in areas
+        "areas": [export_area(area) for area in areas],
+    }
+
+
+def export_area(area) -> dict:
+    """One area as a file's data: its text today (levels and prompts
+    prefetched, or read here)."""
+    return {
+        "key": area.key,
+        "name": area.name,
+        "summary": area.summary,
+        "levels": [
+            {"number": lv.number, "title": lv.title, "descriptor": lv.descriptor}
+            for lv in sorted(area.levels.all(), key=lambda lv: lv.number)
         ],
+        "prompts": [p.text for p in sorted(area.prompts.all(), key=lambda p: (p.order, p.pk))],
     }
 
 

@@ -16,7 +16,8 @@ from __future__ import annotations
 
 import copy
 
-from maturity.models import Area, MaturityModel, Prompt
+from maturity.interchange import export_area
+from maturity.models import MaturityModel, Prompt
 
 LOADED = "Shipped model loaded"
 CORRECTED = "Shipped correction"
@@ -62,7 +63,7 @@ def with_admins_edits(model: MaturityModel, shipped: dict) -> tuple[dict, list[s
         if shipped_area is None or _shipped(rows) is None:
             if not area.retired and _shipped(rows) is None:
                 kept.append(f"The area {area.name}: an admin's, kept.")
-                data["areas"].append(_area_now(area))
+                data["areas"].append(export_area(area))
             continue
         if area.retired and not rows[0].history_change_reason:
             kept.append(f"The area {area.name}: an admin retired it; kept retired.")
@@ -81,16 +82,3 @@ def with_admins_edits(model: MaturityModel, shipped: dict) -> tuple[dict, list[s
                 kept.append(f"{area.name}: kept the prompts an admin changed.")
                 shipped_area["prompts"] = now
     return data, kept
-
-
-def _area_now(area: Area) -> dict:
-    return {
-        "key": area.key,
-        "name": area.name,
-        "summary": area.summary,
-        "levels": [
-            {"number": lv.number, "title": lv.title, "descriptor": lv.descriptor}
-            for lv in sorted(area.levels.all(), key=lambda lv: lv.number)
-        ],
-        "prompts": [p.text for p in sorted(area.prompts.all(), key=lambda p: (p.order, p.pk))],
-    }
