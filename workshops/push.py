@@ -31,6 +31,7 @@ import logging
 import random
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import partial
 
 from asgiref.sync import sync_to_async
 from django.conf import settings
@@ -96,6 +97,9 @@ class Room:
     # longer than LIVE_HEARTBEAT_SECONDS.
     beats: int = 0
     ticker: asyncio.TimerHandle | None = None
+    # Drawings on their way for streams opening, by kind and the changes
+    # heard when each began (Hub.current).
+    opening: dict[tuple[str, int], asyncio.Task] = field(default_factory=dict)
 
     def keep(self, states: dict[str, State], seen: int) -> None:
         """Keep what was drawn after `seen` changes, for the kinds still open,
@@ -183,11 +187,29 @@ class Hub:
     async def current(self, room: Room, kind: str, *, fresh: bool = False) -> State:
         """What this kind of screen should show now: what the room's other
         streams of that kind were sent, if it was drawn after every change
-        heard so far; otherwise (or if `fresh`) drawn now."""
-        if fresh or room.seen.get(kind) != room.changes or kind not in room.states:
-            seen = room.changes
-            room.keep(await self.draw(room.pk, [kind]), seen)
-        return room.states[kind]
+        heard so far; otherwise (or if `fresh`) drawn now.
+
+        Streams of a room that open together (ten phones joining, a
+        restarted server met by every screen) share one drawing begun after
+        the same changes, rather than queueing one each for the one thread
+        that draws: under a flood of openings that queue grew faster than it
+        drained, and the process was still drawing for streams long held."""
+        if not fresh and room.seen.get(kind) == room.changes and kind in room.states:
+            return room.states[kind]
+        seen = room.changes
+        drawing = None if fresh else room.opening.get((kind, seen))
+        if drawing is None:
+            # Its own task (and context, as a redraw's): a stream that closes
+            # while waiting does not cancel the drawing the others wait for.
+            drawing = asyncio.get_running_loop().create_task(
+                self.draw(room.pk, [kind]), context=contextvars.Context()
+            )
+            if not fresh:
+                room.opening[kind, seen] = drawing
+                drawing.add_done_callback(partial(_drawn, room.opening, (kind, seen)))
+        states = await asyncio.shield(drawing)
+        room.keep(states, seen)
+        return room.states.get(kind, states[kind])
 
     async def draw(self, pk: int, kinds: list[str]) -> dict[str, State]:
         return await sync_to_async(self._draw, thread_sensitive=True)(pk, kinds)
@@ -306,6 +328,17 @@ class Hub:
                 )
             await asyncio.sleep(delay * (0.5 + random.random()))
             delay = min(delay * 2, 5)
+
+
+def _drawn(opening: dict, key: tuple[str, int], drawing: asyncio.Task) -> None:
+    """A shared drawing is done: the next stream to open draws afresh if it
+    must. Its failure is read here too, so that one whose every stream has
+    closed is not reported as never retrieved (each waiting stream has it
+    raised and handles it)."""
+    if opening.get(key) is drawing:
+        del opening[key]
+    if not drawing.cancelled():
+        drawing.exception()
 
 
 BEATS_PER_HEARTBEAT = 4

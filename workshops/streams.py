@@ -89,17 +89,19 @@ def draw(pk: int, kinds: list[str]) -> dict[str, State]:
     """What each kind of screen of workshop `pk` shows now (in Django's
     thread for views). Its queries do not depend on how many people are in
     the room or how many screens are open."""
-    workshop = (
-        Workshop.objects.select_related("team", "facilitator", "chosen_area").filter(pk=pk).first()
-    )
-    if workshop is None:
-        return {kind: State("close", "gone", "", closed=True) for kind in kinds}
     states = {}
-    closed = workshop.is_closed
     if PHONE in kinds:
-        states[PHONE] = _phones(pk, closed)
+        states[PHONE] = _phones(pk)
     screens = [kind for kind in kinds if kind in SCREENS]
     if screens:
+        workshop = (
+            Workshop.objects.select_related("team", "facilitator", "chosen_area")
+            .filter(pk=pk)
+            .first()
+        )
+        if workshop is None:
+            return {kind: State("close", "gone", "", closed=True) for kind in kinds}
+        closed = workshop.is_closed
         context = {
             "workshop": workshop,
             "area": workshop.current_area,
@@ -132,7 +134,7 @@ hub.drawer = draw
 _phones_drawn: dict[int, State] = {}
 
 
-def _phones(pk: int, closed: bool) -> State:
+def _phones(pk: int) -> State:
     """What every phone of the room shows alike, with the room's key as its
     id; each phone marks its own vote, notes and dots on it by itself."""
     key = Workshop.objects.room_key(pk) or ""

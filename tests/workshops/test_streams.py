@@ -868,3 +868,36 @@ def test_a_burst_of_votes_is_a_few_redraws_not_one_each(
             await screen.close()
 
     run(scenario)
+
+
+def test_streams_of_a_room_opening_together_share_one_drawing(rubric, workshop, monkeypatch):
+    """Ten phones open their streams at once (a room joining, every screen
+    coming back after a restart): the room is drawn once for them, not once
+    each in a queue for the one thread that draws, which under a flood of
+    openings grew faster than it drained."""
+    workshop.go_to(1)
+    phones = [Client() for _ in range(10)]
+    for client in phones:
+        join(client, workshop)
+    drawn = []
+    draw = hub.draw
+
+    async def slow(pk, kinds):
+        drawn.append(kinds)
+        states = await draw(pk, kinds)
+        await asyncio.sleep(0.2)  # every stream has asked by the time it lands
+        return states
+
+    async def scenario():
+        monkeypatch.setattr(hub, "draw", slow)
+        opened = [await open_stream(client, phone_url(workshop)) for client in phones]
+        try:
+            first = await asyncio.gather(*(stream.next() for stream in opened))
+            assert drawn == [[streams.PHONE]]
+            assert {event["event"] for event in first} == {"room"}
+            assert len({event["id"] for event in first}) == 1
+        finally:
+            for stream in opened:
+                await stream.close()
+
+    run(scenario)
