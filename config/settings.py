@@ -465,7 +465,8 @@ LIVE_REDRAW_MS = env_int("LIVE_REDRAW_MS", 200)
 # come back later (503 with Retry-After) and the page polls meanwhile; also
 # before a stream would pass the process's file descriptors (less
 # LIVE_FD_RESERVE) or its memory (less LIVE_MEMORY_RESERVE_MB), and while
-# LIVE_MAX_OPENING streams are being checked at once (workshops/budget.py).
+# LIVE_MAX_OPENING streams are opening at once: being checked, or waiting
+# for their first state to be drawn (workshops/budget.py).
 LIVE_MAX_STREAMS = env_int("LIVE_MAX_STREAMS", 20_000)
 LIVE_FD_RESERVE = env_int("LIVE_FD_RESERVE", 256)
 LIVE_MEMORY_RESERVE_MB = env_int("LIVE_MEMORY_RESERVE_MB", 64)

@@ -10,8 +10,10 @@ another would pass any of
   `memory.max`) or, without one, the machine's available memory, less
   LIVE_MEMORY_RESERVE_MB. Read at most once a second, since a stream costs
   tens of kilobytes and a second's worth of openings cannot use it up;
-- LIVE_MAX_OPENING streams being checked at once: under a flood of new
-  streams the rest are refused at once rather than queued behind them, so
+- LIVE_MAX_OPENING streams opening at once (being checked, or waiting
+  for their first state to be drawn; through `serve`, as in production):
+  under a flood of new streams the rest are refused at once rather than
+  queued behind them, so
   every screen hears an answer within a second, and a vote still gets a
   thread for its view;
 - the event loop running more than LIVE_MAX_LAG_MS behind (`Lag`): counts
@@ -32,6 +34,7 @@ import ctypes.util
 import gc
 import resource
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 from django.conf import settings
@@ -93,6 +96,19 @@ class Budget:
         self.opening = 0  # streams being checked now
         self._memory_read_at = float("-inf")
         self._memory_short = False
+
+    def opened(self) -> Callable[[], None]:
+        """Count one more stream opening; the function returned, called
+        once or more, counts it out."""
+        self.opening += 1
+        counted = [True]
+
+        def done() -> None:
+            if counted:
+                counted.clear()
+                self.opening -= 1
+
+        return done
 
     def refusal(self) -> str | None:
         """Why another stream cannot be opened now, or None."""

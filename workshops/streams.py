@@ -37,8 +37,8 @@ coroutine, a socket and its buffers. Before any of that it asks what the
 process can afford (`refusal`): a stream that would pass the limit, the
 file descriptors or the memory the process has is answered 503 with
 Retry-After at once, as are openings past LIVE_MAX_OPENING still being
-checked, so that under a flood every screen hears an answer within a
-second. The async views below are the same streams through Django's own
+checked or drawn for the first time, so that under a flood every screen
+hears an answer within a second. The async views below are the same streams through Django's own
 handler, for the test client and `manage.py runserver`.
 """
 
@@ -172,16 +172,19 @@ def _refused_while_busy() -> HttpResponse:
 
 
 def _stream(request: HttpRequest, pk: int, kind: str, *, step: int | None, token: str = ""):
+    opened: list = []  # called once the stream has its first state (_open)
     response = StreamingHttpResponse(
-        _events(pk, kind, step=step, token=token), content_type="text/event-stream"
+        _events(pk, kind, step=step, token=token, opened=opened),
+        content_type="text/event-stream",
     )
+    response.opened = opened
     response["Cache-Control"] = "no-cache"
     # Tells nginx (and proxies that honour it) to pass each event on at once.
     response["X-Accel-Buffering"] = "no"
     return response
 
 
-async def _events(pk: int, kind: str, *, step: int | None, token: str):
+async def _events(pk: int, kind: str, *, step: int | None, token: str, opened: list):
     room = hub.join(pk, kind)
     try:
         # The browser waits this long before reconnecting after a drop:
@@ -209,6 +212,9 @@ async def _events(pk: int, kind: str, *, step: int | None, token: str):
             # as every other refusal while the database is away.
             log.warning("Stream for workshop %s ended: the database is unavailable: %s", pk, error)
             return
+        finally:
+            for done in opened:
+                done()
         sent = None
         clock = asyncio.get_running_loop().time
         heartbeat = settings.LIVE_HEARTBEAT_SECONDS
@@ -293,17 +299,30 @@ def _screen_place(request: HttpRequest, pk: int, presenter: bool) -> HttpRespons
     return _stream(request, workshop.pk, LOOK, step=step)
 
 
-async def _open(request: HttpRequest, place, *args, thread_sensitive: bool) -> HttpResponse:
+async def _open(
+    request: HttpRequest, place, *args, thread_sensitive: bool, until_drawn: bool = False
+) -> HttpResponse:
     if request.method != "GET":
         return HttpResponse(status=405, headers={"Allow": "GET"})
     hub.start()
     if budget.refusal():
         return _refused_while_busy()
-    budget.opening += 1
+    # Through `serve` (`until_drawn`), counted as opening until its first
+    # state is drawn, not only while it is checked: the drawing is the
+    # larger part of what an opening costs, and a flood whose drawings queue
+    # without bound starves the event loop of the time to refuse anyone.
+    done = budget.opened()
     try:
-        return await sync_to_async(place, thread_sensitive=thread_sensitive)(request, *args)
-    finally:
-        budget.opening -= 1
+        response = await sync_to_async(place, thread_sensitive=thread_sensitive)(request, *args)
+    except BaseException:
+        done()
+        raise
+    opened = getattr(response, "opened", None)
+    if opened is None or not until_drawn:
+        done()
+    else:
+        opened.append(done)
+    return response
 
 
 # Through Django's own handler (the test client, `manage.py runserver`).
@@ -373,7 +392,9 @@ async def serve(scope, receive, send) -> None:
     except (Resolver404, KeyError):
         return await _send(HttpResponse(status=404), send, receive)
     try:
-        response = await _open(request, _as_its_page(place), *args, thread_sensitive=False)
+        response = await _open(
+            request, _as_its_page(place), *args, thread_sensitive=False, until_drawn=True
+        )
     except Exception:
         log.exception("Stream refused: %s", request.path)
         response = HttpResponse(status=500)
@@ -387,20 +408,28 @@ async def _send(response: HttpResponse, send, receive) -> None:
     headers.append((b"x-content-type-options", b"nosniff"))
     for cookie in response.cookies.values():
         headers.append((b"set-cookie", cookie.output(header="").strip().encode("latin-1")))
-    await send({"type": "http.response.start", "status": response.status_code, "headers": headers})
-    if not response.streaming:
-        await send({"type": "http.response.body", "body": response.content})
-        return
-    sending = asyncio.ensure_future(_pump(response, send))
-    leaving = asyncio.ensure_future(_gone(receive))
-    await asyncio.wait((sending, leaving), return_when=asyncio.FIRST_COMPLETED)
-    for task in (sending, leaving):
-        if not task.done():
-            task.cancel()
-        try:
-            await task
-        except asyncio.CancelledError:
-            pass
+    try:
+        await send(
+            {"type": "http.response.start", "status": response.status_code, "headers": headers}
+        )
+        if not response.streaming:
+            await send({"type": "http.response.body", "body": response.content})
+            return
+        sending = asyncio.ensure_future(_pump(response, send))
+        leaving = asyncio.ensure_future(_gone(receive))
+        await asyncio.wait((sending, leaving), return_when=asyncio.FIRST_COMPLETED)
+        for task in (sending, leaving):
+            if not task.done():
+                task.cancel()
+            try:
+                await task
+            except asyncio.CancelledError:
+                pass
+    finally:
+        # A stream that ended before its first state (the screen went away
+        # at once) is no longer opening either.
+        for done in getattr(response, "opened", ()):
+            done()
 
 
 async def _pump(response: StreamingHttpResponse, send) -> None:

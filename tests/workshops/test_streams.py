@@ -901,3 +901,49 @@ def test_streams_of_a_room_opening_together_share_one_drawing(rubric, workshop, 
                 await stream.close()
 
     run(scenario)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_stream_counts_as_opening_until_its_first_state_is_drawn(
+    rubric, workshop, phone, settings, monkeypatch
+):
+    """Under a flood, the drawings of streams already checked are what the
+    process is busy with: a stream still waiting for its first state counts
+    against LIVE_MAX_OPENING, so the next is refused at once, and it stops
+    counting as soon as its state is drawn, or when it goes away first."""
+    from workshops import budget
+
+    settings.LIVE_MAX_OPENING = 1
+    monkeypatch.setattr(budget.budget, "opening", 0)
+    drawing = asyncio.Event()
+    let_it_land = asyncio.Event()
+    draw = hub.draw
+
+    async def held_back(pk, kinds):
+        drawing.set()
+        await let_it_land.wait()
+        return await draw(pk, kinds)
+
+    async def scenario():
+        monkeypatch.setattr(hub, "draw", held_back)
+        first = Asgi(phone_url(workshop), phone)
+        await first.start()
+        assert first.status == 200
+        await asyncio.wait_for(drawing.wait(), WAIT_S)
+        second = Asgi(phone_url(workshop), phone)
+        await second.start()
+        assert second.status == 503  # the first is checked, but not yet drawn
+        await second.close()
+        let_it_land.set()
+        body = b""
+        while b"event: room" not in body:
+            body += await first.body()
+        assert budget.budget.opening == 0
+        third = Asgi(phone_url(workshop), phone)
+        await third.start()
+        assert third.status == 200
+        await third.close()  # gone before reading anything: counted out too
+        await first.close()
+        assert budget.budget.opening == 0
+
+    run(scenario)
