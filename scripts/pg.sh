@@ -42,7 +42,11 @@ pg_up() {
   [ -f "$PG_DIR/port" ] || echo "$PG_PORT" >"$PG_DIR/port"
   as_postgres "$(pg_bin)/pg_ctl" -D "$PG_DIR/data" \
     -o "-p $(cat "$PG_DIR/port") -k $PG_DIR -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=200 ${PG_SERVER_OPTIONS:-}" \
-    -l "$PG_DIR/log" -w start >/dev/null
+    -l "$PG_DIR/log" -w start >/dev/null || {
+    # The log goes with the directory: show why before it does.
+    tail -n 20 "$PG_DIR/log" >&2
+    return 1
+  }
 }
 
 pg_down() {

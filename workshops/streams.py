@@ -235,14 +235,14 @@ async def _events(pk: int, kind: str, *, step: int | None, token: str, opened: l
                     yield b"event: close\ndata: closed\n\n"
                     return
             # The room's heartbeat (one timer a room, workshops/push.py):
-            # at a beat, a ping if this screen would otherwise be quiet for
-            # longer than its heartbeat by the next one. In a busy room a
+            # at a beat, a ping unless this screen spoke so lately that the
+            # next beat still comes within its heartbeat. In a busy room a
             # phone is woken by every vote that changes nothing it shows,
             # and still hears its ping on time, or its page would think
             # the stream dead.
             if room.beats != beats:
                 beats = room.beats
-                if clock() - spoke >= heartbeat - beat_seconds() - 0.05:
+                if clock() - spoke >= heartbeat - beat_seconds():
                     # With the id of what this screen was last sent: a
                     # screen that shows something else asks for the room.
                     yield f"event: ping\nid: {sent}\ndata: {heartbeat}\n\n".encode()

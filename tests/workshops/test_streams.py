@@ -405,7 +405,7 @@ def test_an_idle_stream_is_sent_a_heartbeat(db, workshop, phone, settings):
             for _ in range(3):
                 assert await stream.next(skip=()) == {"event": "ping", "id": key, "data": "1"}
                 # Never quiet for longer than the heartbeat (the room's
-                # timer beats four times a heartbeat).
+                # timer beats every nine tenths of one).
                 assert time.monotonic() - heard <= 1.15
                 heard = time.monotonic()
         finally:
