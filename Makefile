@@ -38,7 +38,7 @@ demo: migrate
 # process on SQLite, static files served by the app as in production.
 run: demo
 	@echo "Serving on http://127.0.0.1:$(PORT)/"
-	BIND=127.0.0.1:$(PORT) WEB_CONCURRENCY=1 ACCESS_LOG=true \
+	BIND=127.0.0.1:$(PORT) WEB_CONCURRENCY=1 ACCESS_LOG=true PYTHONMALLOC=malloc \
 		$(BIN)/gunicorn -c config/gunicorn.conf.py config.asgi
 
 # While changing the code: uvicorn alone, restarting on every saved file.

@@ -29,7 +29,7 @@ wait_for() {
 
 start_gunicorn() {  # name port workers
   local name=$1 port=$2 workers=$3
-  BIND="127.0.0.1:$port" WEB_CONCURRENCY=$workers "$PY" -m gunicorn -c config/gunicorn.conf.py \
+  BIND="127.0.0.1:$port" WEB_CONCURRENCY=$workers PYTHONMALLOC=malloc "$PY" -m gunicorn -c config/gunicorn.conf.py \
     --daemon --capture-output --pid "$RUN_DIR/$name.pid" --error-logfile "$RUN_DIR/$name.log" \
     config.asgi
   wait_for "http://127.0.0.1:$port/bench/baseline"

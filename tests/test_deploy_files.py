@@ -118,3 +118,18 @@ def test_the_trial_compose_file_uses_the_shipped_site_and_real_settings():
             [validator, "-f", "compose.yaml", "config", "-q"], cwd=ROOT, capture_output=True
         )
         assert result.returncode == 0, result.stderr.decode()
+
+
+def test_every_way_the_server_is_started_uses_the_system_allocator():
+    """The image, the systemd unit, `make run`, the benchmark and the guide
+    start gunicorn with PYTHONMALLOC=malloc, without which the memory of a
+    wave of closed streams stays with the process (docs/operators.md)."""
+    image = (ROOT / "Dockerfile").read_text()
+    assert re.search(r"^ENV (.*\\\n)*\s*PYTHONMALLOC=malloc", image, re.M)
+    assert "Environment=PYTHONMALLOC=malloc" in (SYSTEMD / "maturity.service").read_text()
+    for path in ("Makefile", "bench/topology.sh", "docs/operators.md"):
+        commands = (ROOT / path).read_text().replace("\\\n", " ").splitlines()
+        starts = [command for command in commands if re.search(r"gunicorn\b.* -c ", command)]
+        assert starts, path
+        for command in starts:
+            assert "PYTHONMALLOC=malloc" in command, (path, command)
