@@ -250,8 +250,7 @@ class Phone(Client):
             {"area": self.area, "level": random.choice(self.levels)},
             "vote",
         )
-        if got:
-            self.read(got[1])
+        if got and self.read_answer(got):
             self.room.fanout(got[3], got[2], phones=False)
         return got
 
@@ -266,8 +265,22 @@ class Phone(Client):
             "note",
         )
         if got:
-            self.read(got[1])
+            self.read_answer(got)
         return got
+
+    def read_answer(self, got) -> bool:
+        """A post's answer: what changed of this phone's own (JSON), true; or,
+        when the post was refused because the room had moved on (a reveal,
+        the next step), the room as it is now, which the phone shows at once
+        as its stream's event would have had it: for the fan-out it has
+        heard of that change, and the event bringing the same key is not
+        new to it. A refused post changed nothing for the screens."""
+        before = self.key
+        self.read(got[1])
+        if self.key != before:
+            self.arrival.arrived(got[2])
+            self.shown.arrived(got[2])
+        return not (got[1] or "").lstrip().startswith("<")
 
     async def dot(self):
         if self.dots_left > 0 or not self.my_dots:
@@ -331,7 +344,11 @@ class Screen(Client):
         self.area = area.group(1) if area and not self.choosing else None
         self.revision = revision.group(1) if revision else "0"
         self.notes = ""
-        self.revealed = False
+        # What the page says: a room an earlier scenario or step left
+        # revealed is not revealed again (a reveal that changes nothing
+        # sends nothing, and its fan-out would be counted as missed).
+        base = f"/workshops/{self.room.pk}/"
+        self.revealed = (base + ("dots/reveal/" if self.choosing else "reveal/")) not in html
 
     async def on_event(self, kind, event_id, data, at):
         if kind == "live":
