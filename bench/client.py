@@ -160,6 +160,7 @@ class Client:
         )
         self.stream_task: asyncio.Task | None = None
         self.connected = False  # its stream is open now
+        self.connected_at = float("inf")  # since when (the latest opening)
         self.ready = False
         self.csrf = ""
 
@@ -242,6 +243,7 @@ class Client:
                             continue
                         STATS.ok(name, "GET", (now() - sent) * 1000)
                         opened = self.connected = True
+                        self.connected_at = now()
                         Client.streams += 1
                         self.mark_ready()
                         try:

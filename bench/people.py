@@ -106,8 +106,14 @@ class Room:
                 STATS.missed["screen"] += 1
         if not phones or not self.phones:
             return
-        heard = [p.arrival.after(sent) for p in self.phones]
-        shown = [p.shown.after(sent) for p in self.phones]
+        # The phones whose stream was open when the post was sent: one still
+        # joining, or reconnecting, is shown the room as it is when its
+        # stream opens, and has no event of this change to hear.
+        streaming = [p for p in self.phones if p.connected and p.connected_at <= sent]
+        if not streaming:
+            return
+        heard = [p.arrival.after(sent) for p in streaming]
+        shown = [p.shown.after(sent) for p in streaming]
         arrivals = await all_arrived(heard, EVENT_TIMEOUT_S)
         if arrivals is None:
             STATS.missed["tenth_phone"] += 1
