@@ -173,9 +173,13 @@ class Client:
         self, method, path, name, *, data=None, headers=None, params=None, redirects=True
     ):
         """(status, text, answered_at, sent_at) or None on an error; a 503 with
-        Retry-After is waited out (with jitter) and asked again."""
+        Retry-After is waited out (with jitter) and asked again. A post answered
+        with a redirect whose page was refused (busy) has made its change:
+        only that page is asked for again, as a person reloading it would,
+        and `sent_at` stays when the post was sent."""
         if data is not None:
             headers = {**FORM, **(headers or {})}
+        posted = None  # when the post that was done was sent
         while not STOP.is_set() and not self.http.closed:  # closed: the user left
             sent = now()
             try:
@@ -187,13 +191,17 @@ class Client:
                     answered = now()
                     if r.status == 503 and "Retry-After" in r.headers:
                         STATS.refusal(name, method)
+                        if r.history and posted is None:  # the post was done; its page refused
+                            posted = sent
+                            method, path, data, params = "GET", r.url.path_qs, None, None
+                            headers = {k: v for k, v in (headers or {}).items() if k not in FORM}
                         await backoff(r.headers["Retry-After"])
                         continue
                     if r.status >= 400:
                         STATS.error(name, method, str(r.status))
                         return None
                     STATS.ok(name, method, (answered - sent) * 1000)
-                    return r.status, text, answered, sent
+                    return r.status, text, answered, posted or sent
             except (aiohttp.ClientError, TimeoutError, ValueError) as e:
                 if STOP.is_set():
                     return None
