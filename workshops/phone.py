@@ -138,6 +138,21 @@ def _participant_for(request: HttpRequest, workshop: Workshop) -> Participant | 
     return Participant.objects.filter(workshop=workshop, token=token).first()
 
 
+def phone_workshop(request: HttpRequest, code: str) -> tuple[int, bool] | None:
+    """The workshop this phone has a place in (its id, and whether it is
+    closed), or None: what its page checks, in one query, for its stream
+    (workshops/streams.py), which opens far more often than a page."""
+    token = request.session.get(SESSION_KEY, {}).get(code.upper())
+    if token is None:
+        return None
+    row = (
+        Participant.objects.filter(token=token, workshop__join_code=code.upper())
+        .values_list("workshop_id", "workshop__status")
+        .first()
+    )
+    return None if row is None else (row[0], row[1] == Workshop.Status.CLOSED)
+
+
 def room_context(workshop: Workshop, **extra) -> dict:
     """What every phone in the room shows alike: drawn once per change for
     all of them (workshops/streams.py), and the ground of each phone's own

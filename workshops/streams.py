@@ -68,7 +68,7 @@ from django.utils.functional import SimpleLazyObject
 from core.database import database_unavailable
 from workshops.budget import budget, trim
 from workshops.models import Workshop
-from workshops.phone import _participant_for, _workshop_for_participant, room_context
+from workshops.phone import phone_workshop, room_context
 from workshops.push import State, beat_seconds, hub
 from workshops.views import _can_run, _get_workshop_for_user, _live_context
 
@@ -272,12 +272,13 @@ def _checked(place):
 @_checked
 def _phone_place(request: HttpRequest, code: str) -> HttpResponse:
     """The phone's stream, checked as its page checks it."""
-    workshop = _workshop_for_participant(request, code)
-    if workshop is None or _participant_for(request, workshop) is None:
+    place = phone_workshop(request, code)
+    if place is None:
         return redirect("workshops:join_code", code.upper())
-    if workshop.is_closed:
+    pk, closed = place
+    if closed:
         return HttpResponse(status=204)
-    return _stream(request, workshop.pk, PHONE, step=None, token=get_token(request))
+    return _stream(request, pk, PHONE, step=None, token=get_token(request))
 
 
 @_checked

@@ -241,3 +241,35 @@ def test_an_autosave_is_one_query_after_the_facilitator_and_the_workshop(
         )
     assert 'value="2"' in response.content.decode()
     assert workshop.score_for(area).helps == "Pairing helps"
+
+
+def test_a_phones_stream_finds_its_place_in_one_query(
+    workshop, team_a, facilitator, rubric, django_assert_num_queries
+):
+    """A phone's stream opens far more often than its page (every
+    reconnect, every restart): it checks what the page checks (a place in
+    that room, and whether the room is closed) with the session and one
+    query, not the room's key and the participant apart."""
+    from importlib import import_module
+
+    from django.conf import settings
+    from django.test import RequestFactory
+
+    from tests.workshops.conftest import make_workshop
+    from workshops.phone import phone_workshop
+
+    phone = Client()
+    join(phone, workshop)
+    other = make_workshop(team_a, facilitator, rubric)
+    store = import_module(settings.SESSION_ENGINE).SessionStore
+
+    def place(code):
+        request = RequestFactory().get("/")
+        request.session = store(phone.cookies[settings.SESSION_COOKIE_NAME].value)
+        return phone_workshop(request, code)
+
+    with django_assert_num_queries(2):
+        assert place(workshop.join_code.lower()) == (workshop.pk, False)
+    assert place(other.join_code) is None  # no place in that room
+    workshop.set_status(Workshop.Status.CLOSED)
+    assert place(workshop.join_code) == (workshop.pk, True)
