@@ -394,8 +394,9 @@ def streams_table(streams: dict) -> str:
     rows = [
         (
             "idle streams held",
-            f"{idle['held_at_end']:,} of {idle['asked']:,}: refused {idle['refused']:,}, "
-            f"errors {idle['errors']:,}, none {idle['no_answer']:,}",
+            f"{idle['held_at_end']:,} of {idle['asked']:,}: refused "
+            f"{idle.get('refused_first', idle['refused']):,} then {idle['refused']:,} "
+            f"after Retry-After, errors {idle['errors']:,}, none {idle['no_answer']:,}",
             f">= {STREAMS_HELD_TARGET:,}",
             met["held_10000"],
         ),

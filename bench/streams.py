@@ -4,7 +4,9 @@ phones to (BENCH_STREAM_ROOMS of them), a room's streams are its
 facilitator's screen's and its ten phones'.
 
 1. Held idle: BENCH_STREAMS_IDLE streams (10,000), opened at
-   BENCH_STREAMS_RATE a second (200), and nothing else. Before them (after
+   BENCH_STREAMS_RATE a second (200), and nothing else; one refused while
+   they open is opened again after its Retry-After, as its page would (at
+   most three times). Before them (after
    a warm-up: 50 streams opened and closed, so a pool that starts its
    threads on first use has started them), while they are held and
    BENCH_STREAMS_AFTER_S (20) after they close: the workers' threads
@@ -63,6 +65,7 @@ HOLD_S = float(os.environ.get("BENCH_STREAMS_HOLD_S", "31"))
 AFTER_S = float(os.environ.get("BENCH_STREAMS_AFTER_S", "20"))
 WAIT_S = float(os.environ.get("BENCH_STREAMS_WAIT_S", "30"))
 WARM_UP = 50
+RETRIES = 3  # a refused idle stream opens again after Retry-After, at most this often
 VOTES_AT = (0.4, 0.5, 0.6)  # of the flood's time
 FANOUT_WAIT_S = 10  # a vote not on a screen by then is counted as missed
 ANSWER_TARGET_S = 1.0
@@ -78,7 +81,10 @@ class Stream:
     its answer (status, when it was told), then everything it hears until
     it is closed."""
 
-    __slots__ = ("path", "cookie", "sent", "status", "told", "error", "heard", "writer", "arrival")
+    __slots__ = (
+        "path", "cookie", "sent", "status", "told", "error", "heard", "writer", "arrival",
+        "retry_after",
+    )  # fmt: skip
     gaps: list[float] | None = None  # while the heartbeat is watched: every gap heard
     heartbeat_s: float | None = None  # as the pings say
 
@@ -87,6 +93,7 @@ class Stream:
         self.sent = self.told = self.heard = None
         self.status: int | None = None
         self.error: str | None = None
+        self.retry_after = 0.0
         self.writer: asyncio.StreamWriter | None = None
 
     @property
@@ -138,6 +145,7 @@ class Stream:
         self.status = status
         if status != 200:
             self.told = now()
+            self.retry_after = float(headers.get("retry-after", "0") or 0)
             if status != 503 or "retry-after" not in headers:
                 self.error = f"{status}" + (" without Retry-After" if status == 503 else "")
             return None
@@ -331,6 +339,18 @@ async def held_idle(paths: list[tuple[str, str]]) -> dict:
     began = now()
     tasks = await hold(streams, RATE)
     await answered(streams)
+    # A page whose stream was refused while they opened (a late loop, too
+    # many opening at once) polls, and opens it again after Retry-After.
+    refused_first = sum(s.refused for s in streams)
+    for _ in range(RETRIES):
+        again = [i for i, s in enumerate(streams) if s.refused]
+        if not again:
+            break
+        await asyncio.sleep(max(streams[i].retry_after for i in again))
+        for i in again:
+            streams[i] = Stream(streams[i].path, streams[i].cookie)
+            tasks[i] = asyncio.create_task(streams[i].run())
+        await answered([streams[i] for i in again])
     opened_s = now() - began
     await asyncio.sleep(5)  # settle
     threads_held_first = sampler.read()[0]
@@ -353,6 +373,7 @@ async def held_idle(paths: list[tuple[str, str]]) -> dict:
     threads_after, rss_after = await sampler.stop()
     return {
         **answers(streams),
+        "refused_first": refused_first,
         "open_s": round(opened_s, 1),
         "open_ms": spread([s.answer_ms() for s in streams if s.told]),
         "held_at_end": len(holding),

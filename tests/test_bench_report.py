@@ -207,7 +207,7 @@ def streams_run(
     spread = {"samples": 1, "p50": 20.0, "p95": 300.0, "p99": 600.0, "max": 900.0}
     idle = {
         "asked": 10_000, "held": 10_000, "held_at_end": 10_000, "refused": 0, "errors": 0,
-        "no_answer": 0, "threads_before": threads[0], "threads_held_max": threads[1],
+        "refused_first": 7, "no_answer": 0, "threads_before": threads[0], "threads_held_max": threads[1],
         "threads_after": threads[2], "rss_before_kb": rss[0], "rss_held_kb": rss[1],
         "rss_after_kb": rss[2], "held_s": 31.0, "service_cpu_percent": cpu,
         "cpu_busy_percent": [cpu + 0.5, 40.0], "after_s": 20.0, "heartbeat_s": 15.0,
@@ -296,6 +296,9 @@ def test_the_streams_table_sets_each_figure_beside_its_target(tmp_path, capsys):
     assert "35.0 kB" in rows["memory a stream"] and "<= 40 kB" in rows["memory a stream"]
     assert rows["memory a stream"].endswith("met")
     assert "20,000 of 20,000 in time" in rows["flood: held or refused"]
+    # Refused while they opened, held once opened again after Retry-After.
+    assert "10,000 of 10,000: refused 7 then 0 after Retry-After" in rows["idle streams held"]
+    assert rows["idle streams held"].endswith("met")
     assert rows["a vote in it, to screens"].startswith("a vote in it, to screens  75.0 ms")
     written = json.loads((tmp_path / "bench.json").read_text())
     assert written["streams"]["idle"]["threads_held_max"] == 10_009
