@@ -470,7 +470,7 @@ LIVE_REDRAW_MS = env_int("LIVE_REDRAW_MS", 200)
 LIVE_MAX_STREAMS = env_int("LIVE_MAX_STREAMS", 20_000)
 LIVE_FD_RESERVE = env_int("LIVE_FD_RESERVE", 256)
 LIVE_MEMORY_RESERVE_MB = env_int("LIVE_MEMORY_RESERVE_MB", 64)
-LIVE_MAX_OPENING = env_int("LIVE_MAX_OPENING", 16)
+LIVE_MAX_OPENING = env_int("LIVE_MAX_OPENING", 8)
 # ... and while the process's event loop runs this far behind (a flood of
 # openings): the streams it holds and the answers it owes stay on time.
 LIVE_MAX_LAG_MS = env_int("LIVE_MAX_LAG_MS", 250)

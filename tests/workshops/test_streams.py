@@ -791,7 +791,7 @@ def test_a_stream_the_process_cannot_afford_is_refused_at_once(
     run(scenario)
     hub.open_streams = 0
     settings.LIVE_MAX_STREAMS = 20_000
-    settings.LIVE_MAX_OPENING = 16
+    settings.LIVE_MAX_OPENING = 8
     monkeypatch.setattr(budget, "spare_memory", lambda: 1024**3)
     monkeypatch.setattr(budget.budget, "_memory_read_at", float("-inf"))
     monkeypatch.setattr(budget.resource, "getrlimit", lambda _: (20_000, 20_000))
