@@ -40,6 +40,7 @@ from __future__ import annotations
 import asyncio
 import errno
 import os
+import random
 import resource
 import sys
 from collections import Counter
@@ -341,16 +342,20 @@ async def held_idle(paths: list[tuple[str, str]]) -> dict:
     await answered(streams)
     # A page whose stream was refused while they opened (a late loop, too
     # many opening at once) polls, and opens it again after Retry-After.
+    # Each after its own Retry-After, spread as the service asks (not all
+    # at once: the ones refused together would be refused together again).
     refused_first = sum(s.refused for s in streams)
-    for _ in range(RETRIES):
-        again = [i for i, s in enumerate(streams) if s.refused]
-        if not again:
-            break
-        await asyncio.sleep(max(streams[i].retry_after for i in again))
-        for i in again:
+
+    async def reopen(i: int) -> None:
+        for _ in range(RETRIES):
+            if not streams[i].refused:
+                return
+            await asyncio.sleep(streams[i].retry_after * random.uniform(1, 2))
             streams[i] = Stream(streams[i].path, streams[i].cookie)
             tasks[i] = asyncio.create_task(streams[i].run())
-        await answered([streams[i] for i in again])
+            await answered([streams[i]])
+
+    await asyncio.gather(*(reopen(i) for i, s in enumerate(streams) if s.refused))
     opened_s = now() - began
     await asyncio.sleep(5)  # settle
     threads_held_first = sampler.read()[0]
