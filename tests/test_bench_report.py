@@ -207,7 +207,8 @@ def streams_run(
     spread = {"samples": 1, "p50": 20.0, "p95": 300.0, "p99": 600.0, "max": 900.0}
     idle = {
         "asked": 10_000, "held": 10_000, "held_at_end": 10_000, "refused": 0, "errors": 0,
-        "refused_first": 7, "no_answer": 0, "threads_before": threads[0], "threads_held_max": threads[1],
+        "refused_first": 7, "no_answer": 0, "threads_before": threads[0],
+        "threads_held_max": threads[1],
         "threads_after": threads[2], "rss_before_kb": rss[0], "rss_held_kb": rss[1],
         "rss_after_kb": rss[2], "held_s": 31.0, "service_cpu_percent": cpu,
         "cpu_busy_percent": [cpu + 0.5, 40.0], "after_s": 20.0, "heartbeat_s": 15.0,
