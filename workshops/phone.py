@@ -138,18 +138,21 @@ def _participant_for(request: HttpRequest, workshop: Workshop) -> Participant | 
     return Participant.objects.filter(workshop=workshop, token=token).first()
 
 
+def _seat(request: HttpRequest, code: str):
+    """This phone's place in the room with that code, as a query (of one
+    row at most), or None when its session has no place there."""
+    token = request.session.get(SESSION_KEY, {}).get(code.upper())
+    if token is None:
+        return None
+    return Participant.objects.filter(token=token, workshop__join_code=code.upper())
+
+
 def phone_workshop(request: HttpRequest, code: str) -> tuple[int, bool] | None:
     """The workshop this phone has a place in (its id, and whether it is
     closed), or None: what its page checks, in one query, for its stream
     (workshops/streams.py), which opens far more often than a page."""
-    token = request.session.get(SESSION_KEY, {}).get(code.upper())
-    if token is None:
-        return None
-    row = (
-        Participant.objects.filter(token=token, workshop__join_code=code.upper())
-        .values_list("workshop_id", "workshop__status")
-        .first()
-    )
+    seat = _seat(request, code)
+    row = None if seat is None else seat.values_list("workshop_id", "workshop__status").first()
     return None if row is None else (row[0], row[1] == Workshop.Status.CLOSED)
 
 
@@ -314,14 +317,8 @@ def vote(request: HttpRequest, code: str) -> HttpResponse:
 def _phone(request: HttpRequest, code: str):
     """The workshop and this phone's participant, or a redirect to join:
     only what a post needs to act, in one query."""
-    token = request.session.get(SESSION_KEY, {}).get(code.upper())
-    participant = (
-        Participant.objects.select_related("workshop__team")
-        .filter(token=token, workshop__join_code=code.upper())
-        .first()
-        if token
-        else None
-    )
+    seat = _seat(request, code)
+    participant = None if seat is None else seat.select_related("workshop__team").first()
     if participant is None:
         return None, None, redirect("workshops:join_code", code.upper())
     return participant.workshop, participant, None
