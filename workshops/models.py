@@ -40,6 +40,8 @@ def new_join_code() -> str:
 # PostgreSQL a NOTIFY on this channel, sent as the change commits; on SQLite
 # this signal, sent once it has committed, with the workshop's `pk`.
 CHANGES_CHANNEL = "workshop_changes"
+# After the id in a change's NOTIFY: the change is one of the room's counts only.
+COUNTS_SUFFIX = " counts"
 changed = Signal()
 
 # A spread this wide (for example 2 to 4) is a conversation worth having.
@@ -161,6 +163,13 @@ class WorkshopQuerySet(models.QuerySet):
         revealed += dots_revealed_at is not None
         return participant_key(step, status, revealed, timer_token(*timer))
 
+    def recount(self, counting: tuple[str, int, tuple]) -> tuple[int, dict] | None:
+        """The workshop's version and the room's counts as `Workshop.room`
+        gives them (`counting`: what `Workshop.counting` said to count), in
+        one query; None if the workshop is gone."""
+        version, counts = _count_room(counting, version=True)
+        return None if version is None else (version, counts)
+
     def for_phones(self) -> WorkshopQuerySet:
         """Workshops as a phone's room needs them: with the team (the
         phone's words name it, "the board", "the team") and what the room's
@@ -277,23 +286,27 @@ class Workshop(models.Model):
     def is_closed(self) -> bool:
         return self.status == self.Status.CLOSED
 
-    def bump_version(self) -> None:
+    def bump_version(self, *, counts: bool = False) -> None:
         """Tell every open screen something changed, without a
         read-modify-write race (workshops/push.py): on PostgreSQL the update
         and its NOTIFY are one statement, delivered only if the change
-        commits; on SQLite this process's hub hears of it on commit."""
+        commits; on SQLite this process's hub hears of it on commit.
+        `counts`: the change is one the room's counts show and nothing else
+        (someone joined, voted, wrote a note or placed a dot, from their
+        phone, in the room), so the shared screens need only count again
+        (`Workshop.objects.recount`), not be drawn again."""
         if connection.vendor == "postgresql":
             table = Workshop._meta.db_table
             with connection.cursor() as cursor:
                 cursor.execute(
                     f"WITH bumped AS (UPDATE {table} SET version = version + 1 WHERE id = %s"
-                    " RETURNING id) SELECT pg_notify(%s, id::text) FROM bumped",
-                    [self.pk, CHANGES_CHANNEL],
+                    " RETURNING id) SELECT pg_notify(%s, id::text || %s) FROM bumped",
+                    [self.pk, CHANGES_CHANNEL, COUNTS_SUFFIX if counts else ""],
                 )
         else:
             Workshop.objects.filter(pk=self.pk).update(version=F("version") + 1)
             pk = self.pk
-            transaction.on_commit(lambda: changed.send(Workshop, pk=pk))
+            transaction.on_commit(lambda: changed.send(Workshop, pk=pk, counts=counts))
         # Read the new version only if this request draws it (deferred:
         # Django loads it on first use). A phone's post never does.
         self.__dict__.pop("version", None)
@@ -611,7 +624,7 @@ class Workshop(models.Model):
                 # it. Anything else the database refused is not a vote.
                 if not votes.update(level=level, updated_at=timezone.now()):
                     raise
-        self.bump_version()
+        self.bump_version(counts=not ahead)
         return vote_round
 
     def revote(self, area_id) -> bool:
@@ -668,7 +681,7 @@ class Workshop(models.Model):
             note = Note.objects.create(
                 workshop=self, participant=participant, area_id=area_id, kind=kind, text=text
             )
-        self.bump_version()
+        self.bump_version(counts=not ahead)
         return note
 
     def _own_note(self, participant: Participant, note_id) -> Note:
@@ -691,7 +704,7 @@ class Workshop(models.Model):
         self._check_notes_open(note.area_id, ahead)
         Note.objects.filter(pk=note.pk).update(kind=kind, text=text, updated_at=timezone.now())
         note.kind, note.text = kind, text
-        self.bump_version()
+        self.bump_version(counts=not ahead)
         return note
 
     def delete_note(self, participant: Participant, note_id, *, ahead: bool = False) -> bool:
@@ -699,7 +712,7 @@ class Workshop(models.Model):
         self._check_notes_open(note.area_id, ahead)
         deleted, _ = Note.objects.filter(pk=note.pk).delete()
         if deleted:
-            self.bump_version()
+            self.bump_version(counts=not ahead)
         return bool(deleted)
 
     def show_notes(self, area_id) -> bool:
@@ -783,7 +796,7 @@ class Workshop(models.Model):
                     f"You have placed all {DOTS_PER_PARTICIPANT} dots. Take one back to move it."
                 )
             Dot.objects.create(workshop=self, participant=participant, area_id=int(area_id))
-        self.bump_version()
+        self.bump_version(counts=not ahead)
         return True
 
     def remove_dot(self, participant: Participant, area_id, *, ahead: bool = False) -> bool:
@@ -795,7 +808,7 @@ class Workshop(models.Model):
             return False
         deleted, _ = Dot.objects.filter(pk=dot.pk).delete()
         if deleted:
-            self.bump_version()
+            self.bump_version(counts=not ahead)
         return bool(deleted)
 
     def reveal_dots(self) -> bool:
@@ -1031,20 +1044,16 @@ class Workshop(models.Model):
         """Joined and voted counts for the current area (voted in the open
         round, and how many notes from how many people), or at the choose
         step how many placed dots: one query."""
+        return _count_room(self.counting(vote_round))[1]
+
+    def counting(self, vote_round: int = 1) -> tuple[str, int, tuple]:
+        """What `room` counts at this step, without the workshop: its id,
+        and the area and round on screen. What the shared screens keep to
+        count again when only the counts change (`Workshop.objects.recount`)."""
         area = self.current_area
         if area:
-            kind, params = (
-                "area",
-                [self.pk, self.pk, area["id"], vote_round] + [self.pk, area["id"]] * 2,
-            )
-        elif self.step == self.choose_step:
-            kind, params = "choose", [self.pk] * 3
-        else:
-            kind, params = "", [self.pk]
-        with connection.cursor() as cursor:
-            cursor.execute(_room_sql(kind), params)
-            row = cursor.fetchone()
-        return dict(zip(_ROOM_COUNTS[kind], row, strict=True))
+            return "area", self.pk, (area["id"], vote_round)
+        return ("choose" if self.step == self.choose_step else ""), self.pk, ()
 
     def default_review_date(self):
         return timezone.localdate() + timedelta(weeks=4)
@@ -1271,8 +1280,24 @@ _ROOM_COUNTS = {
 }
 
 
+def _count_room(counting: tuple[str, int, tuple], *, version: bool = False):
+    """(the workshop's version if asked for, else None; the room's counts)."""
+    kind, pk, at = counting
+    if kind == "area":
+        area_id, vote_round = at
+        params = [pk, pk, area_id, vote_round] + [pk, area_id] * 2
+    else:
+        params = [pk] * len(_ROOM_COUNTS[kind])
+    with connection.cursor() as cursor:
+        cursor.execute(_room_sql(kind, version), [pk, *params] if version else params)
+        row = cursor.fetchone()
+    if version:
+        return row[0], dict(zip(_ROOM_COUNTS[kind], row[1:], strict=True))
+    return None, dict(zip(_ROOM_COUNTS[kind], row, strict=True))
+
+
 @functools.cache
-def _room_sql(kind: str) -> str:
+def _room_sql(kind: str, version: bool = False) -> str:
     """Workshop.room's counts, each by its own index: written out, as the
     ORM's aggregate over a join took longer to build than to run, and its
     join grew with people x votes x notes. Only what came from a phone
@@ -1297,4 +1322,6 @@ def _room_sql(kind: str) -> str:
         ]
     elif kind == "choose":
         counts += [count(Dot, "DISTINCT participant_id"), count(Dot)]
+    if version:
+        counts.insert(0, f"(SELECT version FROM {table(Workshop)} WHERE id = %s)")
     return "SELECT " + ", ".join(counts)

@@ -104,7 +104,7 @@ def _join(request: HttpRequest, workshop: Workshop, name: str) -> Participant:
             user=request.user if request.user.is_authenticated else None,
             ahead=workshop.ahead_open,
         )
-        workshop.bump_version()
+        workshop.bump_version(counts=True)  # one more joined
     elif name and name != participant.display_name:
         participant.display_name = name
         participant.save(update_fields=["display_name"])

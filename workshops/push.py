@@ -14,9 +14,13 @@ A change (`Workshop.bump_version`) announces itself as it commits:
 The hub fans the change out in memory. For each room with open streams in
 this process it draws what each kind of screen needs once (the facilitator's
 live region, presenter mode's, a team member's, and the phones' key) in
-asgiref's one long-lived thread for synchronous work, and wakes every stream of that room, which
-sends the new state if it is not what its screen shows. Changes that come
-while a room is being drawn are drawn once more, together, afterwards.
+asgiref's one long-lived thread for synchronous work, and wakes the streams
+of each kind drawn, each of which sends the new state if it is not what its
+screen shows. A change of the room's counts alone (`'<id> counts'`: someone
+joined, voted, wrote a note or placed a dot) is counted again rather than
+drawn (`Hub.recount`), and wakes only the screens that show counts. Changes
+that come while a room is being drawn are drawn once more, together,
+afterwards.
 
 If the listener loses its database (a restart, a fail-over) it reconnects
 by itself, with backoff, and redraws every room: whatever changed while it
@@ -38,7 +42,7 @@ from django.conf import settings
 from django.db import InterfaceError, OperationalError, close_old_connections, connections
 
 from workshops.models import CHANGES_CHANNEL as CHANNEL
-from workshops.models import changed
+from workshops.models import COUNTS_SUFFIX, changed
 
 log = logging.getLogger(__name__)
 
@@ -56,6 +60,10 @@ class State:
     # Further events sent with it, as (event, data): the cards beside the
     # live region.
     more: tuple[tuple[str, str], ...] = ()
+    # What the drawer needs to fill in this drawing's counts again after a
+    # change of the counts alone (Hub.recounter), or None if such a change
+    # must be drawn whole. Never sent.
+    recount: tuple | None = field(default=None, compare=False, repr=False)
 
     def encode(self, replace: tuple[str, str] | None = None) -> bytes:
         events = [(self.event, self.data), *self.more]
@@ -86,8 +94,15 @@ class Room:
     states: dict[str, State] = field(default_factory=dict)
     seen: dict[str, int] = field(default_factory=dict)
     changes: int = 0
+    # Every change heard since the latest redraw began was of the room's
+    # counts alone (someone joined, voted, wrote a note, placed a dot): the
+    # shared screens are counted again, not drawn again, and the phones,
+    # which show no counts, are neither drawn nor woken.
+    counts_only: bool = True
     drawn_at: float = float("-inf")  # when the last redraw began (the loop's clock)
-    woken: asyncio.Event = field(default_factory=asyncio.Event)
+    # Each kind of screen's streams wait on their own event: woken by a new
+    # state of their kind, and by every beat.
+    woken: dict[str, asyncio.Event] = field(default_factory=dict)
     drawing: bool = False
     stale: bool = False
     # The room's heartbeat: one timer a room, not one a stream, beating
@@ -112,13 +127,24 @@ class Room:
                 self.states[kind] = state
                 self.seen[kind] = seen
 
-    def wake(self, states: dict[str, State], seen: int) -> None:
-        self.keep(states, seen)
-        self._wake()
+    def waker(self, kind: str) -> asyncio.Event:
+        """What a stream of this kind waits on until something wakes it."""
+        event = self.woken.get(kind)
+        if event is None:
+            event = self.woken[kind] = asyncio.Event()
+        return event
 
-    def _wake(self) -> None:
-        woken, self.woken = self.woken, asyncio.Event()
-        woken.set()
+    def wake(self, states: dict[str, State], seen: int, kinds=None) -> None:
+        """Keep what was drawn, and wake the streams of `kinds` (every kind
+        if None)."""
+        self.keep(states, seen)
+        self._wake(kinds)
+
+    def _wake(self, kinds=None) -> None:
+        for kind in list(self.woken) if kinds is None else kinds:
+            woken = self.woken.pop(kind, None)
+            if woken is not None:
+                woken.set()
 
     def beat(self) -> None:
         """Every beat_seconds() while the room has streams here."""
@@ -140,6 +166,9 @@ class Hub:
         # What each kind of screen shows of a room: set by the streams'
         # module (workshops/streams.py), which knows the screens.
         self.drawer: Callable[[int, list[str]], dict[str, State]] | None = None
+        # What each kind shows after a change of the room's counts alone,
+        # given what it shows now; None when it must be drawn whole.
+        self.recounter: Callable[[int, dict], dict[str, State] | None] | None = None
 
     # The streams' side (on the event loop).
 
@@ -217,29 +246,33 @@ class Hub:
     async def draw(self, pk: int, kinds: list[str]) -> dict[str, State]:
         return await sync_to_async(self._draw, thread_sensitive=True)(pk, kinds)
 
-    def _draw(self, pk: int, kinds: list[str]) -> dict[str, State]:
+    def _draw(self, pk: int, kinds, drawer=None) -> dict[str, State] | None:
         # Outside any request's life (a redraw), or inside a stream's, which
         # lasts as long as the screen stays open: borrow a connection for
         # the drawing and give it straight back, so no stream holds one
         # (not inside a transaction: only a test draws inside one).
+        drawer = drawer or self.drawer
         connection = connections["default"]
         if connection.in_atomic_block:
-            return self.drawer(pk, kinds)
+            return drawer(pk, kinds)
         close_old_connections()
         try:
-            return self.drawer(pk, kinds)
+            return drawer(pk, kinds)
         finally:
             connection.close()
 
     # The changes' side.
 
-    def changed(self, pk: int) -> None:
-        """On the event loop: a room changed; redraw it if anyone here sees it."""
+    def changed(self, pk: int, counts: bool = False) -> None:
+        """On the event loop: a room changed (`counts`: its counts alone);
+        redraw it if anyone here sees it."""
         room = self.rooms.get(pk)
         if room is None:
             return
         room.changes += 1
         room.stale = True
+        if not counts:
+            room.counts_only = False
         if not room.drawing:
             room.drawing = True
             # In a context of its own: not the request's that happened to
@@ -248,11 +281,11 @@ class Hub:
                 self._redraw(room), context=contextvars.Context()
             )
 
-    def changed_threadsafe(self, pk: int) -> None:
+    def changed_threadsafe(self, pk: int, counts: bool = False) -> None:
         """From a view's thread (SQLite): after the change has committed."""
         loop = self.loop
         if loop is not None and not loop.is_closed():
-            loop.call_soon_threadsafe(self.changed, pk)
+            loop.call_soon_threadsafe(self.changed, pk, counts)
 
     def changed_everywhere(self) -> None:
         for pk in list(self.rooms):
@@ -273,23 +306,41 @@ class Hub:
                 room.drawn_at = loop.time()
                 room.stale = False
                 seen = room.changes
+                counts_only, room.counts_only = room.counts_only, True
                 try:
-                    states = await self.draw(room.pk, list(room.streams))
+                    states = await self.recount(room) if counts_only else None
+                    if states is None:
+                        states = await self.draw(room.pk, list(room.streams))
                 except (OperationalError, InterfaceError) as error:
                     # The database is away (a restart, a fail-over): tried
                     # again each second, one line each, until it is back.
                     log.warning("Could not draw workshop %s's screens: %s", room.pk, error)
-                    await asyncio.sleep(1)
-                    room.stale = True
+                    await self._again(room, counts_only)
                     continue
                 except Exception:
                     log.exception("Could not draw workshop %s's screens", room.pk)
-                    await asyncio.sleep(1)
-                    room.stale = True
+                    await self._again(room, counts_only)
                     continue
-                room.wake(states, seen)
+                room.wake(states, seen, list(states))
         finally:
             room.drawing = False
+
+    async def _again(self, room: Room, counts_only: bool) -> None:
+        """A redraw failed: what it was for is drawn again in a second."""
+        room.counts_only = room.counts_only and counts_only
+        room.stale = True
+        await asyncio.sleep(1)
+
+    async def recount(self, room: Room) -> dict[str, State] | None:
+        """After changes of the room's counts alone: the screens that show
+        counts, counted again from what they show now (in the same thread
+        as drawings); None if they must be drawn whole."""
+        shown = {kind: room.states.get(kind) for kind in room.streams}
+        if self.recounter is None:
+            return None
+        return await sync_to_async(self._draw, thread_sensitive=True)(
+            room.pk, shown, self.recounter
+        )
 
     async def listen(self) -> None:
         """One LISTEN connection for this process, for as long as it runs.
@@ -315,8 +366,9 @@ class Hub:
                     lost = False
                     delay = 0.5
                     async for notify in conn.notifies():
+                        pk, suffix, rest = notify.payload.partition(COUNTS_SUFFIX)
                         try:
-                            self.changed(int(notify.payload))
+                            self.changed(int(pk), counts=bool(suffix) and not rest)
                         except ValueError:
                             continue
             except asyncio.CancelledError:
@@ -370,9 +422,9 @@ def listen_conninfo() -> str:
 hub = Hub()
 
 
-def _committed(sender, pk: int, **kwargs) -> None:
+def _committed(sender, pk: int, counts: bool = False, **kwargs) -> None:
     """SQLite: a change has committed in one of this process's threads."""
-    hub.changed_threadsafe(pk)
+    hub.changed_threadsafe(pk, counts)
 
 
 changed.connect(_committed, dispatch_uid="workshops.push")

@@ -49,6 +49,7 @@ import io
 import logging
 import random
 import time
+from dataclasses import replace
 from importlib import import_module
 
 from asgiref.sync import sync_to_async
@@ -102,17 +103,21 @@ def draw(pk: int, kinds: list[str]) -> dict[str, State]:
         if workshop is None:
             return {kind: State("close", "gone", "", closed=True) for kind in kinds}
         closed = workshop.is_closed
-        context = {
-            "workshop": workshop,
-            "area": workshop.current_area,
-            "csrf_token": CSRF_PLACEHOLDER,
-        }
+        area = workshop.current_area
+        context = {"workshop": workshop, "area": area, "csrf_token": CSRF_PLACEHOLDER}
         context.update(_live_context(workshop))
+        # Drawn with its counts and version to be filled in, so that a
+        # change of the counts alone fills them in again (`recount`).
+        context.update(counts_html=COUNTS_PLACEHOLDER, drawn_version=VERSION_PLACEHOLDER)
+        counts = _counts(area, context["room"])
+        counting = None
+        if _only_counts_change(workshop, context):
+            counting = (workshop.counting(context.get("vote_round", 1)), area)
         for kind in screens:
             context.update(can_run=kind == RUN, screen=kind == PRESENTER)
             live = _compact(render_to_string("workshops/present.html#live", context))
             more = ()
-            if workshop.current_area:
+            if area:
                 cards = render_to_string("workshops/present.html#cards", context)
                 # The room clock, drawn with its deadline and no "now": this
                 # drawing may be sent to a screen long after it was drawn.
@@ -120,13 +125,73 @@ def draw(pk: int, kinds: list[str]) -> dict[str, State]:
                     "workshops/includes/timer.html", {**context, "pushed": True, "swap": True}
                 )
                 more = (("cards", _compact(cards)), ("timer", _compact(timer)))
+            version = str(workshop.version)
             states[kind] = State(
-                "live", str(workshop.version), live, workshop.step, closed, more=more
+                "live",
+                version,
+                _filled(live, counts, version),
+                workshop.step,
+                closed,
+                more=more,
+                recount=(live, *counting) if counting else None,
             )
     return states
 
 
+# Where a shared screen's live region, as kept for `recount`, has its counts
+# and its version (what its poll says it shows).
+COUNTS_PLACEHOLDER = "counts-of-this-room"
+VERSION_PLACEHOLDER = "version-of-this-drawing"
+
+
+def _counts(area: dict | None, room: dict) -> str:
+    return _compact(render_to_string("workshops/present.html#counts", {"area": area, "room": room}))
+
+
+def _filled(live: str, counts: str, version: str) -> str:
+    return live.replace(COUNTS_PLACEHOLDER, counts).replace(VERSION_PLACEHOLDER, version)
+
+
+def _only_counts_change(workshop: Workshop, context: dict) -> bool:
+    """Whether a change of the room's counts changes nothing else the
+    shared screens show now: not once the votes are revealed (a vote that
+    crossed the reveal changes the spread), the notes shown (the cards) or
+    the dots counted (the tally), nor once the workshop has closed."""
+    if workshop.is_closed:
+        return False
+    if context["area"]:
+        return not (context["revealed"] or context["notes_shown"])
+    return "tally" not in context
+
+
+def recount(pk: int, shown: dict[str, State | None]) -> dict[str, State] | None:
+    """After changes that only the room's counts show: each shared screen's
+    live region as last drawn (`shown`), with its counts counted again and
+    the workshop's version read with them, in one query; the phones' room is
+    as it was. None when a screen must be drawn whole (`draw`): one has
+    nothing it can fill in again."""
+    screens = {kind: state for kind, state in shown.items() if kind in SCREENS}
+    if not screens or any(state is None or state.recount is None for state in screens.values()):
+        return None
+    counted: dict[tuple, tuple[str, str] | None] = {}
+    states = {}
+    for kind, state in screens.items():
+        live, counting, area = state.recount
+        if counting not in counted:
+            found = Workshop.objects.recount(counting)
+            # The id says it was counted again: a drawing of the whole region
+            # at the same version (a change this process has not heard of
+            # yet, read here) is still sent after it.
+            counted[counting] = found and (f"{found[0]}+", _counts(area, found[1]))
+        if counted[counting] is None:
+            return None
+        version, counts = counted[counting]
+        states[kind] = replace(state, id=version, data=_filled(live, counts, version))
+    return states
+
+
 hub.drawer = draw
+hub.recounter = recount
 
 # The phones' room as last drawn for each workshop: the room's key says
 # everything the drawing shows, so a change that leaves the key as it was
@@ -221,7 +286,7 @@ async def _events(pk: int, kind: str, *, step: int | None, token: str, opened: l
         spoke = clock()  # when this screen was last sent anything
         beats = room.beats
         while True:
-            woken = room.woken
+            woken = room.waker(kind)
             state = room.states.get(kind, state)
             if state.id != sent:
                 if kind in SCREENS and (state.closed or (step is not None and state.step != step)):
@@ -236,10 +301,10 @@ async def _events(pk: int, kind: str, *, step: int | None, token: str, opened: l
                     return
             # The room's heartbeat (one timer a room, workshops/push.py):
             # at a beat, a ping unless this screen spoke so lately that the
-            # next beat still comes within its heartbeat. In a busy room a
-            # phone is woken by every vote that changes nothing it shows,
-            # and still hears its ping on time, or its page would think
-            # the stream dead.
+            # next beat still comes within its heartbeat. A stream woken
+            # by changes that leave what it shows as it was (a card hidden,
+            # for a phone) still hears its ping on time, or its page would
+            # think the stream dead.
             if room.beats != beats:
                 beats = room.beats
                 if clock() - spoke >= heartbeat - beat_seconds():

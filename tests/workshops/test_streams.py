@@ -19,6 +19,7 @@ from asgiref.sync import async_to_sync, sync_to_async
 from django.db import connection, transaction
 from django.db.models import F
 from django.test import AsyncClient, Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from tests.workshops.conftest import area_id, join
@@ -136,6 +137,15 @@ def screen_url(workshop, step: int | None = None) -> str:
     return url if step is None else f"{url}?s={step}"
 
 
+def voting(workshop, phones: int) -> tuple[int, list[Client]]:
+    """The first area on screen, and that many phones joined."""
+    clients = [Client() for _ in range(phones)]
+    for client in clients:
+        join(client, workshop)
+    workshop.go_to(1)
+    return area_id(workshop, 1), clients
+
+
 @pytest.fixture
 def phone(workshop):
     client = Client()
@@ -176,11 +186,7 @@ def test_a_phone_stream_opens_with_the_room_its_page_shows_without_its_own(db, w
 def test_a_vote_reaches_the_screen_and_a_reveal_every_phone(
     rubric, workshop, facilitator_client, monkeypatch
 ):
-    workshop.go_to(1)
-    area = area_id(workshop, 1)
-    phones = [Client() for _ in range(3)]
-    for client in phones:
-        join(client, workshop)
+    area, phones = voting(workshop, 3)
     drawn: list[list[str]] = []
     draw = hub.drawer
     monkeypatch.setattr(hub, "drawer", lambda pk, kinds: drawn.append(kinds) or draw(pk, kinds))
@@ -843,29 +849,128 @@ def test_a_burst_of_votes_is_a_few_redraws_not_one_each(
     for client in phones:
         join(client, workshop)
     redraws = []
-    draw = hub.draw
+    draw, recount = hub.draw, hub.recount
 
-    async def counted(pk, kinds):
+    async def drawn(pk, kinds):
         if streams.RUN in kinds:
             redraws.append(kinds)
         return await draw(pk, kinds)
+
+    async def counted(room):
+        redraws.append("counted again")
+        return await recount(room)
 
     async def scenario():
         screen = await open_stream(facilitator_client, screen_url(workshop, 1))
         try:
             await screen.next()
             await listening()
-            monkeypatch.setattr(hub, "draw", counted)
+            monkeypatch.setattr(hub, "draw", drawn)
+            monkeypatch.setattr(hub, "recount", counted)
             vote = reverse("workshops:vote", args=[workshop.join_code])
             for client in phones:
                 await sync_to_async(client.post)(vote, {"area": area, "level": 3}, **HTMX)
             shown = ""
             while 'data-testid="voted-count">8<' not in shown:
                 shown = (await screen.next())["data"]
-            # Eight votes within a moment: drawn at once, then together.
-            assert len(redraws) <= 3, redraws
+            # Eight votes within a moment: counted at once, then together,
+            # and never drawn whole (a vote changes only the counts).
+            assert 1 <= len(redraws) <= 3, redraws
+            assert set(redraws) == {"counted again"}
         finally:
             await screen.close()
+
+    run(scenario)
+
+
+def whole(states: dict) -> dict:
+    """Each kind's drawing as its screen shows it, less the version it names."""
+    return {kind: re.sub(r'"v": "\d+\+?"', "", state.data) for kind, state in states.items()}
+
+
+@pytest.mark.parametrize("step", ["opening", "area", "choose"])
+def test_counted_again_the_screens_show_what_a_whole_drawing_shows(db, workshop, facilitator, step):
+    """A vote, a note, a dot or someone joining changes only the room's
+    counts: the screens are counted again in one query, not drawn again,
+    and show exactly what drawing them whole shows, under an id of their
+    own (see the next test)."""
+    phones = [Client() for _ in range(2)]
+    people = [join(client, workshop) for client in phones]
+    if step != "opening":
+        workshop.go_to(1 if step == "area" else workshop.choose_step)
+    area = workshop.current_area
+    kinds = [streams.RUN, streams.LOOK, streams.PRESENTER]
+    shown = streams.draw(workshop.pk, kinds)
+    if step == "area":
+        workshop.vote(people[0], area["id"], 2)
+        workshop.add_note(people[1], area["id"], "helps", "We pair.")
+    elif step == "choose":
+        workshop.place_dot(people[0], workshop.areas[0]["id"])
+    else:
+        join(Client(), workshop)
+    with CaptureQueriesContext(connection) as queries:
+        counted = streams.recount(workshop.pk, shown)
+    assert len(queries) == 1
+    drawn = streams.draw(workshop.pk, kinds)
+    assert whole(counted) == whole(drawn)
+    assert whole(counted) != whole(shown)
+    version = str(Workshop.objects.get(pk=workshop.pk).version)
+    assert {state.id for state in counted.values()} == {version + "+"}
+    assert all(f'"v": "{version}+"' in state.data for state in counted.values())
+    assert {state.id for state in drawn.values()} == {version}
+
+
+def test_a_change_counted_again_before_it_is_heard_still_reaches_the_screen(db, workshop):
+    """A reveal committed but not yet heard by this process when a vote is
+    counted again: the count reads the reveal's version, and the screens
+    show the count without the spread. The reveal's own drawing, when it is
+    heard, has another id, so it is still sent."""
+    phones = [Client() for _ in range(2)]
+    people = [join(client, workshop) for client in phones]
+    workshop.go_to(1)
+    area = workshop.current_area["id"]
+    shown = streams.draw(workshop.pk, [streams.RUN])
+    workshop.vote(people[0], area, 2)
+    workshop.reveal(area)  # not heard yet
+    counted = streams.recount(workshop.pk, shown)[streams.RUN]
+    drawn = streams.draw(workshop.pk, [streams.RUN])[streams.RUN]
+    assert "app-spread" not in counted.data and "app-spread" in drawn.data
+    assert counted.id != drawn.id
+    # Once the votes are revealed, a vote that crossed the reveal changes the
+    # spread: the screens are drawn whole.
+    assert streams.recount(workshop.pk, {streams.RUN: drawn}) is None
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_vote_wakes_the_shared_screens_and_no_phone(
+    rubric, workshop, facilitator_client, monkeypatch
+):
+    area, phones = voting(workshop, 3)
+    woken = []
+
+    async def scenario():
+        screen = await open_stream(facilitator_client, screen_url(workshop, 1))
+        opened = [await open_stream(client, phone_url(workshop)) for client in phones]
+        try:
+            await screen.next()
+            for stream in opened:
+                await stream.next()
+            await listening()
+            room = hub.rooms[workshop.pk]
+            wake = room._wake
+            monkeypatch.setattr(
+                room, "_wake", lambda kinds=None: woken.append(kinds) or wake(kinds)
+            )
+            vote = reverse("workshops:vote", args=[workshop.join_code])
+            await sync_to_async(phones[0].post)(vote, {"area": area, "level": 3}, **HTMX)
+            shown = ""
+            while 'data-testid="voted-count">1<' not in shown:
+                shown = (await screen.next())["data"]
+            drawn = [kinds for kinds in woken if kinds is not None]  # None: a heartbeat
+            assert drawn and all(kinds == [streams.RUN] for kinds in drawn), woken
+        finally:
+            for stream in [screen, *opened]:
+                await stream.close()
 
     run(scenario)
 
