@@ -565,12 +565,12 @@ class Workshop(models.Model):
         return bool(changed)
 
     def _area_state(self, area_id) -> tuple[bool, int, bool]:
-        """(votes revealed, the round open, notes shown) for one area, in one query."""
-        row = (
-            AreaScore.objects.filter(workshop=self, area_id=area_id)
-            .values_list("revealed_at", "vote_round", "notes_shown_at")
-            .first()
-        )
+        """(votes revealed, the round open, notes shown) for one area, in one
+        query: written out, as every vote, note and drawing of the room asks
+        it, and the ORM took three times as long to build it as to run it."""
+        with connection.cursor() as cursor:
+            cursor.execute(_area_state_sql(), [self.pk, int(area_id)])
+            row = cursor.fetchone()
         if row is None:
             return False, 1, False
         return row[0] is not None, row[1], row[2] is not None
@@ -608,8 +608,7 @@ class Workshop(models.Model):
         if revealed:
             raise ValidationError("The votes for this area have been revealed, so it is closed.")
         # A change of mind is one query, a first vote an insert after it.
-        votes = Vote.objects.filter(participant=participant, area_id=area_id, round=vote_round)
-        if not votes.update(level=level, updated_at=timezone.now()):
+        if not _change_vote(participant.pk, area_id, vote_round, level):
             try:
                 with transaction.atomic():
                     Vote.objects.create(
@@ -622,7 +621,7 @@ class Workshop(models.Model):
             except IntegrityError:
                 # Two requests from one device raced to make the vote: change
                 # it. Anything else the database refused is not a vote.
-                if not votes.update(level=level, updated_at=timezone.now()):
+                if not _change_vote(participant.pk, area_id, vote_round, level):
                     raise
         self.bump_version(counts=not ahead)
         return vote_round
@@ -1278,6 +1277,30 @@ _ROOM_COUNTS = {
     "choose": ("joined", "dotted", "dot_count"),
     "": ("joined",),
 }
+
+
+@functools.cache
+def _area_state_sql() -> str:
+    quote = connection.ops.quote_name
+    return (
+        f"SELECT {quote('revealed_at')}, {quote('vote_round')}, {quote('notes_shown_at')}"
+        f" FROM {quote(AreaScore._meta.db_table)} WHERE {quote('workshop_id')} = %s"
+        f" AND {quote('area_id')} = %s"
+    )
+
+
+def _change_vote(participant_id: int, area_id, vote_round: int, level: int) -> int:
+    """A participant's vote in that round set to `level`, if they have one
+    (how many rows changed: 0 or 1), in one statement written out."""
+    quote = connection.ops.quote_name
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {quote(Vote._meta.db_table)} SET {quote('level')} = %s,"
+            f" {quote('updated_at')} = %s WHERE {quote('participant_id')} = %s"
+            f" AND {quote('area_id')} = %s AND {quote('round')} = %s",
+            [level, timezone.now(), participant_id, int(area_id), vote_round],
+        )
+        return cursor.rowcount
 
 
 def _count_room(counting: tuple[str, int, tuple], *, version: bool = False):

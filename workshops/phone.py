@@ -318,7 +318,9 @@ def _phone(request: HttpRequest, code: str):
     """The workshop and this phone's participant, or a redirect to join:
     only what a post needs to act, in one query."""
     seat = _seat(request, code)
-    participant = None if seat is None else seat.select_related("workshop__team").first()
+    participant = None
+    if seat is not None:  # one row at most: no ordering to build
+        participant = next(iter(seat.select_related("workshop__team")[:1]), None)
     if participant is None:
         return None, None, redirect("workshops:join_code", code.upper())
     return participant.workshop, participant, None
