@@ -1005,6 +1005,10 @@ def test_streams_of_a_room_opening_together_share_one_drawing(rubric, workshop, 
         return states
 
     async def scenario():
+        # Listening first: a LISTEN that takes hold while the streams open
+        # redraws every room (whatever changed before it was missed).
+        hub.start()
+        await listening()
         monkeypatch.setattr(hub, "draw", slow)
         opened = [await open_stream(client, phone_url(workshop)) for client in phones]
         try:
