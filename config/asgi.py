@@ -14,7 +14,9 @@ Two handlers share the one event loop:
   Django's ASGI handler would run each such request in a thread it makes
   for that request, across two hops from the event loop and back: measured
   on one core, it answers a constant page at about 750 a second against
-  1,700-2,100 through the pool (docs/operators.md, "Deployment").
+  1,700-2,100 through the pool (docs/operators.md, "Deployment"). Each
+  request is emptied once answered (core/cycles.py), so what it held is
+  freed then, not by the collector.
 """
 
 import gc
@@ -22,18 +24,18 @@ import os
 
 from a2wsgi import WSGIMiddleware
 from django.core.asgi import get_asgi_application
-from django.core.wsgi import get_wsgi_application
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 streams = get_asgi_application()
 
 from django.conf import settings  # noqa: E402
 
+from core.cycles import wsgi_application  # noqa: E402
 from core.load import LoadShedding  # noqa: E402
 from core.static import StaticFiles  # noqa: E402
 from workshops.streams import serve as serve_stream  # noqa: E402
 
-views = WSGIMiddleware(get_wsgi_application(), workers=settings.VIEW_THREADS)
+views = WSGIMiddleware(wsgi_application(), workers=settings.VIEW_THREADS)
 
 
 def is_stream(path: str) -> bool:

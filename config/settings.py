@@ -125,7 +125,10 @@ ASGI_APPLICATION = "config.asgi.application"
 
 TEMPLATES = [
     {
-        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        # Django's, with each context emptied once drawn (core/cycles.py);
+        # named as Django's is, for django-template-partials to find.
+        "BACKEND": "core.cycles.Templates",
+        "NAME": "django",
         "DIRS": [BASE_DIR / "templates"],
         "APP_DIRS": True,
         "OPTIONS": {

@@ -3,7 +3,8 @@ under ASGI (config/asgi.py): the live room's streams need it."""
 
 import os
 
-from django.core.wsgi import get_wsgi_application
-
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
-application = get_wsgi_application()
+
+from core.cycles import wsgi_application  # noqa: E402
+
+application = wsgi_application()
