@@ -22,7 +22,6 @@ WORKSHOP_COST_TARGET_MS = 4  # of a core a second, for one live workshop
 FANOUT_P95_TARGET_MS = 250
 IDLE_STREAMS_TARGET = 2000
 IDLE_BUSY_TARGET_PERCENT = 3
-CPU_PER_REQUEST_TARGET_MS = 8
 PAGE_TARGET_MS = 15  # CPU, the service and PostgreSQL, median per page
 # The streams scenario (bench/streams.py): one process holds this many idle
 # streams, each in this much memory, and gives it back when they close; a
@@ -40,8 +39,12 @@ STREAMS_FLOOD_TARGET = 20_000
 STREAMS_FLOOD_S_TARGET = 30
 FLOOD_ANSWER_TARGET_MS = 1000
 VOTE_FANOUT_TARGET_MS = 500
-# The requests the CPU table must show (bench/cpu.py names them).
-CPU_REQUESTS = ["vote", "note", "dot", "autosave", "reveal", "next area", "join"]
+# The requests the CPU table must show (bench/cpu.py names them), each
+# with its target in ms: a phone's post and the autosave, and the rest.
+CPU_TARGETS_MS = {
+    "vote": 5, "note": 5, "dot": 5, "autosave": 5, "reveal": 10, "next area": 10, "join": 10,
+}  # fmt: skip
+CPU_REQUESTS = list(CPU_TARGETS_MS)
 
 
 def percentile(values: list[float], p: float) -> float:
@@ -294,11 +297,11 @@ def cpu_of(cpu: dict | None) -> dict | None:
     rows = cpu["per_request"]
     listed = [k for k in CPU_REQUESTS if k in rows]
     return {
-        "target_ms": CPU_PER_REQUEST_TARGET_MS,
+        "targets_ms": CPU_TARGETS_MS,
         "background_ms_per_s": cpu["background_ms_per_s"],
         "requests": rows,
         "met": len(listed) == len(CPU_REQUESTS)
-        and all(rows[k]["cpu_ms"] <= CPU_PER_REQUEST_TARGET_MS for k in listed),
+        and all(rows[k]["cpu_ms"] <= CPU_TARGETS_MS[k] for k in listed),
         "missing": [k for k in CPU_REQUESTS if k not in rows],
         "errors": cpu.get("errors", {}),
         "accounted": cpu.get("accounted"),
@@ -525,7 +528,7 @@ def main(argv: list[str]) -> int:
         "fanout_p95_under_250_ms": bool(fanout and fanout["met"]),
         "idle_streams_busy_under_3_percent": bool(idle and idle["met"]),
         "overload_no_bad_answers_rooms_recovered": bool(overload and overload["met"]),
-        "cpu_per_request_8_ms": bool(cpu and cpu["met"]),
+        "cpu_per_request": bool(cpu and cpu["met"]),
         "pages_15_ms": bool(pages and pages["met"]),
         "poll_ratio_0_7": bool(poll and poll["poll_ratio"] >= poll["target"]),
         **{f"streams_{k}": bool(streams and streams["met"][k]) for k in STREAMS_TARGETS},
@@ -595,7 +598,7 @@ def print_report(result, run, service_cores, storm, join, steady, groups, poll) 
             f"\n== CPU per request, one at a time on an idle service (background "
             f"{cpu['background_ms_per_s']} ms/s taken off)"
         )
-        head = f"{'request':<20}{'samples':>8}{'CPU ms':>8}{'window ms':>11}  target"
+        head = f"{'request':<20}{'samples':>8}{'CPU ms':>8}{'window ms':>11}  target ms"
         print(head + "\n" + "-" * len(head))
         rows = cpu["requests"]
         for kind in [*CPU_REQUESTS, *sorted(set(rows) - set(CPU_REQUESTS))]:
@@ -603,14 +606,15 @@ def print_report(result, run, service_cores, storm, join, steady, groups, poll) 
                 print(f"{kind:<20}{'-':>8}{'-':>8}{'-':>11}  not measured")
                 continue
             r = rows[kind]
+            target = cpu["targets_ms"].get(kind)
             mark = (
-                ("ok" if r["cpu_ms"] <= cpu["target_ms"] else "OVER")
-                if kind in CPU_REQUESTS
+                f"{target:>3}  {'ok' if r['cpu_ms'] <= target else 'OVER'}"
+                if target
                 else "(not a target)"
             )
             print(f"{kind:<20}{r['samples']:>8}{r['cpu_ms']:>8.1f}{r['window_ms']:>11.0f}  {mark}")
         print(
-            f"Each <= {cpu['target_ms']} ms: {verdict(targets['cpu_per_request_8_ms'])}."
+            f"Each within its target: {verdict(targets['cpu_per_request'])}."
             + (f" Errors: {cpu['errors']}" if cpu["errors"] else "")
         )
         if cpu.get("accounted"):
