@@ -85,3 +85,52 @@ def test_a_vote_and_a_reveal_arrive_without_a_poll(
         assert phone.locator("#room").inner_text() == marked
     finally:
         context.close()
+
+
+def marked(name: str, id_: str, html: str, n: int) -> str:
+    """An event of the stream (`name`) carrying the element `html`, marked
+    as the stream's `n`th (a clock's state changed too: the same is kept)."""
+    html = html.replace(f'id="{id_}"', f'id="{id_}" data-sent="{n}"', 1)
+    html = html.replace('data-timer-state="', f'data-timer-state="{n}-', 1)
+    return f"event: {name}\nid: {n}\ndata: {html}\n\n"
+
+
+def test_events_that_follow_each_other_at_once_all_reach_the_shared_screens(
+    page,
+    live_server,
+    setup_team,  # noqa: F811
+):
+    """The race of the missed vote, made on purpose: every element a shared
+    screen's stream swaps is sent two states back to back (as a vote
+    counted just after the page's first state, or two changes in a row).
+    The second must show: htmx listens to the stream from the new element
+    only once it has settled, and it dropped what came before that."""
+    create_workshop(page, live_server)
+    page.get_by_role("button", name="Next: Collaboration").click()
+    expect(page.get_by_role("heading", name="Collaboration", level=2)).to_be_visible()
+    run_screen = page.url
+    presenter = page.get_by_role("link", name="Open presenter mode").get_attribute("href")
+    for url in (run_screen, live_server.url + presenter):
+        page.goto(url)
+        expect(page.locator("[data-live-stream]")).to_be_attached()
+        swapped = page.locator("[data-sse-swap]").evaluate_all(
+            "all => all.map(e => [e.dataset.sseSwap, e.id, e.outerHTML.replace(/\\n/g, ' ')])"
+        )
+        assert {name for name, _, _ in swapped} >= {"live", "cards", "timer"}, url
+        events = "retry: 600000\n\n" + "".join(
+            marked(name, id_, html, n) for name, id_, html in swapped for n in (1, 2)
+        )
+
+        def stream(route, request, body=events):
+            # Both at once; then nothing more comes.
+            route.fulfill(status=200, headers={"Content-Type": "text/event-stream"}, body=body)
+
+        page.route("**/events/**", stream)
+        # The fallback poll, when the stream has ended, hears that nothing changed.
+        page.route(
+            re.compile(r"/workshops/\d+/(screen/)?\?"), lambda route: route.fulfill(status=204)
+        )
+        page.reload()
+        for _, id_, _ in swapped:
+            expect(page.locator(f"#{id_}")).to_have_attribute("data-sent", "2", timeout=3000)
+        page.unroute_all()
