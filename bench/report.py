@@ -329,6 +329,16 @@ def pages_of(*sizes: dict | None) -> dict | None:
     }
 
 
+def warm_up_of(warm: dict | None) -> dict | None:
+    """The warm-up wave: the first the process held, and the memory it kept
+    after it (not a target: the measured wave is compared with after it)."""
+    if not warm or "rss_before_kb" not in warm:
+        return warm
+    before = warm["rss_before_kb"]
+    kept = round(100 * (warm["rss_after_kb"] - before) / before, 1) if before else None
+    return {**warm, "rss_after_percent": kept}
+
+
 def streams_of(run: dict | None, service_cpus: list[int]) -> dict | None:
     """The streams scenario against its targets: the idle streams' threads
     (no more while held or after than before), memory a stream (what the
@@ -370,6 +380,7 @@ def streams_of(run: dict | None, service_cpus: list[int]) -> dict | None:
             "service_busy_percent": service_busy(idle, service_cpus),
         },
         "flood": flood,
+        "warm_up": warm_up_of(run.get("warm_up")),
         "vote_fanout_max_ms": slowest,
         "nofile": run.get("nofile"),
         "workers": run.get("workers"),
