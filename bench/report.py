@@ -329,14 +329,18 @@ def pages_of(*sizes: dict | None) -> dict | None:
     }
 
 
+def kept_percent(wave: dict) -> float | None:
+    """The memory a wave of streams left the workers with, in % of before."""
+    before = wave["rss_before_kb"]
+    return round(100 * (wave["rss_after_kb"] - before) / before, 1) if before else None
+
+
 def warm_up_of(warm: dict | None) -> dict | None:
     """The warm-up wave: the first the process held, and the memory it kept
     after it (not a target: the measured wave is compared with after it)."""
     if not warm or "rss_before_kb" not in warm:
         return warm
-    before = warm["rss_before_kb"]
-    kept = round(100 * (warm["rss_after_kb"] - before) / before, 1) if before else None
-    return {**warm, "rss_after_percent": kept}
+    return {**warm, "rss_after_percent": kept_percent(warm)}
 
 
 def streams_of(run: dict | None, service_cpus: list[int]) -> dict | None:
@@ -351,7 +355,7 @@ def streams_of(run: dict | None, service_cpus: list[int]) -> dict | None:
     idle, flood = run["idle"], run["flood"]
     held, before = idle["held"], idle["rss_before_kb"]
     per_stream = round((idle["rss_held_kb"] - before) / held, 1) if held else None
-    after = round(100 * (idle["rss_after_kb"] - before) / before, 1) if before else None
+    after = kept_percent(idle)
     votes = flood["votes"]
     # From the vote's sending: a vote that waits for its answer reaches nobody meanwhile.
     heard = [ms for vote in votes for ms in vote.get("heard_ms", [])]
